@@ -1,0 +1,49 @@
+# incidentkit — every target creates the environment it needs.
+# Fresh machine: `make reports` (render the default reports) and `make test` (run every test).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+KERNEL_NAME := incidentkit
+JOBS ?=
+PYTEST_ARGS ?=
+
+.PHONY: help venv reports test test-lib test-notebooks lab lint bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "incidentkit needs Python >= 3.11; set PYTHON=python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (incidentkit)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv and install the pinned environment
+
+reports: $(STAMP)  ## render the default report plan (reports/plan.yaml) into reports/latest
+	$(PY) -m incidentkit.reports run $(if $(JOBS),--jobs $(JOBS),)
+
+test: $(STAMP)  ## run the library tests, the notebook tests (nbval) and the papermill runs
+	$(PY) -m pytest $(PYTEST_ARGS) tests
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider $(PYTEST_ARGS) notebooks
+
+lab: $(STAMP)  ## start JupyterLab with the project's kernel ("Python (incidentkit)")
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)  ## ruff on the library, tests and notebooks; notebooks must be stored without outputs
+	$(VENV)/bin/ruff check lib tests bench notebooks
+	$(PY) -m incidentkit.notebook_hygiene notebooks
+
+bench: $(STAMP)  ## run the benchmarks in bench/ (slow; prints ratios)
+	$(PY) bench/bench_readers.py
+	$(PY) bench/bench_reports.py
+
+clean:  ## remove the environment and caches (keeps rendered reports)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
