@@ -1,0 +1,122 @@
+"""incidentkit: curated incident tables, GTD/ACLED/UCDP readers, analysis helpers and a report runner for
+analysts of Islamic State violence.
+
+>>> import incidentkit as ik
+>>> incidents = ik.load_incidents(theatres="North Caucasus", start="2015-01-01")
+>>> ik.casualty_totals(incidents)
+
+The public API is re-exported here lazily (PEP 562): ``import incidentkit`` is cheap, and a submodule is imported
+the first time one of its names is used, so command-line tools such as ``python -m incidentkit.reports`` start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import DataValidationError, IncidentkitError, ParameterError, Problem, ReaderError
+
+__version__ = "0.1.0"
+
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    # loading and validation
+    "load_incidents": "load",
+    "load_events": "load",
+    "load_sources": "load",
+    "load_reported_statistics": "load",
+    "load_table": "load",
+    "valid_values": "load",
+    "describe_source": "load",
+    "validate": "validate",
+    "ValidationReport": "validate",
+    # reference tables
+    "load_theatres": "reference",
+    "theatre_order": "reference",
+    "load_theatre_map": "reference",
+    "load_branches": "reference",
+    "load_gazetteer": "reference",
+    "branch_aliases": "reference",
+    "admin1_aliases": "reference",
+    "assign_theatre": "reference",
+    # external datasets
+    "read_gtd": "readers",
+    "read_acled": "readers",
+    "read_ucdp": "readers",
+    "read_export": "readers",
+    "detect_dataset": "readers",
+    # arithmetic
+    "incident_figures": "measures",
+    "casualty_totals": "measures",
+    "lethality": "measures",
+    "perpetrator_share": "measures",
+    "deaths_distribution": "measures",
+    "deadliest": "measures",
+    "counts_by_period": "trends",
+    "rolling_mean": "trends",
+    "year_on_year": "trends",
+    # notebooks
+    "check_parameters": "params",
+    "Selection": "params",
+    "apply_style": "style",
+    "theatre_colors": "style",
+    "category_colors": "style",
+    "add_caption": "style",
+    "output_dir": "output",
+    "save_figure": "output",
+    "write_summary": "output",
+    "read_summary": "output",
+}
+
+__all__ = sorted(
+    [*_EXPORTS, "DataValidationError", "IncidentkitError", "ParameterError", "Problem", "ReaderError", "__version__"]
+)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'incidentkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .load import (  # noqa: F401
+        describe_source,
+        load_events,
+        load_incidents,
+        load_reported_statistics,
+        load_sources,
+        load_table,
+        valid_values,
+    )
+    from .measures import (  # noqa: F401
+        casualty_totals,
+        deadliest,
+        deaths_distribution,
+        incident_figures,
+        lethality,
+        perpetrator_share,
+    )
+    from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
+    from .params import Selection, check_parameters  # noqa: F401
+    from .readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
+    from .reference import (  # noqa: F401
+        admin1_aliases,
+        assign_theatre,
+        branch_aliases,
+        load_branches,
+        load_gazetteer,
+        load_theatre_map,
+        load_theatres,
+        theatre_order,
+    )
+    from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
+    from .trends import counts_by_period, rolling_mean, year_on_year  # noqa: F401
+    from .validate import ValidationReport, validate  # noqa: F401

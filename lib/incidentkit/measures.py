@@ -1,0 +1,136 @@
+"""Casualty arithmetic: totals that keep low/best/high and say how many incidents had no figure.
+
+Per-incident rule (documented in data/README.md too), for ``killed`` and ``wounded`` alike:
+
+- best = ``*_best``; when blank, the lowest of ``*_low``/``*_high`` that is known (conservative);
+- low  = ``*_low`` when known, else best;
+- high = ``*_high`` when known, else best. A blank high on a row with a figure often means "no upper bound stated"
+  ("at least N"): such rows are counted in ``open_high``, and the high total is then a floor, not a ceiling.
+- an incident with none of the three is *unknown*: it adds nothing to the sums and is counted in ``unknown``.
+  Unknown is never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+MEASURES: tuple[str, ...] = ("killed", "wounded")
+TOTAL_COLUMNS: tuple[str, ...] = ("incidents", "with_figure", "unknown", "low", "best", "high", "open_high")
+
+
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"measure {measure!r}: expected one of {MEASURES}")
+
+
+def incident_figures(df: pd.DataFrame, measure: str = "killed") -> pd.DataFrame:
+    """Return per-incident ``low``, ``best``, ``high`` (nullable Int64) and ``known``/``open_high`` flags."""
+    _check_measure(measure)
+    lo = df[f"{measure}_low"].astype("Float64")
+    be = df[f"{measure}_best"].astype("Float64")
+    hi = df[f"{measure}_high"].astype("Float64")
+    best = be.fillna(pd.concat([lo, hi], axis=1).min(axis=1, skipna=True))
+    low = lo.fillna(best)
+    high = hi.fillna(best)
+    known = best.notna()
+    return pd.DataFrame(
+        {
+            "low": low.round().astype("Int64"),
+            "best": best.round().astype("Int64"),
+            "high": high.round().astype("Int64"),
+            "known": known.astype(bool),
+            "open_high": (known & hi.isna()).astype(bool),
+        },
+        index=df.index,
+    )
+
+
+def _totals(fig: pd.DataFrame) -> dict[str, int]:
+    return {
+        "incidents": int(len(fig)),
+        "with_figure": int(fig["known"].sum()),
+        "unknown": int((~fig["known"]).sum()),
+        "low": int(fig["low"].sum(skipna=True)),
+        "best": int(fig["best"].sum(skipna=True)),
+        "high": int(fig["high"].sum(skipna=True)),
+        "open_high": int(fig["open_high"].sum()),
+    }
+
+
+def casualty_totals(df: pd.DataFrame, measure: str = "killed", by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Return totals of deaths (or wounded) with low/best/high and the count of incidents with no figure.
+
+    Columns: ``incidents``, ``with_figure``, ``unknown`` (incidents with no figure: never counted as zero),
+    ``low``, ``best``, ``high`` and ``open_high`` (rows whose high bound was not stated). Without ``by``, one row
+    labelled "all"; with ``by`` (a column or list), one row per group, observed groups only, sorted by the keys.
+    """
+    fig = incident_figures(df, measure)
+    if by is None:
+        return pd.DataFrame([_totals(fig)], index=pd.Index(["all"], name="selection"))
+    keys = [by] if isinstance(by, str) else list(by)
+    joined = pd.concat([df[keys].reset_index(drop=True), fig.reset_index(drop=True)], axis=1)
+    rows = []
+    index = []
+    for key, part in joined.groupby(keys, observed=True, sort=True, dropna=False):
+        rows.append(_totals(part))
+        index.append(key if len(keys) > 1 else (key[0] if isinstance(key, tuple) else key))
+    idx = pd.MultiIndex.from_tuples(index, names=keys) if len(keys) > 1 else pd.Index(index, name=keys[0])
+    return pd.DataFrame(rows, index=idx, columns=list(TOTAL_COLUMNS))
+
+
+def lethality(df: pd.DataFrame, by: str | Sequence[str] | None = None, measure: str = "killed") -> pd.DataFrame:
+    """Return deaths per incident (low/best/high), over the incidents that have a figure.
+
+    Adds ``per_incident_low``, ``per_incident_best``, ``per_incident_high`` to :func:`casualty_totals`; groups
+    where no incident has a figure get missing values, not zero.
+    """
+    tot = casualty_totals(df, measure, by)
+    denom = tot["with_figure"].where(tot["with_figure"] > 0)
+    for k in ("low", "best", "high"):
+        tot[f"per_incident_{k}"] = (tot[k] / denom).astype("Float64")
+    return tot
+
+
+def perpetrator_share(df: pd.DataFrame) -> dict[str, float | int | None]:
+    """Return the perpetrators' share of deaths over incidents where both the killed figure and perpetrators killed
+    are known, with the counts it rests on."""
+    fig = incident_figures(df, "killed")
+    perp = df["perpetrators_killed"].astype("Float64")
+    both = fig["known"] & perp.notna()
+    killed = int(fig.loc[both, "best"].sum())
+    perps = int(perp[both].sum())
+    return {
+        "incidents_used": int(both.sum()),
+        "incidents_without_perpetrator_figure": int((fig["known"] & perp.isna()).sum()),
+        "killed_best": killed,
+        "perpetrators_killed": perps,
+        "share": (perps / killed) if killed else None,
+    }
+
+
+def deaths_distribution(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the complementary cumulative distribution of deaths per incident (best figure, known only).
+
+    Columns ``deaths`` (distinct values, ascending) and ``share_at_least`` (share of incidents with a figure that
+    had at least that many deaths) — what a log-log CCDF plot shows.
+    """
+    best = incident_figures(df, "killed")["best"].dropna().astype("int64").to_numpy()
+    if best.size == 0:
+        return pd.DataFrame({"deaths": pd.Series(dtype="int64"), "share_at_least": pd.Series(dtype="float64")})
+    values = np.unique(best)
+    share = np.array([(best >= v).mean() for v in values])
+    return pd.DataFrame({"deaths": values, "share_at_least": share})
+
+
+def deadliest(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """Return the ``n`` deadliest incidents (by best, then high figure), with date, place, figures and sources."""
+    fig = incident_figures(df, "killed")
+    out = df.assign(_best=fig["best"], _high=fig["high"])
+    out = out[out["_best"].notna()].sort_values(["_best", "_high", "date", "incident_id"],
+                                                 ascending=[False, False, True, True], kind="stable")
+    cols = ["incident_id", "date", "country", "admin1", "location", "attack_type", "killed_low", "killed_best",
+            "killed_high", "wounded_best", "claim_status", "source_ids"]
+    return out.head(n)[[c for c in cols if c in out.columns]].reset_index(drop=True)

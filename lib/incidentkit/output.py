@@ -1,0 +1,107 @@
+"""Where a notebook's figures and summary go, written reproducibly (same data and parameters, same bytes)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParameterError
+from .paths import reports_dir
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: Salt for matplotlib's SVG ids, so that two renders of the same figure give the same bytes.
+SVG_HASHSALT = "incidentkit"
+
+
+def output_dir(output_dir: str, notebook: str) -> Path:
+    """Return (and create) the folder for a notebook's figures and ``summary.json``.
+
+    ``output_dir`` is the notebook's parameter: blank means ``reports/dev/<notebook>`` (interactive runs); the report
+    runner passes the report's own folder.
+    """
+    if not _NAME.match(notebook.replace("_", "-")):
+        raise ParameterError(f"notebook name {notebook!r}: expected a slug such as '10-trends'")
+    out = Path(output_dir).expanduser() if output_dir.strip() else reports_dir() / "dev" / notebook
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    return out.resolve()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> dict[str, Path]:
+    """Save ``fig`` as ``<out>/figures/<name>.png`` and ``.svg`` with byte-stable output; return the two paths.
+
+    Matplotlib's varying metadata (software version, dates) is dropped and SVG ids are salted with a constant, so
+    the same figure gives the same bytes on every run. ``name`` must be a stable slug (``monthly-incidents``).
+    """
+    import io
+
+    import matplotlib
+
+    if not _NAME.match(name):
+        raise ParameterError(f"figure name {name!r}: expected a lower-case slug such as 'monthly-incidents'")
+    folder = Path(out) / "figures"
+    paths = {"png": folder / f"{name}.png", "svg": folder / f"{name}.svg"}
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+        for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, bbox_inches="tight")
+            _atomic_write(paths[fmt], buf.getvalue())
+    return paths
+
+
+def _jsonable(value: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return _jsonable(value.to_dict(orient="records"))
+    if isinstance(value, pd.Series):
+        return _jsonable(value.to_dict())
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return None if pd.isna(value) else value.isoformat()[:10] if not getattr(value, "hour", 0) else value.isoformat()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def write_summary(data: dict[str, Any], out: Path | str, *, name: str = "summary.json") -> Path:
+    """Write a notebook's key numbers as JSON (sorted keys, pandas/numpy values converted, NA -> null)."""
+    path = Path(out) / name
+    text = json.dumps(_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def read_summary(out: Path | str, *, name: str = "summary.json") -> dict[str, Any]:
+    """Read a summary written by :func:`write_summary`."""
+    return json.loads((Path(out) / name).read_text(encoding="utf-8"))

@@ -1,0 +1,107 @@
+"""Reference tables: theatres, the country/admin1 -> theatre map, IS branches and their aliases, admin1 spellings.
+
+All of them are curated CSV files in ``data/`` described in ``datapackage.json``; nothing here is hard-coded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import read_table
+
+#: Theatre used for rows of external datasets whose country/admin1 is not in ``data/theatre_map.csv``.
+FALLBACK_THEATRE = "Elsewhere"
+#: Wildcard in ``theatre_map.admin1`` and ``branch_aliases.iso3``.
+WILDCARD = "*"
+
+
+def load_theatres(folder: Path | None = None) -> pd.DataFrame:
+    """Return the theatres table sorted by its fixed ``sort_order``."""
+    return read_table("theatres", folder).sort_values("sort_order", kind="stable").reset_index(drop=True)
+
+
+def theatre_order(folder: Path | None = None) -> list[str]:
+    """Return the theatre names in their fixed order (the order of every table and figure)."""
+    return load_theatres(folder)["theatre"].tolist()
+
+
+def load_theatre_map(folder: Path | None = None) -> pd.DataFrame:
+    """Return the country/admin1 -> theatre map."""
+    return read_table("theatre_map", folder)
+
+
+def load_branches(folder: Path | None = None) -> pd.DataFrame:
+    """Return the IS branches table."""
+    return read_table("branches", folder)
+
+
+def branch_aliases(folder: Path | None = None) -> pd.DataFrame:
+    """Return the table of names under which each dataset names each IS branch."""
+    return read_table("branch_aliases", folder)
+
+
+def admin1_aliases(folder: Path | None = None) -> pd.DataFrame:
+    """Return the table of admin1 spellings per dataset and country, mapped to the project's names."""
+    return read_table("admin1_aliases", folder)
+
+
+def load_gazetteer(folder: Path | None = None) -> pd.DataFrame:
+    """Return the gazetteer of places named in the curated incident table."""
+    return read_table("gazetteer", folder)
+
+
+def assign_theatre(
+    iso3: pd.Series, admin1: pd.Series, *, fallback: str | None = None, folder: Path | None = None
+) -> pd.Series:
+    """Return the theatre of each (iso3, admin1) pair: an exact admin1 row first, then the country's ``*`` row.
+
+    Pairs that match no row get ``fallback`` (``None`` leaves them missing, which validation reports).
+    The result is a categorical in the fixed theatre order.
+    """
+    tmap = load_theatre_map(folder)
+    exact = {(r.iso3, r.admin1): r.theatre for r in tmap.itertuples() if r.admin1 != WILDCARD}
+    country = {r.iso3: r.theatre for r in tmap.itertuples() if r.admin1 == WILDCARD}
+    keys = pd.DataFrame({"iso3": iso3.astype(object), "admin1": admin1.astype(object)}, index=iso3.index)
+    uniq = keys.drop_duplicates()
+    lookup: dict[tuple[object, object], object] = {}
+    for a, b in zip(uniq["iso3"], uniq["admin1"], strict=True):
+        hit = exact.get((a, b), country.get(a, fallback))
+        lookup[(a, b)] = hit
+    values = [lookup[(a, b)] for a, b in zip(keys["iso3"], keys["admin1"], strict=True)]
+    order = theatre_order(folder)
+    return pd.Series(pd.Categorical(values, categories=order), index=iso3.index, name="theatre")
+
+
+def normalise_admin1(dataset: str, iso3: pd.Series, admin1: pd.Series, folder: Path | None = None) -> pd.Series:
+    """Map dataset-specific admin1 spellings to the project's names (``data/admin1_aliases.csv``).
+
+    A spelling listed for ``dataset`` wins over one listed for ``any``; spellings not listed are kept as they are.
+    """
+    table = admin1_aliases(folder)
+    table = table[table["dataset"].isin([dataset, "any"])]
+    table = table.assign(_rank=(table["dataset"] != dataset).astype(int)).sort_values("_rank", kind="stable")
+    mapping: dict[tuple[str, str], str] = {}
+    for r in table.itertuples():
+        mapping.setdefault((r.iso3, r.spelling), r.admin1)
+    keys = list(zip(iso3.astype(object), admin1.astype(object), strict=True))
+    out = [mapping.get(k, k[1]) for k in keys]
+    return pd.Series(out, index=admin1.index, dtype="str", name=admin1.name)
+
+
+def match_branch(dataset: str, names: pd.Series, iso3: pd.Series, folder: Path | None = None) -> pd.Series:
+    """Return the IS branch id of each actor name by exact lookup in ``data/branch_aliases.csv``.
+
+    A row for the actor's country wins over the ``*`` row; names not in the table give a missing value (the actor is
+    not counted as IS). No substring matching: the alias table is the rule, versioned with the data.
+    """
+    table = branch_aliases(folder)
+    table = table[table["dataset"] == dataset]
+    exact = {(r.alias, r.iso3): r.branch_id for r in table.itertuples() if r.iso3 != WILDCARD}
+    anywhere = {r.alias: r.branch_id for r in table.itertuples() if r.iso3 == WILDCARD}
+    out = [
+        exact.get((n, c), anywhere.get(n)) if isinstance(n, str) else None
+        for n, c in zip(names.astype(object), iso3.astype(object), strict=True)
+    ]
+    return pd.Series(out, index=names.index, dtype="str", name="is_branch")

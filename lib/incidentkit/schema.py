@@ -1,0 +1,246 @@
+"""The data dictionary: ``data/datapackage.json`` read into field lists, pandas dtypes and enums.
+
+``datapackage.json`` (a Frictionless Data Package) is the single source of truth for every table's columns, types
+and constraints. Nothing here hard-codes a column: the loader, the validator and the readers all ask this module.
+
+dtype rules (see docs/architecture.md): ``string`` -> pandas ``str``; ``integer`` -> nullable ``Int64``;
+``number`` -> ``float64``; ``boolean`` -> nullable ``boolean``; ``date`` -> numpy ``datetime64[ns]`` (not Arrow: seaborn
+fails on Arrow timestamps); a field with an ``enum`` constraint -> ``CategoricalDtype`` in the enum's order.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import IncidentkitError, Problem
+from .paths import data_dir
+
+#: Columns every incident frame carries after the datapackage's own fields.
+EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
+#: The datasets an incident row can come from.
+SOURCE_DATASETS: tuple[str, ...] = ("curated", "gtd", "acled", "ucdp")
+
+_TRUE = {"true", "True", "TRUE", "1", "yes"}
+_FALSE = {"false", "False", "FALSE", "0", "no"}
+
+
+@lru_cache(maxsize=8)
+def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def datapackage_path(folder: Path | None = None) -> Path:
+    """Return the path of ``datapackage.json`` in ``folder`` (default: :func:`incidentkit.paths.data_dir`)."""
+    return (folder or data_dir()) / "datapackage.json"
+
+
+def load_datapackage(folder: Path | None = None) -> dict[str, Any]:
+    """Return the parsed data package descriptor (cached until the file changes)."""
+    path = datapackage_path(folder)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror})") from exc
+    return _read_descriptor(str(path), mtime)
+
+
+def resource_names(folder: Path | None = None) -> list[str]:
+    """Return the names of the tables described by the data package."""
+    return [r["name"] for r in load_datapackage(folder)["resources"]]
+
+
+def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """Return the descriptor of one table; an unknown name lists the valid ones."""
+    for res in load_datapackage(folder)["resources"]:
+        if res["name"] == name:
+            return res
+    raise IncidentkitError(f"no table {name!r} in the data package; valid tables: {', '.join(resource_names(folder))}")
+
+
+def fields(name: str, folder: Path | None = None) -> list[dict[str, Any]]:
+    """Return the field descriptors of a table, in order."""
+    return list(resource(name, folder)["schema"]["fields"])
+
+
+def field(name: str, column: str, folder: Path | None = None) -> dict[str, Any]:
+    """Return one field's descriptor."""
+    for f in fields(name, folder):
+        if f["name"] == column:
+            return f
+    raise IncidentkitError(f"table {name!r} has no field {column!r}")
+
+
+def field_names(name: str, folder: Path | None = None) -> list[str]:
+    """Return the column names of a table, in the data package's order."""
+    return [f["name"] for f in fields(name, folder)]
+
+
+def enum_values(name: str, column: str, folder: Path | None = None) -> list[str]:
+    """Return the allowed values of an enumerated field, in the data package's order."""
+    values = field(name, column, folder).get("constraints", {}).get("enum")
+    if values is None:
+        raise IncidentkitError(f"field {name}.{column} has no enum constraint")
+    return list(values)
+
+
+def primary_key(name: str, folder: Path | None = None) -> list[str]:
+    """Return the primary-key columns of a table."""
+    pk = resource(name, folder)["schema"].get("primaryKey", [])
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+def pandas_dtype(f: dict[str, Any]) -> Any:
+    """Return the pandas dtype the library uses for one field descriptor."""
+    enum = f.get("constraints", {}).get("enum")
+    if enum is not None:
+        return pd.CategoricalDtype(enum, ordered=False)
+    return {
+        "string": "str",
+        "integer": "Int64",
+        "number": "float64",
+        "boolean": "boolean",
+        "date": "datetime64[ns]",
+    }[f["type"]]
+
+
+def pandas_dtypes(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """Return ``{column: dtype}`` for a table."""
+    return {f["name"]: pandas_dtype(f) for f in fields(name, folder)}
+
+
+def empty_frame(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """Return an empty frame with the table's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in pandas_dtypes(name, folder).items()})
+
+
+def _line(lines: np.ndarray | None, pos: int) -> int | None:
+    return None if lines is None else int(lines[pos])
+
+
+def _convert(
+    raw: pd.Series, f: dict[str, Any], table: str, lines: np.ndarray | None, ids: pd.Series | None
+) -> tuple[pd.Series, list[Problem]]:
+    """Convert one column to its contract dtype, returning the problems of values that do not convert."""
+    col = f["name"]
+    typ = f["type"]
+    problems: list[Problem] = []
+    target = pandas_dtype(f)
+
+    if isinstance(raw.dtype, pd.CategoricalDtype) and isinstance(target, pd.CategoricalDtype):
+        if list(raw.dtype.categories) == list(target.categories):
+            return raw, problems
+        raw = raw.astype(object)
+
+    def bad(mask: np.ndarray, expected: str) -> None:
+        for pos in np.flatnonzero(mask):
+            problems.append(
+                Problem(
+                    table=table,
+                    check="type" if typ != "string" or "enum" not in f.get("constraints", {}) else "enum",
+                    column=col,
+                    expected=expected,
+                    value=raw.iloc[pos],
+                    line=_line(lines, pos),
+                    row_id=None if ids is None else (None if pd.isna(ids.iloc[pos]) else str(ids.iloc[pos])),
+                )
+            )
+
+    present = raw.notna().to_numpy().copy()
+    if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+        present &= (raw.astype("str").str.len() > 0).fillna(False).to_numpy(dtype=bool)
+
+    if isinstance(target, pd.CategoricalDtype):
+        values = raw.where(present, None).astype(object)
+        out = pd.Series(pd.Categorical(values, categories=target.categories), index=raw.index)
+        bad(present & out.isna().to_numpy(), f"one of {list(target.categories)}")
+        return out, problems
+    if typ == "string":
+        out = raw.where(present, None).astype("str")
+        return out, problems
+    if typ in ("integer", "number"):
+        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+            num = pd.to_numeric(raw, errors="coerce")
+        else:
+            num = pd.to_numeric(raw.where(present, None), errors="coerce")
+        failed = present & num.isna().to_numpy()
+        if typ == "integer":
+            arr = num.to_numpy(dtype="float64", na_value=np.nan)
+            frac = np.zeros(len(arr), dtype=bool)
+            finite = np.isfinite(arr)
+            frac[finite] = arr[finite] != np.round(arr[finite])
+            bad(failed | frac, "a whole number")
+            return pd.Series(np.where(frac, np.nan, arr), index=raw.index).astype("Int64"), problems
+        bad(failed, "a number")
+        return num.astype("float64"), problems
+    if typ == "boolean":
+        if pd.api.types.is_bool_dtype(raw.dtype):
+            return raw.astype("boolean"), problems
+        text = raw.where(present, None).astype(object)
+        mapped = text.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+        bad(present & mapped.isna().to_numpy(), "true or false")
+        return mapped.astype("boolean"), problems
+    if typ == "date":
+        if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+            out = raw
+            if getattr(out.dt, "tz", None) is not None:
+                out = out.dt.tz_localize(None)
+            return out.astype("datetime64[ns]"), problems
+        text = raw.where(present, None)
+        out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        bad(present & out.isna().to_numpy(), "a date as YYYY-MM-DD")
+        return out.astype("datetime64[ns]"), problems
+    raise IncidentkitError(f"field {table}.{col}: unsupported type {typ!r} in the data package")
+
+
+def coerce_with_problems(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    lines: np.ndarray | None = None,
+    folder: Path | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert ``df`` to the table's contract: columns in order, contract dtypes; extra columns kept after them.
+
+    Returns the converted frame and the list of problems (missing columns, values that do not convert). A value that
+    does not convert becomes missing in the returned frame, and is reported.
+    """
+    fdefs = fields(name, folder)
+    problems: list[Problem] = []
+    pk = primary_key(name, folder)
+    ids = df[pk[0]] if len(pk) == 1 and pk[0] in df.columns else None
+    out: dict[str, pd.Series] = {}
+    for f in fdefs:
+        col = f["name"]
+        if col not in df.columns:
+            problems.append(Problem(table=name, check="missing-column", column=col, expected="the column to be present"))
+            out[col] = pd.Series(pd.NA, index=df.index).pipe(lambda s, f=f: s.astype(object)).pipe(
+                lambda s, f=f: _convert(s, f, name, None, None)[0]
+            )
+            continue
+        out[col], found = _convert(df[col], f, name, lines, ids)
+        problems.extend(found)
+    known = {f["name"] for f in fdefs}
+    for col in df.columns:
+        if col not in known:
+            out[col] = df[col]
+    return pd.DataFrame(out, index=df.index), problems
+
+
+def coerce_frame(df: pd.DataFrame, name: str, *, origin: str = "", folder: Path | None = None) -> pd.DataFrame:
+    """Convert ``df`` to the table's contract dtypes, raising :class:`DataValidationError` on any problem.
+
+    ``origin`` names where the frame came from (a file path, a reader) in the error message.
+    """
+    from .errors import DataValidationError
+
+    out, problems = coerce_with_problems(df, name, folder=folder)
+    if problems:
+        raise DataValidationError(problems, source=origin or name)
+    return out

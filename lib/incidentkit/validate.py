@@ -1,0 +1,292 @@
+"""Validation of the curated tables and of incident frames against the data contract.
+
+:func:`validate` checks everything ``datapackage.json`` states (columns, types, required fields, enums, patterns,
+minimum/maximum, primary and foreign keys) plus the domain rules of the incident schema, and reports **every**
+problem at once, each naming the table, the line and id of the row, the column, the bad value and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataValidationError, Problem
+from .schema import EXTRA_INCIDENT_COLUMNS, coerce_with_problems, fields, primary_key, resource
+
+#: Quality flag that lets a row of an external dataset break low <= best <= high (the source's own figures).
+FLAG_RANGE_AS_REPORTED = "killed_range_as_reported"
+_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
+_ALLOWED_EXTRA = {"incidents": {*EXTRA_INCIDENT_COLUMNS, "theatre"}, "events": {"theatre"}}
+
+
+class ValidationReport(list[Problem]):
+    """The problems found by :func:`validate`: a list of :class:`Problem` with a readable summary."""
+
+    def __init__(self, problems: Iterable[Problem] = (), *, table: str = "", source: str = "") -> None:
+        super().__init__(problems)
+        self.table = table
+        self.source = source
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self
+
+    def raise_if_failed(self) -> None:
+        """Raise :class:`DataValidationError` with the full report when any problem was found."""
+        if self:
+            raise DataValidationError(list(self), source=self.source or self.table)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the problems as a DataFrame (one row per problem)."""
+        cols = ["table", "check", "column", "expected", "value", "line", "row_id"]
+        return pd.DataFrame([p.as_dict() for p in self], columns=cols)
+
+    def __str__(self) -> str:
+        if not self:
+            return f"{self.source or self.table}: no problems"
+        return str(DataValidationError(list(self), source=self.source or self.table))
+
+
+def _iter_positions(mask: np.ndarray) -> Iterator[int]:
+    yield from (int(i) for i in np.flatnonzero(mask))
+
+
+class _Checker:
+    def __init__(self, df: pd.DataFrame, table: str, lines: np.ndarray | None) -> None:
+        self.df = df
+        self.table = table
+        self.lines = lines
+        pk = primary_key(table)
+        self.id_col = pk[0] if len(pk) == 1 and pk[0] in df.columns else None
+        self.problems: list[Problem] = []
+
+    def add(self, mask: np.ndarray, check: str, column: str | None, expected: str, values: object = None) -> None:
+        vals = self.df[column] if values is None and column in self.df.columns else values
+        for pos in _iter_positions(np.asarray(mask, dtype=bool)):
+            value = None if vals is None else vals.iloc[pos] if isinstance(vals, pd.Series) else vals[pos]
+            if value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            if isinstance(value, pd.Timestamp):
+                value = value.date().isoformat()
+            elif isinstance(value, np.generic):
+                value = value.item()
+            rid = None
+            if self.id_col is not None:
+                raw = self.df[self.id_col].iloc[pos]
+                rid = None if pd.isna(raw) else str(raw)
+            line = None if self.lines is None else int(self.lines[pos])
+            self.problems.append(Problem(self.table, check, column, expected, value, line, rid))
+
+
+def _present(s: pd.Series) -> np.ndarray:
+    out = s.notna().to_numpy(dtype=bool).copy()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        out &= (s.astype("str").str.len() > 0).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+def _split_ids(value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def _context_table(context: Mapping[str, pd.DataFrame] | None, name: str, folder: Path | None) -> pd.DataFrame | None:
+    if context is not None and name in context:
+        return context[name]
+    from .tables import read_table
+
+    try:
+        return read_table(name, folder)
+    except Exception:  # noqa: BLE001 - a broken reference table is reported when it is validated itself
+        return None
+
+
+def validate(
+    df: pd.DataFrame,
+    table: str = "incidents",
+    *,
+    lines: np.ndarray | None = None,
+    context: Mapping[str, pd.DataFrame] | None = None,
+    folder: Path | None = None,
+    strict_columns: bool = False,
+    today: date | None = None,
+) -> ValidationReport:
+    """Check a table against the data contract and return every problem found (an empty report when valid).
+
+    Checks: missing/undocumented columns, types, required fields, enum values, patterns, minimum/maximum, duplicate
+    primary keys, foreign keys (including each id of ``source_ids`` lists) and, for incidents and events, the domain
+    rules: killed/wounded ``low <= best <= high`` (unless flagged ``killed_range_as_reported`` by a reader),
+    perpetrators killed not above the killed figure, ``date`` not after ``date_end`` nor in the future, a date of
+    month/year precision on the first day of its period, latitude and longitude given together, and a theatre for
+    every curated country/admin1.
+
+    ``lines`` gives the file line of each row (for messages); ``context`` supplies the tables that foreign keys
+    point to (by default they are read from ``data/``). Rows of external datasets (``source_dataset`` other than
+    "curated") are exempt from the sources foreign key, the theatre check and the required ``summary``.
+    """
+    today = today or date.today()
+    report_source = resource(table, folder)["path"]
+    chk = _Checker(df.reset_index(drop=True), table, lines)
+    documented = [f["name"] for f in fields(table, folder)]
+    extra_ok = _ALLOWED_EXTRA.get(table, set())
+    if strict_columns:
+        for col in df.columns:
+            if col not in documented and col not in extra_ok:
+                chk.problems.append(
+                    Problem(table, "undocumented-column", col, "a column described in datapackage.json")
+                )
+    coerced, problems = coerce_with_problems(chk.df, table, lines=lines, folder=folder)
+    chk.problems.extend(problems)
+    missing_cols = {p.column for p in problems if p.check == "missing-column"}
+    chk.df = coerced
+    d = coerced
+
+    external = np.zeros(len(d), dtype=bool)
+    if "source_dataset" in d.columns:
+        sd = d["source_dataset"].astype(object)
+        external = (sd.notna() & (sd != "curated")).to_numpy(dtype=bool)
+
+    for f in fields(table, folder):
+        col = f["name"]
+        if col in missing_cols:
+            continue
+        cons = f.get("constraints", {})
+        s = d[col]
+        present = _present(s)
+        if cons.get("required"):
+            mask = ~present
+            if table == "incidents" and col == "summary":
+                mask &= ~external
+            chk.add(mask, "required", col, "a value (the field is required)")
+        if "pattern" in cons and f["type"] == "string":
+            rx = re.compile(cons["pattern"])
+            text = s.astype(object)
+            bad = np.array([p and not rx.fullmatch(str(v)) for v, p in zip(text, present, strict=True)], dtype=bool)
+            chk.add(bad, "pattern", col, f"text matching {cons['pattern']}")
+        for key, op, word in (("minimum", np.less, ">="), ("maximum", np.greater, "<=")):
+            if key in cons and f["type"] in ("integer", "number"):
+                arr = s.astype("float64").to_numpy(na_value=np.nan)
+                with np.errstate(invalid="ignore"):
+                    bad = present & op(arr, cons[key])
+                chk.add(bad, key, col, f"a value {word} {cons[key]}")
+        if cons.get("unique") and len(primary_key(table, folder)) != 1:
+            dup = s.duplicated(keep=False).to_numpy() & present
+            chk.add(dup, "unique", col, "a value used by no other row")
+
+    pk = [c for c in primary_key(table, folder) if c not in missing_cols]
+    if pk:
+        dup = d.duplicated(subset=pk, keep="first").to_numpy()
+        chk.add(dup, "duplicate-id", pk[0], f"a unique value of the primary key ({', '.join(pk)})")
+
+    _check_foreign_keys(chk, table, context, folder, external)
+    if table in ("incidents", "events", "reported_statistics"):
+        _check_sources(chk, table, context, folder, external)
+    if table in ("incidents", "events"):
+        _check_dates(chk, d, today)
+    if table == "incidents":
+        _check_incident_rules(chk, d, context, folder, external)
+    if table == "reported_statistics":
+        lo, hi = d["value_low"], d["value_high"]
+        chk.add((lo > hi).fillna(False).to_numpy(dtype=bool), "range-order", "value_high", "value_high >= value_low")
+        chk.add(
+            (d["period_start"] > d["period_end"]).fillna(False).to_numpy(dtype=bool),
+            "date-order",
+            "period_end",
+            "period_end on or after period_start",
+        )
+    return ValidationReport(chk.problems, table=table, source=report_source)
+
+
+def _check_foreign_keys(
+    chk: _Checker, table: str, context: Mapping[str, pd.DataFrame] | None, folder: Path | None, external: np.ndarray
+) -> None:
+    d = chk.df
+    for fk in resource(table, folder)["schema"].get("foreignKeys", []):
+        cols = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        ref_cols = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        if len(cols) != 1 or cols[0] not in d.columns:
+            continue
+        target = _context_table(context, ref["resource"], folder)
+        if target is None or ref_cols[0] not in target.columns:
+            continue
+        valid = set(target[ref_cols[0]].dropna().astype(str))
+        s = d[cols[0]]
+        present = _present(s)
+        bad = present & ~s.astype(object).isin(valid).to_numpy(dtype=bool)
+        chk.add(bad, "foreign-key", cols[0], f"a value of {ref['resource']}.{ref_cols[0]}")
+
+
+def _check_sources(
+    chk: _Checker, table: str, context: Mapping[str, pd.DataFrame] | None, folder: Path | None, external: np.ndarray
+) -> None:
+    sources = _context_table(context, "sources", folder)
+    if sources is None or "source_ids" not in chk.df.columns:
+        return
+    valid = set(sources["source_id"].dropna().astype(str))
+    for pos, value in enumerate(chk.df["source_ids"].astype(object)):
+        if external[pos]:
+            continue
+        for sid in _split_ids(value):
+            if sid not in valid:
+                mask = np.zeros(len(chk.df), dtype=bool)
+                mask[pos] = True
+                chk.add(mask, "foreign-key", "source_ids", "every id to be a source_id of sources.csv", [sid] * len(mask))
+
+
+def _check_dates(chk: _Checker, d: pd.DataFrame, today: date) -> None:
+    start, end = d["date"], d["date_end"]
+    chk.add((start > end).fillna(False).to_numpy(dtype=bool), "date-order", "date_end", "date_end on or after date")
+    limit = pd.Timestamp(today)
+    chk.add((start > limit).fillna(False).to_numpy(dtype=bool), "future-date", "date", f"a date not after {today}")
+    chk.add((end > limit).fillna(False).to_numpy(dtype=bool), "future-date", "date_end", f"a date not after {today}")
+    prec = d["date_precision"].astype(object)
+    month_bad = (prec == "month").to_numpy() & (start.dt.day != 1).fillna(False).to_numpy(dtype=bool)
+    chk.add(month_bad, "date-precision", "date", "the first day of the month for date_precision 'month'")
+    year_bad = (prec == "year").to_numpy() & ~(
+        (start.dt.day == 1) & (start.dt.month == 1)
+    ).fillna(True).to_numpy(dtype=bool)
+    chk.add(year_bad, "date-precision", "date", "1 January for date_precision 'year'")
+
+
+def _check_incident_rules(
+    chk: _Checker, d: pd.DataFrame, context: Mapping[str, pd.DataFrame] | None, folder: Path | None, external: np.ndarray
+) -> None:
+    flagged = np.zeros(len(d), dtype=bool)
+    if "flags" in d.columns:
+        flagged = d["flags"].astype(object).map(lambda v: FLAG_RANGE_AS_REPORTED in _split_ids(v)).to_numpy(bool)
+    for what in ("killed", "wounded"):
+        lo, best, hi = (d[f"{what}_{k}"].astype("float64") for k in ("low", "best", "high"))
+        for a, b, name_a, name_b in ((lo, best, "low", "best"), (best, hi, "best", "high"), (lo, hi, "low", "high")):
+            bad = (a > b).fillna(False).to_numpy(dtype=bool) & ~flagged
+            chk.add(bad, "range-order", f"{what}_{name_b}", f"{what}_{name_a} <= {what}_{name_b} (found {what}_{name_a} larger)")
+    perp = d["perpetrators_killed"].astype("float64")
+    ceiling = d["killed_high"].astype("float64").fillna(d["killed_best"].astype("float64"))
+    ceiling = ceiling.fillna(d["killed_low"].astype("float64"))
+    chk.add(
+        (perp > ceiling).fillna(False).to_numpy(dtype=bool),
+        "perpetrators-killed",
+        "perpetrators_killed",
+        "at most the killed figure (killed counts include perpetrators)",
+    )
+    has_lat, has_lon = d["latitude"].notna().to_numpy(), d["longitude"].notna().to_numpy()
+    chk.add(has_lat ^ has_lon, "coordinates", "latitude", "latitude and longitude given together")
+    if "theatre" in d.columns:
+        theatre = d["theatre"]
+    else:
+        from .reference import assign_theatre
+
+        try:
+            theatre = assign_theatre(d["iso3"], d["admin1"], folder=folder)
+        except Exception:  # noqa: BLE001 - a broken theatre map is reported when it is validated itself
+            return
+    missing = theatre.isna().to_numpy() & ~external & d["iso3"].notna().to_numpy()
+    pairs = d["iso3"].astype(object) + "/" + d["admin1"].astype(object).fillna("(no admin1)")
+    chk.add(missing, "theatre", "admin1", "a country/admin1 listed in data/theatre_map.csv", pairs)
