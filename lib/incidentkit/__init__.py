@@ -14,7 +14,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataValidationError, IncidentkitError, ParameterError, Problem, ReaderError
+from .errors import DataValidationError as DataValidationError
+from .errors import IncidentkitError as IncidentkitError
+from .errors import ParameterError as ParameterError
+from .errors import Problem as Problem
+from .errors import ReaderError as ReaderError
 
 __version__ = "0.1.0"
 
