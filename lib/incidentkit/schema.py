@@ -158,8 +158,10 @@ def _convert(
 
     if isinstance(target, pd.CategoricalDtype):
         values = raw.where(present, None).astype(object)
+        known = values.isin(target.categories).to_numpy(dtype=bool)
+        bad(present & ~known, f"one of {list(target.categories)}")
+        values = values.where(known, None)
         out = pd.Series(pd.Categorical(values, categories=target.categories), index=raw.index)
-        bad(present & out.isna().to_numpy(), f"one of {list(target.categories)}")
         return out, problems
     if typ == "string":
         out = raw.where(present, None).astype("str")
@@ -195,7 +197,9 @@ def _convert(
         text = raw.where(present, None)
         out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         bad(present & out.isna().to_numpy(), "a date as YYYY-MM-DD")
-        return out.astype("datetime64[ns]"), problems
+        outside = ((out < pd.Timestamp.min) | (out > pd.Timestamp.max)).to_numpy(dtype=bool)
+        bad(outside, f"a date between {pd.Timestamp.min.date()} and {pd.Timestamp.max.date()}")
+        return out.where(~outside).astype("datetime64[ns]"), problems
     raise IncidentkitError(f"field {table}.{col}: unsupported type {typ!r} in the data package")
 
 

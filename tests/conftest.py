@@ -1,0 +1,31 @@
+"""Shared fixtures: a miniature data folder following the real data contract, and the real-samples location."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini_data"
+#: Real GTD/ACLED/UCDP samples live beside the project, never inside it.
+REAL_SAMPLES = REPO.parent / "shared" / "real-samples"
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/fixtures/mini_data with the project's datapackage.json, set as the library's data folder."""
+    folder = tmp_path / "data"
+    shutil.copytree(MINI, folder, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copy(REPO / "data" / "datapackage.json", folder / "datapackage.json")
+    monkeypatch.setenv("INCIDENTKIT_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def real_samples() -> Path:
+    """The folder of real dataset samples; the test is skipped when it is absent (as on a user's machine)."""
+    if not REAL_SAMPLES.is_dir():
+        pytest.skip(f"real samples not present at {REAL_SAMPLES}")
+    return REAL_SAMPLES
