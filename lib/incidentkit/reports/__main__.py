@@ -1,0 +1,87 @@
+"""Command line of the report runner: ``python -m incidentkit.reports run [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .plan import DEFAULT_TIMEOUT, PlanError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``incidentkit-reports`` (also used to document the options)."""
+    parser = argparse.ArgumentParser(
+        prog="incidentkit-reports",
+        description="Render the report plan: validate it, reuse unchanged reports, execute the others with "
+        "papermill in parallel, and publish an HTML site under <out>/runs/<run-id> (<out>/latest points at it).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="validate the plan and render its reports")
+    run.add_argument("--plan", type=Path, help="the plan file (default: reports/plan.yaml)")
+    run.add_argument("--only", nargs="+", metavar="NAME", default=[], help="execute only these reports")
+    run.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
+    run.add_argument("--force", action="store_true", help="execute every selected report, even if unchanged")
+    run.add_argument(
+        "--out", type=Path, help="output folder (default: reports/, or $INCIDENTKIT_REPORTS_DIR)"
+    )
+    run.add_argument("--notebooks", type=Path, help="folder the plan's notebook names are relative to")
+    run.add_argument("--data", type=Path, help="data folder whose files are part of the reuse key")
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a single cell may run, for reports whose plan entry sets none (default {DEFAULT_TIMEOUT})",
+    )
+    bar = run.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="always show a bar"
+    )
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="plain log lines only")
+    check = commands.add_parser("check", help="validate the plan only; run nothing")
+    check.add_argument("--plan", type=Path, help="the plan file (default: reports/plan.yaml)")
+    check.add_argument("--notebooks", type=Path, help="folder the plan's notebook names are relative to")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m incidentkit.reports`` and ``incidentkit-reports``; returns the exit code.
+
+    0: every report ok or reused; 1: at least one report failed (the run is still published); 2: the plan or the
+    command line is wrong (nothing ran).
+    """
+    args = build_parser().parse_args(argv)
+    from .runner import RunOptions, run_plan
+
+    options = RunOptions(plan=args.plan, notebooks=args.notebooks)
+    if args.command == "check":
+        from .plan import load_plan
+
+        opts = options.resolved()
+        try:
+            reports = load_plan(opts.plan, opts.notebooks)  # type: ignore[arg-type]
+        except PlanError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{opts.plan}: {len(reports)} report(s), all valid")
+        return 0
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    options.out = args.out
+    options.data = args.data
+    options.only = args.only
+    options.jobs = args.jobs
+    options.force = args.force
+    options.timeout = args.timeout
+    options.progress = args.progress
+    try:
+        result = run_plan(options)
+    except PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""What a report's output depends on, as one hash: the reuse key of the report runner.
+
+A report is reused from the previous run when its fingerprint is unchanged. The fingerprint covers:
+
+- the notebook file's bytes;
+- the report's parameters (canonical JSON);
+- every file under the data folder (path and SHA-256);
+- when the ``source`` parameter names an existing file or folder, that file's (or every file's) SHA-256;
+- the library version: the SHA-256 of every file under ``lib/incidentkit`` (code, templates, package data);
+- the Python version and the versions of the packages that shape the output (pandas, matplotlib, ...).
+
+File hashes are cached in a JSON file keyed on (path, size, modification time), so an unchanged re-run reads
+no data file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+#: Packages whose version changes a report's bytes (figures, HTML).
+OUTPUT_PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "geopandas",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+)
+_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git"}
+
+
+class HashCache:
+    """SHA-256 of files, remembered per (absolute path, size, mtime_ns) in a JSON file (``None``: no file)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._entries: dict[str, list[Any]] = {}
+        self._dirty = False
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self._entries = loaded
+            except (OSError, ValueError):
+                self._entries = {}
+
+    def digest(self, file: Path) -> str:
+        """Return the hex SHA-256 of ``file``'s bytes (from the cache when size and mtime are unchanged)."""
+        stat = file.stat()
+        key = str(file.resolve())
+        cached = self._entries.get(key)
+        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+            return str(cached[2])
+        sha = hashlib.sha256()
+        with file.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+        digest = sha.hexdigest()
+        self._entries[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        self._dirty = True
+        return digest
+
+    def save(self) -> None:
+        """Write the cache file (atomically) if anything changed."""
+        if self.path is None or not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self._entries, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+        self._dirty = False
+
+
+def iter_files(root: Path) -> Iterable[Path]:
+    """Yield every regular file under ``root`` in sorted order, skipping caches and hidden folders."""
+    if root.is_file():
+        yield root
+        return
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.endswith((".pyc", ".pyo")) or filename.startswith("."):
+                continue
+            path = Path(dirpath) / filename
+            if path.is_file():
+                yield path
+
+
+def tree_digest(root: Path, cache: HashCache) -> str:
+    """Hash of every file under ``root``: relative paths and contents. A missing folder hashes as empty."""
+    sha = hashlib.sha256()
+    for path in iter_files(root):
+        rel = path.relative_to(root).as_posix() if root.is_dir() else path.name
+        sha.update(f"{rel}\0{cache.digest(path)}\n".encode())
+    return sha.hexdigest()
+
+
+def environment_digest(packages: Iterable[str] = OUTPUT_PACKAGES) -> str:
+    """Hash of the Python version and the installed versions of ``packages`` (missing ones count as absent)."""
+    from importlib import metadata
+
+    parts = [f"python={sys.version_info[:3]}"]
+    for name in packages:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=absent")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def source_paths(value: Any, bases: Iterable[Path]) -> list[Path]:
+    """The existing files or folders a ``source`` parameter names, tried against each base folder in turn.
+
+    Dataset names such as ``"curated"`` or ``"gtd"`` name no file and give an empty list.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return []
+    candidate = Path(value).expanduser()
+    if candidate.is_absolute():
+        return [candidate] if candidate.exists() else []
+    for base in bases:
+        path = base / candidate
+        if path.exists():
+            return [path.resolve()]
+    return []
+
+
+def report_fingerprint(
+    *,
+    notebook_digest: str,
+    parameters: dict[str, Any],
+    data_digest: str,
+    library_digest: str,
+    environment: str,
+    source_digests: Iterable[str] = (),
+) -> str:
+    """Combine a report's inputs into one hex digest (the reuse key)."""
+    payload = {
+        "notebook": notebook_digest,
+        "parameters": parameters,
+        "data": data_digest,
+        "source": list(source_digests),
+        "library": library_digest,
+        "environment": environment,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,589 @@
+"""Run a report plan: reuse unchanged reports, execute the others with papermill in a process pool, publish a run.
+
+Layout of the output folder (``reports/`` by default)::
+
+    reports/
+      plan.yaml                  the default plan (committed)
+      latest -> runs/<run-id>    symlink to the newest complete run, swapped atomically
+      runs/<run-id>/             one folder per complete run, never modified afterwards
+        index.html               every report: parameters, status, duration, key figures, links
+        run.json                 the same as data (and the reuse record of the next run)
+        <report-slug>/
+          notebook.ipynb         the executed notebook (partial when the report failed)
+          report.html            the notebook as HTML, without code cells
+          figures/*.png|*.svg    written by the notebook with incidentkit.save_figure
+          summary.json           written by the notebook with incidentkit.write_summary
+      runs/.staging/             the run being written (renamed to runs/<run-id> when complete)
+      .hashes.json               cached SHA-256 of input files, keyed on size and modification time
+      .lock                      held while a run is in progress
+
+papermill, nbconvert and tqdm are imported inside the functions that need them: a run where every report is
+reused never imports them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .fingerprint import HashCache, environment_digest, report_fingerprint, source_paths, tree_digest
+from .plan import DEFAULT_TIMEOUT, PlanError, Report, load_plan
+
+#: Names of the files in a report's folder.
+NOTEBOOK_FILE = "notebook.ipynb"
+HTML_FILE = "report.html"
+SUMMARY_FILE = "summary.json"
+FIGURES_DIR = "figures"
+RUN_FILE = "run.json"
+INDEX_FILE = "index.html"
+STAGING = ".staging"
+KERNEL_NAME = "python3"
+
+_LIB_DIR = Path(__file__).resolve().parents[1]
+
+
+class RunLockedError(PlanError):
+    """Another run holds the output folder's lock."""
+
+
+@dataclass
+class RunOptions:
+    """What to run and where. Paths default to the project's ``reports/plan.yaml``, ``notebooks/``, ``data/``."""
+
+    plan: Path | None = None
+    out: Path | None = None
+    notebooks: Path | None = None
+    data: Path | None = None
+    only: list[str] = field(default_factory=list)
+    jobs: int | None = None
+    force: bool = False
+    timeout: int = DEFAULT_TIMEOUT
+    progress: bool | None = None  # None: a bar when stderr is a terminal, plain lines otherwise
+
+    def resolved(self) -> RunOptions:
+        """Fill in the project defaults (``incidentkit.paths``) and make every path absolute."""
+        from .. import paths
+
+        out = Path(self.out) if self.out else paths.reports_dir()
+        plan = Path(self.plan) if self.plan else paths.project_root() / "reports" / "plan.yaml"
+        notebooks = Path(self.notebooks) if self.notebooks else paths.notebooks_dir()
+        data = Path(self.data) if self.data else paths.data_dir()
+        jobs = self.jobs if self.jobs else (os.cpu_count() or 1)
+        return RunOptions(
+            plan=plan.resolve(),
+            out=out.resolve(),
+            notebooks=notebooks.resolve(),
+            data=data.resolve(),
+            only=list(self.only),
+            jobs=max(1, jobs),
+            force=self.force,
+            timeout=self.timeout,
+            progress=self.progress,
+        )
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """Everything a worker process needs to execute and render one report (picklable)."""
+
+    name: str
+    slug: str
+    notebook_path: str
+    cwd: str
+    folder: str
+    parameters: dict[str, Any]
+    timeout: int
+    kernel_name: str = KERNEL_NAME
+
+
+@dataclass
+class RunResult:
+    """The outcome of :func:`run_plan`: where the run went and the record of every report."""
+
+    run_id: str
+    path: Path
+    reports: list[dict[str, Any]]
+    executed: int
+    reused: int
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """The records of the reports that failed."""
+        return [r for r in self.reports if r["status"] == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report is ok, reused or stale; 1 when any failed."""
+        return 1 if self.failed else 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Worker side
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _describe_exception(exc: BaseException, timeout: int) -> str:
+    kind = type(exc).__name__
+    if kind == "PapermillExecutionError":
+        where = f"cell {exc.exec_count}" if getattr(exc, "exec_count", None) else "a cell"
+        return f"{exc.ename} in {where}: {exc.evalue}"  # type: ignore[attr-defined]
+    if kind == "CellTimeoutError":
+        return f"CellTimeoutError: a cell ran longer than the timeout of {timeout} s"
+    if kind == "DeadKernelError":
+        return f"DeadKernelError: the kernel died ({exc})"
+    text = str(exc).strip().splitlines()
+    return f"{kind}: {text[0]}" if text else kind
+
+
+def execute_report(task: ReportTask) -> dict[str, Any]:
+    """Execute one report's notebook with papermill and render its HTML; return its record (runs in a worker).
+
+    The exception raised by papermill is the source of truth for failure (its notebook metadata is not reliable
+    after a timeout). A failed report still gets its partially executed notebook and an HTML page of it.
+    """
+    import logging
+    import tempfile
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a debugpy warning in each kernel
+    # The plan was validated from the parameters cell with ast; papermill's own regex parser warns about lines it
+    # cannot read (a '=' in a comment) and calls those parameters unknown. Its warnings would only be noise.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    folder = Path(task.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook_out = folder / NOTEBOOK_FILE
+    parameters = dict(task.parameters, output_dir=str(folder))
+    error: str | None = None
+    started = time.time()
+    clock = time.perf_counter()
+    try:
+        import papermill
+        from traitlets.config import Config
+
+        with tempfile.TemporaryDirectory(prefix="ik-kernel-") as ipc_dir:
+            # IPC sockets in a private folder: no TCP ports to race for, no sockets left in notebooks/.
+            config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
+            papermill.execute_notebook(
+                task.notebook_path,
+                str(notebook_out),
+                parameters=parameters,
+                kernel_name=task.kernel_name,
+                cwd=task.cwd,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=task.timeout,
+                config=config,
+            )
+    except Exception as exc:  # every failure is recorded, none stops the other reports
+        error = _describe_exception(exc, task.timeout)
+    duration = time.perf_counter() - clock
+    html: str | None = None
+    if notebook_out.is_file():
+        try:
+            from .site import render_report_html
+
+            render_report_html(notebook_out, folder / HTML_FILE, title=task.name)
+            html = HTML_FILE
+        except Exception as exc:
+            render_error = f"rendering the HTML failed: {type(exc).__name__}: {exc}"
+            error = f"{error}; {render_error}" if error else render_error
+    if html is None:
+        from .site import failure_page
+
+        failure_page(folder / HTML_FILE, title=task.name, error=error or "no output notebook was written")
+        html = HTML_FILE
+    _make_readable(folder)
+    record = {
+        "status": "failed" if error else "ok",
+        "error": error,
+        "duration": round(duration, 3),
+        "started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
+        "html": html,
+        "notebook_file": NOTEBOOK_FILE if notebook_out.is_file() else None,
+    }
+    record.update(collect_outputs(folder))
+    return record
+
+
+def _make_readable(folder: Path) -> None:
+    """Give every file the notebook wrote the permissions of a normal file (0644 under the usual umask).
+
+    Files written through ``tempfile.mkstemp`` are private (0600); a published site must be readable by the web
+    server.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for filename in filenames:
+            path = Path(dirpath) / filename
+            if not path.is_symlink():
+                path.chmod(0o666 & ~umask)
+
+
+def collect_outputs(folder: Path) -> dict[str, Any]:
+    """List a report folder's figures and read its summary; note what is missing as warnings."""
+    warnings: list[str] = []
+    figures_dir = folder / FIGURES_DIR
+    figures: list[str] = []
+    if figures_dir.is_dir():
+        for path in sorted(figures_dir.iterdir()):
+            if path.is_symlink() or not path.is_file():
+                warnings.append(f"figures/{path.name}: not a regular file; left out")
+            elif path.suffix in {".png", ".svg"}:
+                figures.append(path.name)
+    stems_png = {Path(f).stem for f in figures if f.endswith(".png")}
+    stems_svg = {Path(f).stem for f in figures if f.endswith(".svg")}
+    for stem in sorted(stems_png ^ stems_svg):
+        missing = "svg" if stem in stems_png else "png"
+        warnings.append(f"figure {stem!r} has no .{missing} file")
+    summary: Any = None
+    summary_file: str | None = None
+    summary_path = folder / SUMMARY_FILE
+    if summary_path.is_file():
+        summary_file = SUMMARY_FILE
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            warnings.append(f"summary.json is not valid JSON ({exc})")
+    return {"figures": figures, "summary": summary, "summary_file": summary_file, "warnings": warnings}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parent side
+# --------------------------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A tqdm bar on a terminal; one plain line per finished report otherwise (CI logs, cron mail)."""
+
+    def __init__(self, total: int, enabled: bool | None, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.done = 0
+        self.bar = None
+        use_bar = enabled if enabled is not None else bool(getattr(self.stream, "isatty", lambda: False)())
+        if use_bar and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, unit="report", desc="reports", dynamic_ncols=True)
+
+    def log(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def finished(self, record: dict[str, Any]) -> None:
+        self.done += 1
+        line = f"[{self.done}/{self.total}] {record['status'].upper():6} {record['name']} ({record['duration']:.1f} s)"
+        if record.get("error"):
+            line += f": {record['error']}"
+        if self.bar is not None:
+            if record["status"] == "failed":
+                self.bar.write(line, file=self.stream)
+            self.bar.set_postfix_str(record["name"][:30])
+            self.bar.update(1)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _new_run_id(runs: Path) -> str:
+    base = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_id, n = base, 1
+    while (runs / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Recreate ``src`` at ``dst`` with hard links (copies across file systems); symlinks are not followed."""
+    for dirpath, _dirnames, filenames in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for filename in filenames:
+            source = Path(dirpath) / filename
+            if source.is_symlink():
+                continue
+            target = dst / rel / filename
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+
+
+def _previous_run(out: Path) -> tuple[Path | None, dict[str, dict[str, Any]]]:
+    """The latest complete run's folder and its report records by name (empty when there is none)."""
+    latest = out / "latest"
+    try:
+        folder = latest.resolve(strict=True)
+        record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, {}
+    return folder, {r["name"]: r for r in record.get("reports", []) if isinstance(r, dict) and "name" in r}
+
+
+def _swap_latest(out: Path, run_id: str) -> None:
+    """Point ``out/latest`` at ``runs/<run_id>`` atomically (a new symlink renamed over the old one)."""
+    tmp = out / f".latest.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(Path("runs") / run_id, tmp)
+    os.replace(tmp, out / "latest")
+
+
+class _Lock:
+    """An exclusive, non-blocking lock on ``out/.lock`` (POSIX ``flock``; a no-op where it is unavailable)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: Any = None
+
+    def __enter__(self) -> _Lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no lock
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.path.open("a")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.handle.close()
+            raise RunLockedError(
+                [f"{self.path}: another report run is writing to {self.path.parent}; wait for it to finish"]
+            ) from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def run_plan(
+    options: RunOptions,
+    *,
+    executor: Callable[[ReportTask], dict[str, Any]] = execute_report,
+    stream: Any = None,
+) -> RunResult:
+    """Validate the plan, reuse or execute every report, and publish the run; return its record.
+
+    Raises :class:`PlanError` (nothing runs) when the plan, a notebook's parameters cell or ``--only`` is wrong.
+    A failed report does not stop the others; the run is still published, with the report marked failed.
+    """
+    opts = options.resolved()
+    assert opts.plan and opts.out and opts.notebooks and opts.data and opts.jobs
+    reports = load_plan(opts.plan, opts.notebooks, default_timeout=opts.timeout)
+    unknown = [n for n in opts.only if n not in {r.name for r in reports}]
+    if unknown:
+        raise PlanError(
+            [
+                f"--only {n!r}: no report of that name in {opts.plan}; expected one of: "
+                + ", ".join(r.name for r in reports)
+                for n in unknown
+            ],
+            source=str(opts.plan),
+        )
+    out, runs = opts.out, opts.out / "runs"
+    with _Lock(out / ".lock"):
+        runs.mkdir(parents=True, exist_ok=True)
+        staging = runs / STAGING
+        if staging.exists():  # left by an interrupted run; we hold the lock, so it is nobody's
+            shutil.rmtree(staging)
+        staging.mkdir()
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        run_id = _new_run_id(runs)
+        previous_dir, previous = _previous_run(out)
+
+        cache = HashCache(out / ".hashes.json")
+        data_digest = tree_digest(opts.data, cache)
+        library_digest = tree_digest(_LIB_DIR, cache)
+        env_digest = environment_digest()
+        selected = set(opts.only) if opts.only else None
+
+        records: list[dict[str, Any]] = []
+        tasks: list[tuple[int, ReportTask]] = []
+        for report in reports:
+            record = _base_record(report, opts, cache, data_digest, library_digest, env_digest)
+            prev = previous.get(report.name)
+            prev_folder = previous_dir / report.slug if previous_dir is not None else None
+            reusable = (
+                prev is not None
+                and prev_folder is not None
+                and prev_folder.is_dir()
+                and prev.get("status") in {"ok", "reused"}
+                and prev.get("fingerprint") == record["fingerprint"]
+            )
+            wanted = selected is None or report.name in selected
+            if reusable and not (opts.force and wanted):
+                _link_tree(prev_folder, staging / report.slug)
+                record.update(_carried(prev, "reused"))
+            elif not wanted:
+                if prev is None or prev_folder is None or not prev_folder.is_dir():
+                    continue  # never run and not selected: not part of this run
+                _link_tree(prev_folder, staging / report.slug)
+                record.update(_carried(prev, "stale"))
+            else:
+                tasks.append((len(records), _task(report, opts, staging)))
+            records.append(record)
+
+        progress = _Progress(len(tasks), opts.progress, stream)
+        reused = sum(r["status"] == "reused" for r in records)
+        progress.log(
+            f"report run: {len(records)} report(s) from {opts.plan.name}: {reused} reused, "
+            f"{len(tasks)} to execute" + (f" with {min(opts.jobs, len(tasks))} worker(s)" if tasks else "")
+        )
+        try:
+            _execute_all(tasks, records, opts.jobs, executor, progress)
+        finally:
+            progress.close()
+            cache.save()
+
+        if (runs / run_id).exists():  # another run (outside the lock, e.g. another --out) took the name
+            run_id = _new_run_id(runs)
+        for index, _ in tasks:
+            records[index]["executed_in"] = run_id
+        run = {
+            "run_id": run_id,
+            "started_at": started_at,
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "plan": str(opts.plan),
+            "force": opts.force,
+            "only": list(opts.only),
+            "reports": records,
+        }
+        from .site import render_index
+
+        (staging / RUN_FILE).write_text(
+            json.dumps(run, indent=2, sort_keys=True, default=str) + "\n", "utf-8"
+        )
+        render_index(run, staging / INDEX_FILE)
+        final = runs / run_id
+        os.rename(staging, final)
+        _swap_latest(out, run_id)
+    failed = [r for r in records if r["status"] == "failed"]
+    progress.log(
+        f"report run {run_id}: {len(records) - len(failed)} ok, {len(failed)} failed -> {final / INDEX_FILE}"
+    )
+    return RunResult(run_id=run_id, path=final, reports=records, executed=len(tasks), reused=reused)
+
+
+def _base_record(
+    report: Report, opts: RunOptions, cache: HashCache, data_digest: str, library_digest: str, env_digest: str
+) -> dict[str, Any]:
+    assert opts.notebooks is not None and opts.plan is not None
+    notebook_path = opts.notebooks / report.notebook
+    sources = source_paths(report.parameters.get("source"), [opts.notebooks, opts.plan.parent.parent])
+    fingerprint = report_fingerprint(
+        notebook_digest=cache.digest(notebook_path),
+        parameters=report.parameters,
+        data_digest=data_digest,
+        library_digest=library_digest,
+        environment=env_digest,
+        source_digests=[tree_digest(p, cache) for p in sources],
+    )
+    return {
+        "name": report.name,
+        "slug": report.slug,
+        "notebook": report.notebook,
+        "parameters": report.parameters,
+        "timeout": report.timeout,
+        "fingerprint": fingerprint,
+        "status": "pending",
+        "error": None,
+        "duration": None,
+        "executed_in": None,
+        "html": None,
+        "notebook_file": None,
+        "summary_file": None,
+        "summary": None,
+        "figures": [],
+        "warnings": [],
+    }
+
+
+def _carried(prev: dict[str, Any], status: str) -> dict[str, Any]:
+    keys = (
+        "error",
+        "duration",
+        "started_at",
+        "html",
+        "notebook_file",
+        "summary_file",
+        "summary",
+        "figures",
+        "warnings",
+    )
+    out = {k: prev.get(k) for k in keys}
+    out["warnings"] = list(out.get("warnings") or [])
+    out["figures"] = list(out.get("figures") or [])
+    out["status"] = status
+    out["executed_in"] = prev.get("executed_in") or prev.get("run_id")
+    if status == "stale":
+        # a stale report keeps its old fingerprint so that the next full run re-executes it
+        out["fingerprint"] = prev.get("fingerprint")
+    return out
+
+
+def _task(report: Report, opts: RunOptions, staging: Path) -> ReportTask:
+    assert opts.notebooks is not None
+    return ReportTask(
+        name=report.name,
+        slug=report.slug,
+        notebook_path=str(opts.notebooks / report.notebook),
+        cwd=str(opts.notebooks),
+        folder=str(staging / report.slug),
+        parameters=dict(report.parameters),
+        timeout=report.timeout,
+    )
+
+
+def _execute_all(
+    tasks: list[tuple[int, ReportTask]],
+    records: list[dict[str, Any]],
+    jobs: int,
+    executor: Callable[[ReportTask], dict[str, Any]],
+    progress: _Progress,
+) -> None:
+    """Run the tasks in a pool of ``jobs`` worker processes, filling in each task's record as it finishes."""
+    if not tasks:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    def finish(index: int, outcome: dict[str, Any]) -> None:
+        records[index].update(outcome)
+        progress.finished(records[index])
+
+    workers = min(jobs, len(tasks))
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(executor, task): (index, task) for index, task in tasks}
+        for future in as_completed(futures):
+            index, task = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker process itself died (out of memory, killed)
+                outcome = {
+                    "status": "failed",
+                    "error": f"the worker process failed: {type(exc).__name__}: {exc}",
+                    "duration": 0.0,
+                }
+                folder = Path(task.folder)
+                if folder.is_dir():
+                    outcome.update(collect_outputs(folder))
+                    if (folder / HTML_FILE).is_file():
+                        outcome["html"] = HTML_FILE
+                    if (folder / NOTEBOOK_FILE).is_file():
+                        outcome["notebook_file"] = NOTEBOOK_FILE
+            finish(index, outcome)

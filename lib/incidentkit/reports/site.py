@@ -1,0 +1,156 @@
+"""The HTML side of the report runner: one page per executed notebook (no code) and the run's ``index.html``.
+
+nbconvert, nbformat and jinja2 are imported inside the functions, so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Metadata keys that only record when a notebook ran; dropped before rendering so the HTML is reproducible.
+_TIMING_KEYS = ("start_time", "end_time", "duration")
+#: Tags of the cells papermill inserts (the injected parameters, the red error banners).
+_GENERATED_CELL_TAGS = ("injected-parameters", "papermill-error-cell-tag")
+_KERNEL_TMP = re.compile(r"ipykernel_\d+")
+
+
+def normalise_notebook(nb: Any) -> Any:
+    """Return a copy of ``nb`` without execution time stamps or per-process paths (for rendering only)."""
+    nb = copy.deepcopy(nb)
+    meta = nb.get("metadata", {})
+    for key in _TIMING_KEYS:
+        meta.get("papermill", {}).pop(key, None)
+    for position, cell in enumerate(nb.get("cells", [])):
+        cmeta = cell.get("metadata", {})
+        tags = cmeta.get("tags") or []
+        for tag in _GENERATED_CELL_TAGS:
+            if tag in tags:  # cells papermill adds get a random id; give them a stable one
+                cell["id"] = f"{tag}-{position}"
+        cmeta.pop("execution", None)
+        for key in _TIMING_KEYS:
+            cmeta.get("papermill", {}).pop(key, None)
+        for output in cell.get("outputs", []) or []:
+            if "traceback" in output:
+                output["traceback"] = [
+                    _KERNEL_TMP.sub("ipykernel_<pid>", line) for line in output["traceback"]
+                ]
+            if output.get("name") == "stderr" and isinstance(output.get("text"), str):
+                output["text"] = _KERNEL_TMP.sub("ipykernel_<pid>", output["text"])
+    return nb
+
+
+def render_report_html(notebook_path: Path, html_path: Path, *, title: str) -> Path:
+    """Render an executed notebook to a standalone HTML page without code cells or prompts.
+
+    Outputs (tables, figures as embedded ``data:`` images, tracebacks of a failed run) are kept; code inputs and
+    ``In [n]:`` prompts are not. Time stamps are removed first, so the same outputs give the same bytes.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    nb = normalise_notebook(nb)
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+def failure_page(html_path: Path, *, title: str, error: str) -> Path:
+    """Write a minimal page for a report whose notebook could not be executed or rendered at all."""
+    text = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+        f"{html.escape(title)} (FAILED)</title></head><body><h1>{html.escape(title)}: FAILED</h1>"
+        f"<pre>{html.escape(error)}</pre></body></html>\n"
+    )
+    html_path.write_text(text, encoding="utf-8")
+    return html_path
+
+
+def key_figures(summary: Any) -> list[tuple[str, str]]:
+    """The top-level scalar entries of a report's ``summary.json``, sorted by key, formatted for display."""
+    if not isinstance(summary, dict):
+        return []
+    out = []
+    for key in sorted(summary, key=str):
+        value = summary[key]
+        if isinstance(value, (dict, list)):
+            continue
+        out.append((str(key), format_value(value)))
+    return out
+
+
+def format_value(value: Any) -> str:
+    """Format a scalar for the index: thousands separators for integers, at most 3 decimals for floats."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        text = f"{value:,.3f}".rstrip("0").rstrip(".")
+        return text or "0"
+    return str(value)
+
+
+def format_parameter(value: Any) -> str:
+    """Show a plan parameter compactly: lists joined by commas, strings as they are, the rest as JSON."""
+    if isinstance(value, list):
+        return ", ".join(format_parameter(v) for v in value) if value else "(all)"
+    if isinstance(value, str):
+        return value if value else '""'
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def render_index(run: dict[str, Any], index_path: Path) -> Path:
+    """Write the run's ``index.html`` from its ``run.json`` record (jinja2, every value autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["param"] = format_parameter
+    env.filters["duration"] = format_duration
+    template = env.get_template("index.html")
+    reports = [dict(r, key_figures=key_figures(r.get("summary"))) for r in run["reports"]]
+    counts = _status_counts(r["status"] for r in reports)
+    text = template.render(run=run, reports=reports, counts=counts)
+    index_path.write_text(text, encoding="utf-8")
+    return index_path
+
+
+def format_duration(seconds: Any) -> str:
+    """``12.3 s`` or ``2 min 05 s``; blank for unknown."""
+    if not isinstance(seconds, (int, float)):
+        return ""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def _status_counts(statuses: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    order = ["failed", "ok", "reused", "stale"]
+    return [(s, counts[s]) for s in sorted(counts, key=lambda s: (order.index(s) if s in order else 99, s))]
