@@ -32,8 +32,8 @@ _EXPORTS: dict[str, str] = {
     "load_table": "load",
     "valid_values": "load",
     "describe_source": "load",
-    "validate": "validate",
-    "ValidationReport": "validate",
+    "validate": "validation",
+    "ValidationReport": "validation",
     # reference tables
     "load_theatres": "reference",
     "theatre_order": "reference",
@@ -123,4 +123,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
     from .trends import counts_by_period, rolling_mean, year_on_year  # noqa: F401
-    from .validate import ValidationReport, validate  # noqa: F401
+    from .validation import ValidationReport, validate  # noqa: F401

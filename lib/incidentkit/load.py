@@ -13,7 +13,7 @@ from .errors import DataValidationError, ParameterError
 from .reference import FALLBACK_THEATRE, assign_theatre, load_branches, load_theatres
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, enum_values, field_names
 from .tables import read_csv_raw, table_path
-from .validate import validate
+from .validation import validate
 
 #: Order of date precisions from the finest to the coarsest.
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
