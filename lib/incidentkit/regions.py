@@ -1,0 +1,129 @@
+"""Theatres side by side: incidents, deaths with ranges, deaths per incident, attack-type and target mix, claims.
+
+Every table here has one row per theatre in the fixed theatre order (``data/theatres.csv``). By default the
+theatres present in the data are shown; pass ``theatres`` to show a fixed list (theatres without incidents then get
+zero incidents and missing per-incident figures, never an invented zero death toll).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .measures import lethality
+from .reference import theatre_order
+from .trends import counts_by_period
+
+#: Columns of :func:`theatre_comparison`.
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "incidents",
+    "deaths_low",
+    "deaths_best",
+    "deaths_high",
+    "deaths_unknown",
+    "deaths_open_high",
+    "per_incident_low",
+    "per_incident_best",
+    "per_incident_high",
+    "claimed",
+    "claimed_share",
+    "suicide",
+)
+
+
+def comparison_theatres(df: pd.DataFrame, theatres: Sequence[str] | None = None) -> list[str]:
+    """Return the theatres to compare, in the fixed order: ``theatres`` if given, else those present in ``df``."""
+    order = theatre_order()
+    if theatres:
+        unknown = [t for t in theatres if t not in order]
+        if unknown:
+            raise ValueError(f"theatres: unknown value(s) {unknown}; valid values are: {', '.join(order)}")
+        wanted = set(theatres)
+    else:
+        wanted = set(df["theatre"].dropna().astype(object))
+    return [t for t in order if t in wanted]
+
+
+def theatre_comparison(df: pd.DataFrame, theatres: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return one row per theatre: incidents, deaths (low/best/high), incidents with no death figure, deaths per
+    incident (over incidents with a figure), claimed incidents and their share of all incidents, suicide attacks.
+
+    ``deaths_open_high`` counts incidents whose high figure was not stated ("at least N"): the high total is then a
+    floor. A theatre without incidents has 0 incidents and missing per-incident figures and claimed share.
+    """
+    names = comparison_theatres(df, theatres)
+    idx = pd.Index(names, name="theatre")
+    out = pd.DataFrame(index=idx, columns=list(COMPARISON_COLUMNS))
+    work = df.assign(theatre=df["theatre"].astype(object))
+    work = work[work["theatre"].isin(names)]
+    if len(work):
+        leth = lethality(work, by="theatre").reindex(idx)
+    else:
+        leth = pd.DataFrame(index=idx, columns=["incidents", "low", "best", "high", "unknown", "open_high",
+                                                "per_incident_low", "per_incident_best", "per_incident_high"])
+    out["incidents"] = leth["incidents"].fillna(0).astype("int64")
+    for k in ("low", "best", "high", "unknown", "open_high"):
+        out[f"deaths_{k}"] = leth[k].fillna(0).astype("int64")
+    for k in ("low", "best", "high"):
+        out[f"per_incident_{k}"] = leth[f"per_incident_{k}"].astype("Float64")
+    claimed = (work["claim_status"].astype(object) == "claimed").groupby(work["theatre"]).sum()
+    out["claimed"] = claimed.reindex(idx).fillna(0).astype("int64")
+    out["claimed_share"] = (out["claimed"] / out["incidents"].where(out["incidents"] > 0)).astype("Float64")
+    suicide = work["suicide"].astype("boolean").fillna(False).astype(bool).groupby(work["theatre"]).sum()
+    out["suicide"] = suicide.reindex(idx).fillna(0).astype("int64")
+    return out
+
+
+def mix_shares(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    theatres: Sequence[str] | None = None,
+    top: int | None = None,
+    counts: bool = False,
+) -> pd.DataFrame:
+    """Return the mix of ``column`` (e.g. ``attack_type``, ``target_type``) per theatre: one row per theatre, one
+    column per category, shares of the theatre's incidents (each row sums to 1; a theatre without incidents is all
+    missing). With ``counts=True`` the incident counts instead of shares.
+
+    Categories keep the column's category order and "Unknown" is a category like any other (never dropped). With
+    ``top`` the ``top`` most frequent categories overall are kept and the rest summed into "Other categories".
+    """
+    names = comparison_theatres(df, theatres)
+    values = df[column]
+    cats = list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else sorted(
+        values.dropna().astype(object).unique()
+    )
+    work = pd.DataFrame({"theatre": df["theatre"].astype(object), column: values.astype(object)})
+    work[column] = work[column].fillna("(blank)")
+    if (work[column] == "(blank)").any():
+        cats = [*cats, "(blank)"]
+    table = pd.crosstab(work["theatre"], work[column]).reindex(index=names, columns=cats, fill_value=0)
+    table = table.loc[:, table.sum(axis=0) > 0] if len(table.columns) else table
+    if top is not None and len(table.columns) > top:
+        keep = table.sum(axis=0).sort_values(ascending=False, kind="stable").index[:top]
+        keep = [c for c in table.columns if c in set(keep)]
+        rest = table.drop(columns=keep).sum(axis=1)
+        table = table[keep].assign(**{"Other categories": rest})
+    table.index.name = "theatre"
+    table.columns.name = column
+    table = table.astype("int64")
+    if counts:
+        return table
+    totals = table.sum(axis=1)
+    return table.div(totals.where(totals > 0), axis=0).astype("float64")
+
+
+def monthly_by_theatre(
+    df: pd.DataFrame,
+    *,
+    start: object = None,
+    end: object = None,
+    theatres: Sequence[str] | None = None,
+    period: str = "month",
+) -> pd.DataFrame:
+    """Return incidents and deaths per period for each theatre, every period from ``start`` to ``end`` kept (zero
+    when nothing happened), theatres in the fixed order (see :func:`incidentkit.counts_by_period`)."""
+    names = comparison_theatres(df, theatres)
+    return counts_by_period(df, period, start=start, end=end, by="theatre", groups=names)
