@@ -1,0 +1,422 @@
+"""Shared machinery of the GTD / ACLED / UCDP readers: fast CSV reading, value conversion with rejected-row
+bookkeeping, quality flags, branch and admin1 look-ups, and conversion to the incident contract.
+
+The CSV is read with ``pyarrow.csv`` (multi-threaded, only the columns a reader needs, every cell as text), then each
+column is converted here so that a value that does not convert names its row instead of failing the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import mmap
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..errors import ReaderError
+from ..reference import match_branch, normalise_admin1
+from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
+from .countries import UNKNOWN_ISO3, iso3_for_name
+from .report import rejection
+
+#: Block size for pyarrow's CSV reader: large blocks parse faster and keep one chunk per ~16 MiB.
+BLOCK_SIZE = 16 << 20
+#: Text column read dictionary-encoded (few distinct values: countries, actors, dates): less memory, faster.
+DICT = pa.dictionary(pa.int32(), pa.string())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# reading the CSV
+
+
+def sniff_encoding(path: Path, default: str) -> str:
+    """Return the text encoding of a CSV export: a UTF-8 BOM or valid non-ASCII UTF-8 in the first 4 MiB means
+    UTF-8, otherwise ``default`` (GTD's CSV is Windows-1252: bytes 0x93/0x94 are curly quotes)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4 << 20)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if default == "utf-8":
+        return "utf-8"
+    if head.isascii():
+        return default
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the 4 MiB boundary is still UTF-8
+        if exc.start < len(head) - 4:
+            return default
+    return "utf-8"
+
+
+def read_header(path: Path, encoding: str) -> list[str]:
+    """Return the header row of a CSV file as written (BOM removed)."""
+    try:
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            row = next(csv.reader(fh), None)
+    except OSError as exc:
+        raise ReaderError(f"cannot read the file ({exc.strerror})", path=path) from exc
+    if not row:
+        raise ReaderError("the file is empty", path=path, line=1, expected="a header row")
+    row[0] = row[0].lstrip("\ufeff")
+    return [c.strip() for c in row]
+
+
+def read_csv_text(
+    path: Path,
+    columns: Mapping[str, pa.DataType],
+    *,
+    encoding: str,
+    header: list[str],
+    report: dict[str, Any],
+) -> pa.Table:
+    """Read ``columns`` (source name -> ``pa.string()`` or :data:`DICT`) of a CSV as text, blank cells null.
+
+    Rows with the wrong number of fields (a truncated last row, a broken quote) are not read: each is added to
+    ``report["rejected"]`` with its line. Any other parse failure raises :class:`ReaderError` naming the file.
+    """
+    bad_rows: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        bad_rows.append((row.number, row.actual_columns, row.expected_columns, row.text))
+        return "skip"
+
+    read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
+    parse_opts = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid)
+    convert_opts = pacsv.ConvertOptions(
+        include_columns=list(columns),
+        column_types=dict(columns),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+    )
+    try:
+        table = pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+    except UnicodeDecodeError as exc:
+        raise ReaderError(
+            f"bytes at offset {exc.start} are not valid {encoding}", path=path, expected=f"a {encoding} text file"
+        ) from exc
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ReaderError(f"not a readable CSV file: {exc}", path=path, expected="a CSV export") from exc
+    if bad_rows:
+        lines = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
+        for (number, actual, expected, text), line in zip(bad_rows, lines, strict=True):
+            what = "truncated or broken row" if actual < expected else "row with extra fields (a broken quote?)"
+            report["rejected"].append(
+                rejection(
+                    number if number is not None else line,
+                    None,
+                    f"{what}: {actual} fields, expected {expected}",
+                    text,
+                )
+            )
+    return table
+
+
+def _lines_of_texts(path: Path, encoding: str, texts: list[str]) -> list[int | None]:
+    """Return the physical line on which each row text starts (pyarrow does not say when reading in threads)."""
+    out: list[int | None] = []
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        start = 0
+        for text in texts:
+            try:
+                needle = text.encode(encoding)
+            except UnicodeEncodeError:
+                out.append(None)
+                continue
+            pos = mm.find(needle, start)
+            if pos < 0:
+                pos = mm.find(needle)
+            if pos < 0:
+                out.append(None)
+                continue
+            out.append(mm[:pos].count(b"\n") + 1 if pos < (64 << 20) else _count_newlines(mm, pos) + 1)
+            start = pos + 1
+    return out
+
+
+def _count_newlines(mm: mmap.mmap, end: int) -> int:
+    count, pos, step = 0, 0, 64 << 20
+    while pos < end:
+        count += mm[pos : min(end, pos + step)].count(b"\n")
+        pos += step
+    return count
+
+
+def record_lines(path: Path, encoding: str, positions: Iterable[int], n_fields: int) -> dict[int, int]:
+    """Return ``{record position: starting line}`` for rows of the table pyarrow read from ``path``.
+
+    Positions count the rows pyarrow kept (blank lines and rows of the wrong width are skipped the same way here).
+    Only used when a row is rejected, so the slow scan with :mod:`csv` runs only then.
+    """
+    wanted = set(int(p) for p in positions)
+    found: dict[int, int] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        start = reader.line_num + 1
+        pos = 0
+        for rec in reader:
+            if rec and len(rec) == n_fields:
+                if pos in wanted:
+                    found[pos] = start
+                pos += 1
+                if pos > last:
+                    break
+            start = reader.line_num + 1
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------------
+# conversions with rejected-row bookkeeping
+
+
+class Rejects:
+    """Collects rows that cannot be converted: ``{position: (column, reason, value)}`` (first problem wins)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[str, str, object]] = {}
+
+    def add(self, mask: np.ndarray, column: str, reason: str, values: pd.Series | None = None) -> None:
+        """Reject every row where ``mask`` is true."""
+        for pos in np.flatnonzero(mask):
+            if int(pos) not in self.rows:
+                value = None if values is None else values.iloc[int(pos)]
+                self.rows[int(pos)] = (column, reason, None if pd.isna(value) else value)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+def text(table: pa.Table, name: str, n: int | None = None) -> pd.Series:
+    """Return a text column as a pandas ``str`` Series (missing when the column is absent)."""
+    if name not in table.column_names:
+        return pd.Series([None] * (table.num_rows if n is None else n), dtype="str")
+    col = table.column(name)
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.string())
+    return col.to_pandas().astype("str")
+
+
+def category(table: pa.Table, name: str) -> pd.Series:
+    """Return a (dictionary-encoded) text column as a pandas categorical (fast look-ups on distinct values)."""
+    if name not in table.column_names:
+        return pd.Series(pd.Categorical([None] * table.num_rows, categories=[]))
+    col = table.column(name)
+    if not pa.types.is_dictionary(col.type):
+        col = col.dictionary_encode()
+    return col.to_pandas()
+
+
+def number(table: pa.Table, name: str, rejects: Rejects, *, integer: bool) -> pd.Series:
+    """Return a numeric column (``Int64`` or ``float64``); values that are not numbers reject their row."""
+    n = table.num_rows
+    if name not in table.column_names:
+        return pd.Series(pd.array([pd.NA] * n, dtype="Int64")) if integer else pd.Series(np.full(n, np.nan))
+    col = table.column(name)
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(pa.string())
+    try:
+        arr = pc.cast(col, pa.int64() if integer else pa.float64())
+        if integer:
+            return arr.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        return pd.Series(arr.to_numpy(zero_copy_only=False), dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    raw = col.to_pandas()
+    num = pd.to_numeric(raw.str.strip(), errors="coerce").astype("float64")
+    present = raw.notna().to_numpy()
+    arr = num.to_numpy()
+    failed = present & np.isnan(arr)
+    if integer:
+        finite = np.isfinite(arr)
+        frac = np.zeros(n, dtype=bool)
+        frac[finite] = arr[finite] != np.round(arr[finite])
+        rejects.add(failed | frac, name, "expected a whole number", raw)
+        arr = np.where(failed | frac, np.nan, arr)
+        return pd.Series(arr).astype("Int64")
+    rejects.add(failed, name, "expected a number", raw)
+    return pd.Series(arr, dtype="float64")
+
+
+def unknown_to_na(s: pd.Series, codes: Iterable[int]) -> pd.Series:
+    """Return ``s`` with this column's unknown codes (e.g. -9, -99) as missing. Per column, never blanket."""
+    return s.mask(s.isin(list(codes)))
+
+
+def categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """Return a categorical from integer codes (-1 = missing) in the contract's category order."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=categories)
+
+
+def map_category(values: pd.Series, mapping: Mapping[str, str], categories: list[str], default: str) -> pd.Categorical:
+    """Map a text column through ``mapping`` to a contract category (values not in the mapping get ``default``).
+
+    Works on the distinct values only (fast on millions of rows)."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    index = {c: i for i, c in enumerate(categories)}
+    lut = np.array([index[mapping.get(v, default)] for v in cat.cat.categories] + [index[default]], dtype=np.int64)
+    codes = cat.cat.codes.to_numpy()
+    return categorical(lut[np.where(codes < 0, len(lut) - 1, codes)], categories)
+
+
+def build_flags(flags: Mapping[str, np.ndarray], n: int) -> pd.Series:
+    """Return the ';'-joined quality flags of each row (missing when a row has none) from boolean masks."""
+    names = list(flags)
+    if not names:
+        return pd.Series([None] * n, dtype="str")
+    code = np.zeros(n, dtype=np.int64)
+    for bit, name in enumerate(names):
+        code |= np.asarray(flags[name], dtype=bool).astype(np.int64) << bit
+    uniq, inverse = np.unique(code, return_inverse=True)
+    labels = [";".join(nm for b, nm in enumerate(names) if u >> b & 1) or None for u in uniq]
+    return pd.Series(np.asarray(labels, dtype=object)[inverse], dtype="str")
+
+
+def iso3_from_names(country: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Return the ISO alpha-3 code of each country name and a mask of names that could not be placed."""
+    cat = country if isinstance(country.dtype, pd.CategoricalDtype) else country.astype("category")
+    lut = [iso3_for_name(v) for v in cat.cat.categories]
+    unmapped = np.array([v is None for v in lut] + [True])
+    lut_arr = np.array([v or UNKNOWN_ISO3 for v in lut] + [UNKNOWN_ISO3], dtype=object)
+    codes = cat.cat.codes.to_numpy()
+    codes = np.where(codes < 0, len(lut), codes)
+    return pd.Series(lut_arr[codes], dtype="str"), unmapped[codes]
+
+
+def _distinct_pairs(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the distinct (a, b) pairs (missing kept as None) and each row's index into them."""
+    ca, ua = pd.factorize(a.astype(object), use_na_sentinel=True)
+    cb, ub = pd.factorize(b.astype(object), use_na_sentinel=True)
+    width = len(ub) + 1
+    combined = (ca.astype(np.int64) + 1) * width + (cb.astype(np.int64) + 1)
+    codes, uniq = pd.factorize(combined)
+    ia, ib = uniq // width - 1, uniq % width - 1
+    va = np.array(list(ua) + [None], dtype=object)[ia]
+    vb = np.array(list(ub) + [None], dtype=object)[ib]
+    return pd.DataFrame({"a": va, "b": vb}), codes
+
+
+def branches(dataset: str, names: pd.Series, iso3: pd.Series) -> pd.Series:
+    """Return the IS branch of each actor name (exact alias look-up, ``incidentkit.reference.match_branch``),
+    computed once per distinct (name, country) pair."""
+    uniq, codes = _distinct_pairs(names, iso3)
+    hit = match_branch(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
+    return pd.Series(hit[codes], dtype="str")
+
+
+def admin1_names(dataset: str, iso3: pd.Series, admin1: pd.Series) -> pd.Series:
+    """Return admin1 normalised with ``data/admin1_aliases.csv`` (once per distinct (country, admin1) pair)."""
+    uniq, codes = _distinct_pairs(iso3, admin1)
+    out = normalise_admin1(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
+    return pd.Series(out[codes], dtype="str")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the incident contract
+
+
+def output_dtypes() -> dict[str, Any]:
+    """Return ``{column: dtype}`` of a reader's output: the incident fields, then source_dataset/source_event_id."""
+    dtypes = dict(pandas_dtypes("incidents"))
+    for extra in EXTRA_INCIDENT_COLUMNS:
+        dtypes[extra] = "str"
+    return dtypes
+
+
+def conforms(df: pd.DataFrame) -> bool:
+    """Return True when ``df`` already has exactly the reader output's columns, order and dtypes."""
+    dtypes = output_dtypes()
+    if list(df.columns) != list(dtypes):
+        return False
+    return all(df[c].dtype == d for c, d in dtypes.items())
+
+
+def finish(columns: dict[str, Any], n: int, *, origin: str) -> pd.DataFrame:
+    """Assemble a reader's output frame: every contract column (missing ones blank), contract order and dtypes."""
+    dtypes = output_dtypes()
+    data: dict[str, Any] = {}
+    for name, dtype in dtypes.items():
+        value = columns.get(name)
+        if value is None:
+            if isinstance(dtype, pd.CategoricalDtype):
+                value = pd.Categorical.from_codes(np.full(n, -1), dtype=dtype)
+            elif dtype == "datetime64[ns]":
+                value = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            elif dtype == "float64":
+                value = np.full(n, np.nan)
+            else:
+                value = pd.array([pd.NA] * n, dtype=dtype) if dtype != "str" else pd.Series([None] * n, dtype="str")
+        if isinstance(value, pd.Series):
+            value = value.reset_index(drop=True)
+        data[name] = value
+    df = pd.DataFrame(data)
+    return conform(df, origin=origin)
+
+
+def conform(df: pd.DataFrame, *, origin: str) -> pd.DataFrame:
+    """Return ``df`` in the contract dtypes: unchanged when it already conforms, else through
+    :func:`incidentkit.schema.coerce_frame` (which raises naming ``origin`` and the column on bad values)."""
+    if conforms(df):
+        return df
+    dtypes = output_dtypes()
+    fixed = {}
+    for c, d in dtypes.items():
+        s = df[c]
+        if s.dtype != d and d == "datetime64[ns]" and pd.api.types.is_datetime64_any_dtype(s.dtype):
+            s = s.astype("datetime64[ns]")
+        fixed[c] = s
+    df = pd.DataFrame(fixed, index=df.index)
+    if conforms(df):
+        return df
+    out = coerce_frame(df, "incidents", origin=origin)
+    return out[list(dtypes)]
+
+
+def drop_rejected(
+    df: pd.DataFrame,
+    rejects: Rejects,
+    report: dict[str, Any],
+    *,
+    line_of: Callable[[list[int]], dict[int, int]],
+) -> pd.DataFrame:
+    """Remove the rejected rows from ``df`` and add each one, with its file line, to ``report``."""
+    if rejects:
+        positions = sorted(rejects.rows)
+        lines = line_of(positions)
+        ids = df["source_event_id"]
+        for pos in positions:
+            column, reason, value = rejects.rows[pos]
+            sid = ids.iloc[pos]
+            report["rejected"].append(
+                rejection(lines.get(pos), column, reason, value, None if pd.isna(sid) else sid)
+            )
+        keep = np.ones(len(df), dtype=bool)
+        keep[positions] = False
+        df = df.loc[keep].reset_index(drop=True)
+    report["rejected"].sort(key=lambda r: (r["line"] is None, r["line"] or 0))
+    report["rows_kept"] = len(df)
+    report["rows_read"] = len(df) + len(report["rejected"])
+    return df
+
+
+def require_columns(path: Path, header: list[str], required: Iterable[str], dataset: str) -> None:
+    """Raise :class:`ReaderError` naming the first missing required column (line 1 = the header)."""
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ReaderError(
+            f"the {dataset.upper()} header lacks required column(s) {', '.join(repr(c) for c in missing)}",
+            path=path,
+            line=1,
+            column=missing[0],
+            expected=f"a {dataset.upper()} export with the columns {', '.join(required)}",
+        )

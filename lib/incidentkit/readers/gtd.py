@@ -1,0 +1,460 @@
+"""GTD (Global Terrorism Database, START) exports -> incident schema.
+
+Reads the official ``.xlsx`` (openpyxl) and the widely re-published ``.csv`` (Windows-1252 bytes, CRLF, line breaks
+inside quoted fields; a UTF-8 re-save is detected and read as UTF-8). Only the ~26 columns used are read.
+
+Mapping (see also docs/readers.md):
+
+========================  ==============================================================================================
+incident field            from GTD
+========================  ==============================================================================================
+incident_id               ``gtd-<eventid>``; source_event_id = eventid
+date, date_precision      iyear/imonth/iday: month 0 -> 'year' (1 January), day 0 -> 'month' (1st of the month), else
+                          'day'. A non-blank ``approxdate`` (free text, 2012+: the date fields then hold the midpoint)
+                          is parsed ("January 1-3, 2021", "01/04/2021", "March 5 - April 2, 2015"): date = first day,
+                          date_end = last day, precision from the span (0 days 'day', <= 6 'week', one month 'month',
+                          else 'year', with the date moved to the 1st of the month / 1 January as the contract says).
+                          Unparseable -> 'month' + flag ``approxdate_unparsed``. The text is kept in ``notes``.
+date_end                  ``resolution`` when ``extended`` = 1 and it is on/after the date (or the approxdate end)
+date_basis                'incident'
+country, iso3             country_txt; iso3 from the ISO names + the GTD spellings in ``countries.py``
+                          ("International" -> 'XXX' + flag ``country_unmapped``)
+admin1                    provstate ('Unknown' -> blank) normalised with data/admin1_aliases.csv
+location                  city ('Unknown' -> blank)
+latitude, longitude       as given (-9/-99 are real coordinates: no sentinel here); one of the two blank -> both
+                          blank + flag ``coordinates_incomplete``
+geo_precision             specificity 1 -> 'locality'; 2, 3, 4 -> 'admin1'; 5 -> 'country'; blank -> 'country' + flag
+perpetrator, is_branch    gname; branch by exact alias in data/branch_aliases.csv (dataset 'gtd')
+claim_status              claimed 1 -> 'claimed' ('disputed' when compclaim = 1: competing claims), 0 -> 'unclaimed',
+                          -9 / blank -> 'unknown'
+attribution               guncertain1 = 1 -> 'suspected', else 'confirmed'
+attack_type, target_type  attacktype1_txt / targtype1_txt (already GTD's categories; an unknown label -> 'Unknown' + flag)
+suicide                   suicide 1 -> true, 0 -> false, else blank
+killed_low/best           nkill (blank stays blank = unknown; negative codes -> blank); killed_high blank (no upper bound)
+perpetrators_killed       nkillter (blank when above nkill, flag ``nkillter_exceeds_nkill``)
+wounded_low/best          nwound
+hostages                  nhostkid (-99 / -9 -> blank)
+summary                   summary (blank before 1997 for most rows)
+source_ids                'gtd' or 'gtd-<release>' from a file name like globalterrorismdb_0718dist.csv
+flags                     also ``gtd_doubtterr`` when doubtterr = 1 (doubt that the incident is terrorism)
+========================  ==============================================================================================
+
+Unknown codes are mapped per column, never by a blanket replace. Rows that cannot be read (a truncated last row, a
+non-numeric eventid, an impossible date) are reported with file line and column, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..schema import enum_values
+from .cache import cached_read
+from .common import (
+    DICT,
+    Rejects,
+    admin1_names,
+    branches,
+    build_flags,
+    category,
+    drop_rejected,
+    finish,
+    iso3_from_names,
+    number,
+    read_csv_text,
+    read_header,
+    record_lines,
+    require_columns,
+    sniff_encoding,
+    text,
+    unknown_to_na,
+)
+from .report import new_report, warn_rejected
+
+#: Bump when the conversion changes: cached conversions of older versions are not used.
+READER_VERSION = 1
+
+#: Columns read, and how (DICT = few distinct values).
+COLUMNS: dict[str, pa.DataType] = {
+    "eventid": pa.string(),
+    "iyear": pa.string(),
+    "imonth": pa.string(),
+    "iday": pa.string(),
+    "approxdate": DICT,
+    "extended": pa.string(),
+    "resolution": DICT,
+    "country_txt": DICT,
+    "provstate": DICT,
+    "city": DICT,
+    "latitude": pa.string(),
+    "longitude": pa.string(),
+    "specificity": pa.string(),
+    "summary": pa.string(),
+    "doubtterr": pa.string(),
+    "suicide": pa.string(),
+    "attacktype1_txt": DICT,
+    "targtype1_txt": DICT,
+    "gname": DICT,
+    "guncertain1": pa.string(),
+    "claimed": pa.string(),
+    "compclaim": pa.string(),
+    "nkill": pa.string(),
+    "nkillter": pa.string(),
+    "nwound": pa.string(),
+    "nhostkid": pa.string(),
+}
+#: Columns without which a file is not read (ReaderError naming the first missing one).
+REQUIRED = (
+    "eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city", "latitude", "longitude",
+    "specificity", "gname", "attacktype1_txt", "targtype1_txt", "nkill",
+)  # fmt: skip
+
+GEO_PRECISION = {1: "locality", 2: "admin1", 3: "admin1", 4: "admin1", 5: "country"}
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_TOKEN = re.compile(
+    r"(?P<num>\b(?P<nm>\d{1,2})/(?P<nd>\d{1,2})/(?P<ny>\d{4})\b)"
+    r"|(?P<mon>\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?)"
+    r"(?:\s*(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b)?"
+    r"(?:\s*[-\u2013]\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*/))?"
+    r"(?:,?\s*(?P<y>\d{4})\b)?",
+    re.IGNORECASE,
+)
+
+
+def parse_approxdate(value: str, year: int | None) -> tuple[date, date] | None:
+    """Return the (first, last) day named by a GTD ``approxdate`` text, or ``None`` when it names no date.
+
+    Understands "January 1-3, 2021", "January 1, 2021 - February 3, 2021", "March 5 - April 2, 2015", "01/04/2021"
+    (GTD writes month/day/year) and month names alone ("June 2014"). A missing year comes from the next (or
+    previous) date in the text, else from ``iyear``.
+    """
+    tokens: list[tuple[int | None, int, int | None, int | None, bool]] = []  # (year, month, d1, d2, month_only)
+    for m in _TOKEN.finditer(value):
+        if m.group("num"):
+            tokens.append((int(m.group("ny")), int(m.group("nm")), int(m.group("nd")), None, False))
+        else:
+            month = _MONTHS[m.group("mon").lower().rstrip(".")]
+            y = int(m.group("y")) if m.group("y") else None
+            d1 = int(m.group("d1")) if m.group("d1") else None
+            d2 = int(m.group("d2")) if m.group("d2") else None
+            tokens.append((y, month, d1, d2, d1 is None))
+    if not tokens:
+        return None
+    days: list[date] = []
+    years = [t[0] for t in tokens]
+    for i, (y, month, d1, d2, month_only) in enumerate(tokens):
+        if y is None:
+            later = [v for v in years[i + 1 :] if v is not None]
+            earlier = [v for v in years[:i] if v is not None]
+            y = later[0] if later else (earlier[-1] if earlier else year)
+        if y is None:
+            return None
+        try:
+            if month_only:
+                days += [date(y, month, 1), date(y, month, calendar.monthrange(y, month)[1])]
+            else:
+                days.append(date(y, month, d1 or 1))
+                if d2 is not None:
+                    days.append(date(y, month, d2))
+        except ValueError:
+            return None
+    return min(days), max(days)
+
+
+def release_slug(path: Path) -> str:
+    """Return 'gtd' or 'gtd-<release>' (e.g. 'gtd-0718') from the file name."""
+    m = re.search(r"(\d{4})dist", path.name.lower())
+    return f"gtd-{m.group(1)}" if m else "gtd"
+
+
+def _xlsx_table(path: Path, report: dict[str, Any]) -> tuple[pa.Table, list[str]]:
+    """Read the needed columns of a GTD .xlsx into the same all-text table the CSV path produces."""
+    from .detect import xlsx_header
+
+    header = xlsx_header(path)
+    require_columns(path, header, REQUIRED, "gtd")
+    wanted = [c for c in COLUMNS if c in header]
+    df = pd.read_excel(path, sheet_name=0, usecols=wanted, dtype=object, engine="openpyxl")
+
+    def as_text(v: object) -> str | None:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if hasattr(v, "strftime"):
+            return v.strftime("%Y-%m-%d")
+        s = str(v)
+        return s if s != "" else None
+
+    cols = {c: pa.array([as_text(v) for v in df[c].tolist()], pa.string()) for c in wanted}
+    report["encoding"] = "xlsx"
+    return pa.table(cols), header
+
+
+def _dates(
+    year: pd.Series, month: pd.Series, day: pd.Series, rejects: Rejects
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Return (date, month known, day known) from iyear/imonth/iday (0 = unknown month/day)."""
+    y = year.astype("float64").to_numpy()
+    m = month.astype("float64").to_numpy()
+    d = day.astype("float64").to_numpy()
+    rejects.add(np.isnan(y), "iyear", "expected a year", year)
+    rejects.add(~np.isnan(m) & ((m < 0) | (m > 12)), "imonth", "expected a month 0-12 (0 = unknown)", month)
+    rejects.add(~np.isnan(d) & ((d < 0) | (d > 31)), "iday", "expected a day 0-31 (0 = unknown)", day)
+    known_m = np.nan_to_num(m) > 0
+    known_d = known_m & (np.nan_to_num(d) > 0)
+    yy = np.nan_to_num(y, nan=1970).astype(np.int64)
+    mm = np.where(known_m & (m <= 12), np.nan_to_num(m), 1).astype(np.int64)
+    dd = np.where(known_d & (d <= 31), np.nan_to_num(d), 1).astype(np.int64)
+    parts = pd.DataFrame({"year": yy, "month": mm, "day": dd})
+    out = pd.to_datetime(parts, errors="coerce")
+    rejects.add(out.isna().to_numpy() & ~np.isnan(y), "iday", "not a calendar date (iyear/imonth/iday)", day)
+    return out.astype("datetime64[ns]"), known_m, known_d
+
+
+def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
+    n = table.num_rows
+    rejects = Rejects()
+    cats = {f: enum_values("incidents", f) for f in ("date_precision", "geo_precision", "claim_status", "attack_type",
+                                                       "target_type", "attribution", "date_basis")}
+    flags: dict[str, np.ndarray] = {}
+
+    eventid = number(table, "eventid", rejects, integer=True)
+    rejects.add(eventid.isna().to_numpy(), "eventid", "expected the GTD eventid (a 12-digit number)", text(table, "eventid"))
+    sid = eventid.astype("str")
+
+    date, known_m, known_d = _dates(
+        number(table, "iyear", rejects, integer=True),
+        number(table, "imonth", rejects, integer=True),
+        number(table, "iday", rejects, integer=True),
+        rejects,
+    )
+    prec = np.where(known_d, 0, np.where(known_m, 2, 3))  # index into ["day","week","month","year"]
+    date_end = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+
+    approx = category(table, "approxdate")
+    has_approx = approx.notna().to_numpy()
+    unparsed = np.zeros(n, dtype=bool)
+    if has_approx.any():
+        years = date.dt.year.to_numpy()
+        pos = np.flatnonzero(has_approx)
+        values = approx.astype(object).to_numpy()
+        starts, ends = date.copy(), date_end.copy()
+        new_prec = prec.copy()
+        memo: dict[tuple[str, int], tuple[date, date] | None] = {}
+        for p in pos:
+            key = (str(values[p]), int(years[p]))
+            if key not in memo:
+                memo[key] = parse_approxdate(*key)
+            got = memo[key]
+            if got is None:
+                unparsed[p] = True
+                if new_prec[p] == 0:
+                    new_prec[p] = 2
+                continue
+            first, last = got
+            span = (last - first).days
+            if span == 0:
+                new_prec[p], start = 0, first
+            elif span <= 6:
+                new_prec[p], start = 1, first
+            elif (first.year, first.month) == (last.year, last.month):
+                new_prec[p], start = 2, first.replace(day=1)
+            else:
+                new_prec[p], start = 3, first.replace(month=1, day=1)
+            starts.iloc[p] = pd.Timestamp(start)
+            ends.iloc[p] = pd.Timestamp(last) if last > start else pd.NaT
+        date, date_end, prec = starts, ends, new_prec
+    flags["approxdate_unparsed"] = unparsed
+    # month / year precision: the date is the first day of the known period (contract)
+    month_start = date.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
+    year_start = date.dt.to_period("Y").dt.start_time.astype("datetime64[ns]")
+    date = date.where(prec != 2, month_start).where(prec != 3, year_start)
+
+    extended = number(table, "extended", rejects, integer=True)
+    resolution = category(table, "resolution")
+    if resolution.notna().any():
+        cats_res = pd.Series(resolution.cat.categories.astype(str))
+        parsed = pd.to_datetime(cats_res, format="%m/%d/%Y", errors="coerce")
+        parsed = parsed.fillna(pd.to_datetime(cats_res, format="%Y-%m-%d", errors="coerce"))
+        codes = resolution.cat.codes.to_numpy()
+        res = pd.Series(np.where(codes >= 0, parsed.to_numpy()[codes], np.datetime64("NaT")), dtype="datetime64[ns]")
+        flags["resolution_unparsed"] = (resolution.notna() & res.isna()).to_numpy()
+        use = (extended == 1).fillna(False).to_numpy() & res.notna().to_numpy()
+        use &= (res >= date).fillna(False).to_numpy() & ((res > date_end) | date_end.isna()).to_numpy()
+        date_end = date_end.where(~use, res)
+    date_end = date_end.where(date_end > date)
+
+    country = text(table, "country_txt")
+    iso3, unmapped = iso3_from_names(category(table, "country_txt"))
+    flags["country_unmapped"] = unmapped
+    provstate = text(table, "provstate")
+    provstate = provstate.mask(provstate.str.strip().isin(["Unknown", ""]))
+    admin1 = admin1_names("gtd", iso3, provstate)
+    city = text(table, "city")
+    city = city.mask(city.str.strip().isin(["Unknown", ""]))
+
+    lat = number(table, "latitude", rejects, integer=False)
+    lon = number(table, "longitude", rejects, integer=False)
+    half = lat.isna().to_numpy() ^ lon.isna().to_numpy()
+    flags["coordinates_incomplete"] = half
+    lat, lon = lat.mask(half), lon.mask(half)
+    spec = number(table, "specificity", rejects, integer=True)
+    geo_idx = {"point": 0, "locality": 1, "admin1": 2, "country": 3}
+    spec_np = spec.fillna(0).to_numpy(dtype=np.int64)
+    lut = np.array([geo_idx["country"]] + [geo_idx[GEO_PRECISION[i]] for i in range(1, 6)], dtype=np.int64)
+    geo = lut[np.where((spec_np >= 1) & (spec_np <= 5), spec_np, 0)]
+    flags["geo_precision_unknown"] = ~((spec_np >= 1) & (spec_np <= 5))
+
+    gname = category(table, "gname")
+    perpetrator = gname.astype(object).fillna("Unknown").astype("str")
+    is_branch = branches("gtd", perpetrator, iso3)
+
+    claimed = number(table, "claimed", rejects, integer=True)
+    compclaim = number(table, "compclaim", rejects, integer=True)
+    cl = claimed.to_numpy(dtype="float64", na_value=np.nan)
+    cc = compclaim.to_numpy(dtype="float64", na_value=np.nan)
+    claim_codes = np.where(cl == 1, np.where(cc == 1, 3, 0), np.where(cl == 0, 1, 4))
+    guncertain = number(table, "guncertain1", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
+    attribution = np.where(guncertain == 1, 1, 0)
+
+    attack_txt = category(table, "attacktype1_txt")
+    target_txt = category(table, "targtype1_txt")
+    attack = _enum_from_text(attack_txt, cats["attack_type"])
+    target = _enum_from_text(target_txt, cats["target_type"])
+    flags["attack_type_unmapped"] = attack_txt.notna().to_numpy() & (attack.codes == cats["attack_type"].index("Unknown"))
+    flags["attack_type_unmapped"] &= (attack_txt.astype(object) != "Unknown").to_numpy()
+    flags["target_type_unmapped"] = target_txt.notna().to_numpy() & (target.codes == cats["target_type"].index("Unknown"))
+    flags["target_type_unmapped"] &= (target_txt.astype(object) != "Unknown").to_numpy()
+
+    suicide_num = number(table, "suicide", rejects, integer=True)
+    suicide = pd.array(
+        np.where(suicide_num == 1, True, False), dtype="boolean"
+    )
+    suicide[~suicide_num.isin([0, 1]).fillna(False).to_numpy()] = pd.NA
+
+    counts = {}
+    for col in ("nkill", "nkillter", "nwound", "nhostkid"):
+        s = number(table, col, rejects, integer=True)
+        counts[col] = s.mask(s < 0)  # -9 / -99 = unknown in GTD's count columns
+    nkill, nkillter = counts["nkill"], counts["nkillter"]
+    over = (nkillter > nkill).fillna(False).to_numpy()
+    flags["nkillter_exceeds_nkill"] = over
+    nkillter = nkillter.mask(over)
+
+    doubt = number(table, "doubtterr", rejects, integer=True)
+    flags["gtd_doubtterr"] = (unknown_to_na(doubt, [-9]) == 1).fillna(False).to_numpy()
+
+    approx_text = approx.astype(object)
+    notes = pd.Series(np.where(has_approx, "GTD approxdate: " + approx_text.fillna("").astype(str), None), dtype="str")
+
+    ids = "gtd-" + sid
+    dup = ids.duplicated().to_numpy() & eventid.notna().to_numpy()
+    rejects.add(dup, "eventid", "duplicate eventid (an earlier row has the same id)", sid)
+
+    columns = {
+        "incident_id": ids,
+        "date": date,
+        "date_end": date_end,
+        "date_precision": pd.Categorical.from_codes(prec, categories=cats["date_precision"]),
+        "date_basis": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=cats["date_basis"]),
+        "country": country,
+        "iso3": iso3,
+        "admin1": admin1,
+        "location": city,
+        "latitude": lat,
+        "longitude": lon,
+        "geo_precision": pd.Categorical.from_codes(geo, categories=cats["geo_precision"]),
+        "perpetrator": perpetrator,
+        "is_branch": is_branch,
+        "claim_status": pd.Categorical.from_codes(claim_codes, categories=cats["claim_status"]),
+        "attribution": pd.Categorical.from_codes(attribution, categories=cats["attribution"]),
+        "attack_type": attack,
+        "target_type": target,
+        "suicide": suicide,
+        "killed_low": nkill,
+        "killed_best": nkill,
+        "perpetrators_killed": nkillter,
+        "wounded_low": counts["nwound"],
+        "wounded_best": counts["nwound"],
+        "hostages": counts["nhostkid"],
+        "summary": text(table, "summary"),
+        "source_ids": pd.Series([release_slug(path)] * n, dtype="str"),
+        "notes": notes,
+        "flags": build_flags(flags, n),
+        "source_dataset": pd.Series(["gtd"] * n, dtype="str"),
+        "source_event_id": sid,
+    }
+    df = finish(columns, n, origin=str(path))
+    return drop_rejected(df, rejects, report, line_of=line_of)
+
+
+def _enum_from_text(values: pd.Series, categories: list[str]) -> pd.Categorical:
+    """Map GTD's ``*_txt`` labels to the contract categories (they are the same list); unknown labels -> 'Unknown'."""
+    index = {c: i for i, c in enumerate(categories)}
+    unknown = index["Unknown"]
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    lut = np.array([index.get(str(v).strip(), unknown) for v in cat.cat.categories] + [unknown], dtype=np.int64)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Categorical.from_codes(lut[np.where(codes < 0, len(lut) - 1, codes)], categories=categories)
+
+
+def _build(path: Path) -> pd.DataFrame:
+    is_xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+    report = new_report(str(path), "gtd", READER_VERSION, "")
+    if is_xlsx:
+        table, header = _xlsx_table(path, report)
+
+        def line_of(positions: list[int]) -> dict[int, int]:
+            return {p: p + 2 for p in positions}
+    else:
+        encoding = sniff_encoding(path, "cp1252")
+        report["encoding"] = encoding
+        header = read_header(path, encoding)
+        require_columns(path, header, REQUIRED, "gtd")
+        wanted = {c: t for c, t in COLUMNS.items() if c in header}
+        table = read_csv_text(path, wanted, encoding=encoding, header=header, report=report)
+
+        def line_of(positions: list[int]) -> dict[int, int]:
+            return record_lines(path, encoding, positions, len(header))
+
+    df = _convert(table, path, report, line_of)
+    df.attrs["read_report"] = report
+    return df
+
+
+def read_gtd(path: str | PathLike[str], *, use_cache: bool = True) -> pd.DataFrame:
+    """Read a GTD export (.csv or .xlsx) into the incident schema, one row per GTD incident.
+
+    Returns every incident-schema column plus ``source_dataset`` ('gtd') and ``source_event_id`` (eventid). Rows
+    that cannot be read are listed in ``df.attrs["read_report"]`` and in a
+    :class:`~incidentkit.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
+    Raises :class:`~incidentkit.errors.ReaderError` (file, line, column) when the file is not a GTD export.
+    """
+    p = Path(path)
+    from .detect import detect_dataset
+
+    found = detect_dataset(p)
+    if found != "gtd":
+        from ..errors import ReaderError
+
+        raise ReaderError(
+            f"this is a {found.upper()} export, not GTD (use read_{found} or read_export)",
+            path=p,
+            line=1,
+            expected="a GTD header (eventid, iyear, imonth, iday, gname, ...)",
+        )
+    df = cached_read(p, "gtd", READER_VERSION, lambda: _build(p), variant=release_slug(p), use_cache=use_cache)
+    warn_rejected(df.attrs["read_report"])
+    return df

@@ -1,0 +1,81 @@
+"""The read report: which rows of an export were not kept, and why (nothing is dropped silently).
+
+Every reader returns its frame with ``df.attrs["read_report"]``, a plain JSON-able dict::
+
+    {"path": "...", "dataset": "gtd", "reader_version": 3, "encoding": "cp1252",
+     "rows_read": 1210, "rows_kept": 1209,
+     "rejected": [{"line": 1211, "column": None, "reason": "row has 13 fields, expected 135 (truncated?)",
+                   "value": "197203150002,1972,...", "source_event_id": None}, ...]}
+
+``line`` is the 1-based physical line of the file on which the rejected row starts (the header is line 1; for an
+.xlsx file the worksheet row). When rows were rejected a :class:`RowsRejectedWarning` lists them. The report is stored
+in the Parquet cache with the frame, so a warm (cached) read warns the same way.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+#: How many rejected rows the warning message lists; the report on ``df.attrs`` always holds all of them.
+WARNING_ROWS_SHOWN = 50
+
+
+class RowsRejectedWarning(UserWarning):
+    """Some rows of an export could not be read; they are listed in the message and in ``df.attrs["read_report"]``."""
+
+    def __init__(self, message: str, report: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.report = report or {}
+
+
+def new_report(path: str, dataset: str, reader_version: int, encoding: str) -> dict[str, Any]:
+    """Return an empty read report for one file."""
+    return {
+        "path": path,
+        "dataset": dataset,
+        "reader_version": reader_version,
+        "encoding": encoding,
+        "rows_read": 0,
+        "rows_kept": 0,
+        "rejected": [],
+    }
+
+
+def rejection(
+    line: int | None, column: str | None, reason: str, value: object = None, source_event_id: object = None
+) -> dict[str, Any]:
+    """Return one rejected-row record (plain JSON-able values)."""
+    return {
+        "line": None if line is None else int(line),
+        "column": column,
+        "reason": reason,
+        "value": None if value is None else str(value)[:200],
+        "source_event_id": None if source_event_id is None else str(source_event_id),
+    }
+
+
+def format_rejection(r: dict[str, Any]) -> str:
+    """Return one rejected row as 'line N, column 'c': reason (found 'v')'."""
+    parts = [f"line {r['line']}" if r.get("line") is not None else "line unknown"]
+    if r.get("column"):
+        parts.append(f"column {r['column']!r}")
+    text = ", ".join(parts) + f": {r['reason']}"
+    if r.get("value") is not None:
+        text += f" (found {r['value'][:80]!r})"
+    return text
+
+
+def warn_rejected(report: dict[str, Any], *, stacklevel: int = 3) -> None:
+    """Emit a :class:`RowsRejectedWarning` listing the rejected rows of ``report`` (nothing when none were)."""
+    rejected = report.get("rejected") or []
+    if not rejected:
+        return
+    shown = "\n".join(f"  - {format_rejection(r)}" for r in rejected[:WARNING_ROWS_SHOWN])
+    more = len(rejected) - WARNING_ROWS_SHOWN
+    tail = f"\n  ... and {more} more (all in df.attrs['read_report']['rejected'])" if more > 0 else ""
+    message = (
+        f"{report['path']}: {len(rejected)} of {report['rows_read']} row(s) not read "
+        f"({report['rows_kept']} kept):\n{shown}{tail}"
+    )
+    warnings.warn(RowsRejectedWarning(message, report), stacklevel=stacklevel)
