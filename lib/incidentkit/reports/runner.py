@@ -62,6 +62,7 @@ class RunOptions:
     out: Path | None = None
     notebooks: Path | None = None
     data: Path | None = None
+    library: Path | None = None  # the folder whose files are "the library version" (default: lib/incidentkit)
     only: list[str] = field(default_factory=list)
     jobs: int | None = None
     force: bool = False
@@ -82,6 +83,7 @@ class RunOptions:
             out=out.resolve(),
             notebooks=notebooks.resolve(),
             data=data.resolve(),
+            library=Path(self.library).resolve() if self.library else _LIB_DIR,
             only=list(self.only),
             jobs=max(1, jobs),
             force=self.force,
@@ -407,7 +409,7 @@ def run_plan(
 
         cache = HashCache(out / ".hashes.json")
         data_digest = tree_digest(opts.data, cache)
-        library_digest = tree_digest(_LIB_DIR, cache)
+        library_digest = tree_digest(opts.library or _LIB_DIR, cache)
         env_digest = environment_digest()
         selected = set(opts.only) if opts.only else None
 

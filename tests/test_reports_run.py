@@ -1,0 +1,227 @@
+"""End-to-end runs of the report runner on tiny fixture notebooks (starts about 7 kernels, ~15 s on 2 cores).
+
+One module-scoped sequence of runs in a temporary folder:
+
+1. ``plan-good.yaml``: two good reports (one named ``../../good two`` with ``<script>`` in its data);
+2. ``plan-mixed.yaml --force``: the same two plus one that raises and one that times out;
+3. ``plan-good.yaml`` again, unchanged, from a fresh interpreter: everything reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from incidentkit.reports.runner import RunLockedError, RunOptions, RunResult, run_plan
+
+pytestmark = pytest.mark.notebooks
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
+NOTEBOOKS = FIXTURES / "notebooks"
+DATA = FIXTURES / "data"
+SCRIPT = "<script>alert('beta')</script>"
+
+
+def options(out: Path, plan: str, **kw: Any) -> RunOptions:
+    # The library version is taken from a frozen stand-in folder: other people editing lib/incidentkit while these
+    # tests run must not turn a reuse into a re-execution.
+    library = out.parent / "library"
+    if not library.is_dir():
+        library.mkdir(parents=True)
+        (library / "__init__.py").write_text("# stand-in for lib/incidentkit\n")
+    kw.setdefault("jobs", 2)
+    return RunOptions(
+        plan=FIXTURES / plan, out=out, notebooks=NOTEBOOKS, data=DATA, library=library, progress=False, **kw
+    )
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Content hash and mtime of every file under ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Runs:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.out = root / "out"
+        self.log = io.StringIO()
+        self.first: RunResult = run_plan(options(self.out, "plan-good.yaml"), stream=self.log)
+        self.first_snapshot = snapshot(self.first.path)
+        self.second: RunResult = run_plan(options(self.out, "plan-mixed.yaml", force=True), stream=self.log)
+        self.first_snapshot_after = snapshot(self.first.path)
+
+    def record(self, result: RunResult, name: str) -> dict[str, Any]:
+        return next(r for r in result.reports if r["name"] == name)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    return Runs(tmp_path_factory.mktemp("report-runs"))
+
+
+def test_first_run_renders_every_report(runs: Runs) -> None:
+    first = runs.first
+    assert first.exit_code == 0 and first.executed == 2 and first.reused == 0
+    run = first.path
+    for slug in ("good-one", "good-two"):
+        folder = run / slug
+        assert (folder / "notebook.ipynb").is_file()
+        assert (folder / "report.html").is_file()
+        assert sorted(p.name for p in (folder / "figures").iterdir()) == ["bars.png", "bars.svg"]
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["bars"] in (2, 3)
+    record = runs.record(first, "good one")
+    assert record["status"] == "ok" and record["figures"] == ["bars.png", "bars.svg"]
+    assert record["summary"]["total"] == 6.0
+    run_json = json.loads((run / "run.json").read_text())
+    assert [r["slug"] for r in run_json["reports"]] == ["good-one", "good-two"]
+
+
+def test_report_html_has_outputs_but_no_code(runs: Runs) -> None:
+    page = (runs.first.path / "good-one" / "report.html").read_text()
+    assert "alpha #3" in page  # the printed rows and the table
+    assert 'class="dataframe"' in page
+    assert "save_figure(fig" not in page and "import matplotlib" not in page  # no code cell source
+    assert (
+        "jp-InputPrompt jp-InputArea-prompt" not in page
+        and "jp-OutputPrompt jp-OutputArea-prompt" not in page
+    )
+
+
+def test_slugged_folder_stays_inside_the_run(runs: Runs) -> None:
+    assert (runs.first.path / "good-two" / "report.html").is_file()
+    # nothing escaped the output folder: the tmp root holds only out/
+    assert sorted(p.name for p in runs.root.iterdir()) == ["library", "out"]
+    assert sorted(p.name for p in (runs.out / "runs").iterdir()) == sorted(
+        [runs.first.run_id, runs.second.run_id]
+    )
+
+
+def test_data_text_is_escaped_in_report_and_index(runs: Runs) -> None:
+    page = (runs.first.path / "good-two" / "report.html").read_text()
+    index = (runs.first.path / "index.html").read_text()
+    for html in (page, index):
+        assert SCRIPT not in html
+        assert "&lt;script&gt;alert(" in html
+    assert "../../good two" in index and 'href="good-two/report.html"' in index
+
+
+def test_failing_report_among_good_ones(runs: Runs) -> None:
+    second = runs.second
+    assert second.exit_code == 1
+    status = {r["name"]: r["status"] for r in second.reports}
+    assert status == {"good one": "ok", "../../good two": "ok", "failing": "failed", "too slow": "failed"}
+    failing = runs.record(second, "failing")
+    assert "ValueError" in failing["error"] and "fixture failure: deliberate" in failing["error"]
+    assert "CellTimeoutError" in runs.record(second, "too slow")["error"]
+    # the partially executed notebooks and their HTML are kept
+    failing_page = (second.path / "failing" / "report.html").read_text()
+    assert "first cell ran" in failing_page and "fixture failure: deliberate" in failing_page
+    assert "never printed" not in failing_page  # neither shown as code nor executed
+    slow_page = (second.path / "too-slow" / "report.html").read_text()
+    assert "before the slow cell" in slow_page
+    assert (second.path / "too-slow" / "notebook.ipynb").is_file()
+    # the index marks them FAILED with the error
+    index = (second.path / "index.html").read_text()
+    assert index.count("status-failed") >= 3  # two rows + the count in the header
+    assert "fixture failure: deliberate" in index
+    # the run is published and latest points at it
+    assert (runs.out / "latest").resolve() == second.path
+
+
+def test_previous_run_is_untouched(runs: Runs) -> None:
+    assert runs.first_snapshot == runs.first_snapshot_after
+
+
+def test_figures_and_html_are_byte_identical_across_runs(runs: Runs) -> None:
+    a, b = runs.first.path / "good-one", runs.second.path / "good-one"
+    assert runs.record(runs.second, "good one")["status"] == "ok"  # executed again (--force), not reused
+    for name in ("figures/bars.png", "figures/bars.svg", "summary.json", "report.html"):
+        assert (a / name).stat().st_ino != (b / name).stat().st_ino
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (runs.first.path / "good-two" / "report.html").read_bytes() == (
+        runs.second.path / "good-two" / "report.html"
+    ).read_bytes()
+
+
+def test_unchanged_rerun_reuses_everything_quickly(runs: Runs) -> None:
+    # The mixed plan's last run failed two reports: re-run the good plan, whose two reports are unchanged.
+    opts = options(runs.out, "plan-good.yaml")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from incidentkit.reports.runner import RunOptions, run_plan\n"
+        f"result = run_plan(RunOptions(plan=Path({str(opts.plan)!r}), out=Path({str(opts.out)!r}),"
+        f" notebooks=Path({str(NOTEBOOKS)!r}), data=Path({str(DATA)!r}), library=Path({str(opts.library)!r}),"
+        " progress=False))\n"
+        "heavy = sorted({'papermill', 'nbconvert', 'pandas', 'matplotlib'} & set(sys.modules))\n"
+        "print(result.exit_code, heavy)\n"
+    )
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    assert proc.stdout.strip() == "0 []", proc.stderr
+    assert "2 reused, 0 to execute" in proc.stderr
+    latest = (runs.out / "latest").resolve()
+    record = json.loads((latest / "run.json").read_text())
+    assert [r["status"] for r in record["reports"]] == ["reused", "reused"]
+    assert {r["executed_in"] for r in record["reports"]} == {runs.second.run_id}
+    # reused files are hard links of the previous run's files
+    assert (latest / "good-one" / "figures" / "bars.png").stat().st_ino == (
+        runs.second.path / "good-one" / "figures" / "bars.png"
+    ).stat().st_ino
+    assert wall < 2.0, f"unchanged re-run took {wall:.2f} s"
+
+
+def stub_execute(task: Any) -> dict[str, Any]:
+    """Stand-in for execute_report that starts no kernel (module level, so worker processes can import it)."""
+    Path(task.folder).mkdir(parents=True)
+    return {"status": "ok", "error": None, "duration": 0.0, "html": None}
+
+
+def test_changed_inputs_invalidate_reuse(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "incidents.csv").write_text("id\n1\n")
+    opts = options(tmp_path / "out", "plan-good.yaml", jobs=1)
+    opts.data = data
+
+    def statuses() -> list[str]:
+        return [r["status"] for r in run_plan(opts, executor=stub_execute, stream=io.StringIO()).reports]
+
+    assert statuses() == ["ok", "ok"]
+    assert statuses() == ["reused", "reused"]  # unchanged
+    (data / "incidents.csv").write_text("id\n1\n2\n")
+    assert statuses() == ["ok", "ok"]  # a data file changed
+    assert statuses() == ["reused", "reused"]
+    opts.force, opts.only = True, ["good one"]
+    assert statuses() == ["ok", "reused"]  # --force only re-executes the selected report
+    opts.force = False
+    (data / "new.csv").write_text("x\n")
+    assert statuses() == ["ok", "stale"]  # inputs changed, but only "good one" was asked for
+    opts.only = []
+    assert statuses() == ["reused", "ok"]  # the stale one is re-executed on the next full run
+    (opts.library / "__init__.py").write_text("# a library change\n")
+    assert statuses() == ["ok", "ok"]
+
+
+def test_a_second_concurrent_run_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RunLockedError, match="another report run"):
+            run_plan(options(out, "plan-good.yaml"))
