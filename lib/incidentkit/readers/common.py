@@ -409,6 +409,23 @@ def drop_rejected(
     return df
 
 
+def check_dataset(path: Path, expected: str) -> list[str]:
+    """Return the file's header after checking it is an export of ``expected`` (ReaderError naming the file if not)."""
+    from .detect import SIGNATURES, dataset_of_header, detect_dataset, header_of
+
+    found = detect_dataset(path)
+    if found != expected:
+        raise ReaderError(
+            f"this is a {found.upper()} export, not {expected.upper()} (use read_{found} or read_export)",
+            path=path,
+            line=1,
+            expected=f"a {expected.upper()} header ({', '.join(SIGNATURES[expected])}, ...)",
+        )
+    header = header_of(path)
+    assert dataset_of_header(header) == expected
+    return header
+
+
 def require_columns(path: Path, header: list[str], required: Iterable[str], dataset: str) -> None:
     """Raise :class:`ReaderError` naming the first missing required column (line 1 = the header)."""
     missing = [c for c in required if c not in header]

@@ -1,0 +1,405 @@
+"""ACLED exports -> incident schema.
+
+Layouts read (the header is lower-cased and ``ALLY_ACTOR_N`` read as ``assoc_actor_N``):
+
+- the current 31-column export (``event_id_cnty, event_date, ..., tags, timestamp``), text ``inter1/inter2``;
+- the 2020 export tool (``data_id, iso, event_id_cnty, ..., iso3``): numeric inter codes, no disorder_type;
+- the 2015 upper-case layout (``GWNO, EVENT_ID_CNTY, ..., ALLY_ACTOR_1, ...``): no sub_event_type, no iso.
+
+``event_date`` in any of "2022-02-23", "21 March 2020", "9-May-20", "01-January-2015" (a value in none of them
+rejects its row, with line and column, in the read report).
+
+Mapping (also in docs/readers.md):
+
+- date / date_end / date_precision from ``time_precision``: 1 -> 'day' (the event date); 2 -> 'week': ACLED puts such
+  events in the middle of the week, so date = event_date - 3 days, date_end = event_date + 3 days; 3 -> 'month':
+  date = 1st, date_end = last day of the month. The ACLED date is kept in ``notes`` for 2 and 3. A missing or other
+  time_precision -> 'day' + flag ``time_precision_unknown``.
+- geo_precision: 1 (a particular town) -> 'locality'; 2 (part of a region / near a town) and 3 (a larger region:
+  provincial capital or natural location) -> 'admin1'. Missing -> 'country' + flag ``geo_precision_unknown``.
+- iso3: the ``iso3`` column when present, else ISO numeric ``iso``, else the country name.
+- perpetrator / is_branch: the first of actor1, actor2, then each ';'-separated name of assoc_actor_1, assoc_actor_2
+  that is an exact alias (dataset 'acled') in data/branch_aliases.csv; without one, perpetrator = actor1. A composite
+  alias ("X and/or Islamic State (...)"; ACLED's own notation when it cannot tell which group acted) gives
+  attribution 'suspected' and flag ``composite_actor``; otherwise attribution 'confirmed'. ACLED has no direction: the
+  "target" is the other side (actor2/inter2 when the perpetrator is actor1 or its associate, else actor1/inter1).
+- target_type: ``civilian_targeting`` = "Civilians targeted" -> 'Private Citizens & Property'; else by the target
+  actor: a name starting "Police Forces" -> 'Police', "Military Forces" -> 'Military'; else by its inter code (numeric
+  or text): 1 State forces -> 'Military', 2 Rebel group / 3 Political militia / 4 Identity militia ->
+  'Terrorists/Non-State Militia', 5 Rioters / 6 Protesters / 7 Civilians -> 'Private Citizens & Property',
+  8 External/Other forces -> 'Other', none -> 'Unknown'.
+- attack_type from ``sub_event_type`` (or ``event_type`` when it is blank: the 2015 layout): see
+  :data:`ATTACK_TYPE_BY_SUB_EVENT` and :data:`ATTACK_TYPE_BY_EVENT`; suicide = true for "Suicide bomb", else blank.
+- fatalities: ACLED codes "no information" as 0, so 0 cannot tell none from unknown. A row with 0 gets
+  killed_low = 0, killed_best and killed_high blank, and flag ``fatalities_zero_or_unknown``: sums of killed_best skip
+  it, counts of unknowns include it, and killed_low still says "at least 0". A row with N > 0 gets killed_low =
+  killed_best = N (ACLED records the lowest reported figure), killed_high blank (no upper bound).
+- summary = notes; source_ids = 'acled'; claim_status 'unknown' (ACLED does not code claims); date_basis 'incident'.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..schema import enum_values
+from .cache import cached_read
+from .common import (
+    DICT,
+    Rejects,
+    admin1_names,
+    branches,
+    build_flags,
+    category,
+    check_dataset,
+    drop_rejected,
+    finish,
+    iso3_from_names,
+    map_category,
+    number,
+    read_csv_text,
+    record_lines,
+    require_columns,
+    sniff_encoding,
+    text,
+)
+from .countries import ISO_NUMERIC
+from .detect import normalise_header
+from .report import new_report, warn_rejected
+
+#: Bump when the conversion changes: cached conversions of older versions are not used.
+READER_VERSION = 1
+
+COLUMNS: dict[str, pa.DataType] = {
+    "event_id_cnty": pa.string(),
+    "event_date": DICT,
+    "time_precision": pa.string(),
+    "event_type": DICT,
+    "sub_event_type": DICT,
+    "actor1": DICT,
+    "assoc_actor_1": DICT,
+    "inter1": DICT,
+    "actor2": DICT,
+    "assoc_actor_2": DICT,
+    "inter2": DICT,
+    "civilian_targeting": DICT,
+    "iso": DICT,
+    "iso3": DICT,
+    "country": DICT,
+    "admin1": DICT,
+    "location": DICT,
+    "latitude": pa.string(),
+    "longitude": pa.string(),
+    "geo_precision": pa.string(),
+    "notes": pa.string(),
+    "fatalities": pa.string(),
+}
+REQUIRED = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "actor2", "country", "admin1",
+    "location", "latitude", "longitude", "geo_precision", "fatalities",
+)  # fmt: skip
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
+
+ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
+    "armed clash": "Armed Assault",
+    "government regains territory": "Armed Assault",
+    "non-state actor overtakes territory": "Armed Assault",
+    "attack": "Armed Assault",
+    "air/drone strike": "Bombing/Explosion",
+    "suicide bomb": "Bombing/Explosion",
+    "shelling/artillery/missile attack": "Bombing/Explosion",
+    "remote explosive/landmine/ied": "Bombing/Explosion",
+    "grenade": "Bombing/Explosion",
+    "disrupted weapons use": "Bombing/Explosion",
+    "chemical weapon": "Unarmed Assault",  # GTD codes chemical/biological attacks as unarmed assault
+    "sexual violence": "Unarmed Assault",
+    "mob violence": "Unarmed Assault",
+    "violent demonstration": "Unarmed Assault",
+    "abduction/forced disappearance": "Hostage Taking (Kidnapping)",
+    "looting/property destruction": "Facility/Infrastructure Attack",
+}
+ATTACK_TYPE_BY_EVENT: dict[str, str] = {
+    "battles": "Armed Assault",
+    "battle-no change of territory": "Armed Assault",
+    "battle-government regains territory": "Armed Assault",
+    "battle-non-state actor overtakes territory": "Armed Assault",
+    "explosions/remote violence": "Bombing/Explosion",
+    "remote violence": "Bombing/Explosion",
+    "violence against civilians": "Armed Assault",
+    "riots": "Unarmed Assault",
+}
+INTER_TARGET: dict[str, str] = {
+    "1": "Military", "state forces": "Military",
+    "2": "Terrorists/Non-State Militia", "rebel group": "Terrorists/Non-State Militia",
+    "rebel groups": "Terrorists/Non-State Militia",
+    "3": "Terrorists/Non-State Militia", "political militia": "Terrorists/Non-State Militia",
+    "political militias": "Terrorists/Non-State Militia",
+    "4": "Terrorists/Non-State Militia", "identity militia": "Terrorists/Non-State Militia",
+    "identity militias": "Terrorists/Non-State Militia",
+    "5": "Private Citizens & Property", "rioters": "Private Citizens & Property",
+    "6": "Private Citizens & Property", "protesters": "Private Citizens & Property",
+    "7": "Private Citizens & Property", "civilians": "Private Citizens & Property",
+    "8": "Other", "external/other forces": "Other",
+}  # fmt: skip
+GEO = {1: "locality", 2: "admin1", 3: "admin1"}
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Parse ACLED event dates in any of :data:`DATE_FORMATS`, once per distinct value (NaT when none fits)."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    cats = pd.Series(cat.cat.categories.astype(str)).str.strip()
+    parsed = pd.Series(np.full(len(cats), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    for fmt in DATE_FORMATS:
+        todo = parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(cats[todo], format=fmt, errors="coerce")
+    codes = cat.cat.codes.to_numpy()
+    lut = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))
+    return pd.Series(lut[np.where(codes < 0, len(lut) - 1, codes)], dtype="datetime64[ns]")
+
+
+def _first_assoc_match(assoc: pd.Series, iso3: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return (branch, matched name) from ';'-separated associated actors (exact match per name)."""
+    n = len(assoc)
+    branch = pd.Series([None] * n, dtype="str")
+    name = pd.Series([None] * n, dtype="str")
+    present = assoc.notna().to_numpy()
+    if not present.any():
+        return branch, name
+    pos = np.flatnonzero(present)
+    values = assoc.astype(object).to_numpy()[pos]
+    countries = iso3.astype(object).to_numpy()[pos]
+    rows, names, ctry = [], [], []
+    for p, v, c in zip(pos, values, countries, strict=True):
+        for part in str(v).split(";"):
+            if part.strip():
+                rows.append(p)
+                names.append(part.strip())
+                ctry.append(c)
+    hits = branches("acled", pd.Series(names, dtype="str"), pd.Series(ctry, dtype="str")).astype(object).to_numpy()
+    b_out = branch.astype(object).to_numpy()
+    n_out = name.astype(object).to_numpy()
+    for p, nm, h in zip(rows, names, hits, strict=True):
+        if isinstance(h, str) and b_out[p] is None:
+            b_out[p], n_out[p] = h, nm
+    return pd.Series(b_out, dtype="str"), pd.Series(n_out, dtype="str")
+
+
+def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
+    n = table.num_rows
+    rejects = Rejects()
+    flags: dict[str, np.ndarray] = {}
+    cats = {f: enum_values("incidents", f) for f in ("date_precision", "geo_precision", "claim_status", "attack_type",
+                                                       "target_type", "attribution", "date_basis")}
+
+    sid = text(table, "event_id_cnty")
+    rejects.add(sid.isna().to_numpy(), "event_id_cnty", "expected the ACLED event id (e.g. 'SYR12345')")
+    slug = pc.replace_substring_regex(pc.utf8_lower(table.column("event_id_cnty")), r"[^a-z0-9]+", "-")
+    slug = pc.replace_substring_regex(slug, r"^-+|-+$", "")
+    ids = pd.Series("acled-", index=range(n), dtype="str") + slug.to_pandas().astype("str")
+    dup = ids.duplicated().to_numpy() & sid.notna().to_numpy()
+    rejects.add(dup, "event_id_cnty", "duplicate event id (an earlier row has the same id)", sid)
+
+    raw_date = category(table, "event_date")
+    event_date = _parse_dates(raw_date)
+    rejects.add(
+        event_date.isna().to_numpy(), "event_date",
+        "expected a date like 2022-02-23, 21 March 2020, 9-May-20 or 01-January-2015", raw_date.astype(object),
+    )  # fmt: skip
+    tp = number(table, "time_precision", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
+    flags["time_precision_unknown"] = ~np.isin(tp, [1, 2, 3])
+    week, month = tp == 2, tp == 3
+    date = event_date.copy()
+    date_end = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    if week.any():
+        date = date.where(~week, event_date - pd.Timedelta(days=3))
+        date_end = date_end.where(~week, event_date + pd.Timedelta(days=3))
+    if month.any():
+        first = event_date.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
+        last = event_date.dt.to_period("M").dt.end_time.dt.normalize().astype("datetime64[ns]")
+        date = date.where(~month, first)
+        date_end = date_end.where(~month, last)
+    prec = np.where(week, 1, np.where(month, 2, 0))
+    notes = pd.Series([None] * n, dtype="str")
+    moved = week | month
+    if moved.any():
+        idx = np.flatnonzero(moved)
+        notes.iloc[idx] = (
+            "ACLED event_date " + event_date.iloc[idx].dt.strftime("%Y-%m-%d").fillna("?")
+            + " (time_precision " + pd.Series(tp[idx]).astype("Int64").astype(str).to_numpy() + ")"
+        ).to_numpy()
+
+    country = text(table, "country")
+    if "iso3" in table.column_names:
+        iso3 = text(table, "iso3").str.strip().str.upper()
+        unmapped = ~iso3.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy()
+        by_name, name_unmapped = iso3_from_names(category(table, "country"))
+        iso3 = iso3.where(~unmapped, by_name)
+        unmapped = unmapped & name_unmapped
+    elif "iso" in table.column_names:
+        iso_cat = category(table, "iso")
+        lut = []
+        for v in iso_cat.cat.categories:
+            try:
+                lut.append(ISO_NUMERIC.get(int(float(v))))
+            except (TypeError, ValueError):
+                lut.append(None)
+        codes = iso_cat.cat.codes.to_numpy()
+        lut_arr = np.array(lut + [None], dtype=object)
+        iso3 = pd.Series(lut_arr[np.where(codes < 0, len(lut), codes)], dtype="str")
+        by_name, name_unmapped = iso3_from_names(category(table, "country"))
+        missing = iso3.isna().to_numpy()
+        iso3 = iso3.where(~missing, by_name)
+        unmapped = missing & name_unmapped
+    else:
+        iso3, unmapped = iso3_from_names(category(table, "country"))
+    flags["country_unmapped"] = unmapped
+    admin1 = admin1_names("acled", iso3, text(table, "admin1"))
+
+    lat = number(table, "latitude", rejects, integer=False)
+    lon = number(table, "longitude", rejects, integer=False)
+    half = lat.isna().to_numpy() ^ lon.isna().to_numpy()
+    flags["coordinates_incomplete"] = half
+    lat, lon = lat.mask(half), lon.mask(half)
+    gp = number(table, "geo_precision", rejects, integer=True).fillna(0).to_numpy(dtype=np.int64)
+    geo_names = cats["geo_precision"]
+    lut = np.array([geo_names.index("country")] + [geo_names.index(GEO[i]) for i in (1, 2, 3)], dtype=np.int64)
+    known_gp = (gp >= 1) & (gp <= 3)
+    geo = lut[np.where(known_gp, gp, 0)]
+    flags["geo_precision_unknown"] = ~known_gp
+
+    actor1, actor2 = category(table, "actor1"), category(table, "actor2")
+    b1 = branches("acled", actor1, iso3)
+    b2 = branches("acled", actor2, iso3)
+    b3, n3 = _first_assoc_match(category(table, "assoc_actor_1"), iso3)
+    b4, n4 = _first_assoc_match(category(table, "assoc_actor_2"), iso3)
+    a1 = actor1.astype(object).to_numpy()
+    a2 = actor2.astype(object).to_numpy()
+    m1, m2, m3, m4 = (b.notna().to_numpy() for b in (b1, b2, b3, b4))
+    is_branch = b1.where(m1, b2.where(m2, b3.where(m3, b4)))
+    perp = np.where(m1, a1, np.where(m2, a2, np.where(m3, n3.astype(object).to_numpy(),
+                                                      np.where(m4, n4.astype(object).to_numpy(), a1))))
+    perpetrator = pd.Series(perp, dtype="str").fillna("Unknown")
+    composite = perpetrator.str.contains(" and/or ", regex=False).fillna(False).to_numpy() & is_branch.notna().to_numpy()
+    flags["composite_actor"] = composite
+    attribution = np.where(composite, cats["attribution"].index("suspected"), cats["attribution"].index("confirmed"))
+
+    # target: the other side
+    target_is_1 = (~m1 & m2) | (~m1 & ~m3 & m4)
+    inter1 = category(table, "inter1").astype(object).to_numpy()
+    inter2 = category(table, "inter2").astype(object).to_numpy()
+    t_name = pd.Series(np.where(target_is_1, a1, a2), dtype=object)
+    t_inter = pd.Series(np.where(target_is_1, inter1, inter2), dtype=object)
+    target = _target_types(t_name, t_inter, cats["target_type"])
+    civ = category(table, "civilian_targeting").astype(object).fillna("").str.strip().str.lower()
+    civ_mask = (civ == "civilians targeted").to_numpy()
+    target_codes = np.where(civ_mask, cats["target_type"].index("Private Citizens & Property"), target)
+
+    sub = category(table, "sub_event_type")
+    etype = category(table, "event_type")
+    by_sub = map_category(sub.astype(object).str.strip().str.lower().astype("category"),
+                          ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
+    by_event = map_category(etype.astype(object).str.strip().str.lower().astype("category"),
+                            ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
+    attack_codes = np.where(sub.notna().to_numpy(), by_sub.codes, by_event.codes)
+    suicide = pd.array([pd.NA] * n, dtype="boolean")
+    is_suicide = (sub.astype(object).str.strip().str.lower() == "suicide bomb").fillna(False).to_numpy()
+    suicide[is_suicide] = True
+
+    fat = number(table, "fatalities", rejects, integer=True)
+    rejects.add((fat < 0).fillna(False).to_numpy(), "fatalities", "expected a count >= 0", fat)
+    zero = (fat == 0).fillna(False).to_numpy()
+    flags["fatalities_zero_or_unknown"] = zero
+    best = fat.mask(zero)
+
+    columns = {
+        "incident_id": ids,
+        "date": date,
+        "date_end": date_end,
+        "date_precision": pd.Categorical.from_codes(prec, categories=cats["date_precision"]),
+        "date_basis": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=cats["date_basis"]),
+        "country": country,
+        "iso3": iso3,
+        "admin1": admin1,
+        "location": text(table, "location"),
+        "latitude": lat,
+        "longitude": lon,
+        "geo_precision": pd.Categorical.from_codes(geo, categories=cats["geo_precision"]),
+        "perpetrator": perpetrator,
+        "is_branch": is_branch,
+        "claim_status": pd.Categorical.from_codes(
+            np.full(n, cats["claim_status"].index("unknown")), categories=cats["claim_status"]
+        ),
+        "attribution": pd.Categorical.from_codes(attribution, categories=cats["attribution"]),
+        "attack_type": pd.Categorical.from_codes(attack_codes, categories=cats["attack_type"]),
+        "target_type": pd.Categorical.from_codes(target_codes, categories=cats["target_type"]),
+        "suicide": suicide,
+        "killed_low": fat,
+        "killed_best": best,
+        "summary": text(table, "notes"),
+        "source_ids": pd.Series(["acled"] * n, dtype="str"),
+        "notes": notes,
+        "flags": build_flags(flags, n),
+        "source_dataset": pd.Series(["acled"] * n, dtype="str"),
+        "source_event_id": sid,
+    }
+    df = finish(columns, n, origin=str(path))
+    return drop_rejected(df, rejects, report, line_of=line_of)
+
+
+def _target_types(name: pd.Series, inter: pd.Series, categories: list[str]) -> np.ndarray:
+    """Return target_type codes from the target actor's name and inter code (once per distinct pair)."""
+    keys = pd.DataFrame({"n": name.fillna(""), "i": inter.fillna("").astype(str).str.strip().str.lower()})
+    codes, uniq = pd.factorize(keys["n"] + "\x1f" + keys["i"])
+    out = []
+    for key in uniq:
+        nm, it = key.split("\x1f")
+        if nm.startswith("Police Forces"):
+            out.append("Police")
+        elif nm.startswith("Military Forces"):
+            out.append("Military")
+        else:
+            it = it[:-2] if it.endswith(".0") else it
+            out.append(INTER_TARGET.get(it, "Unknown"))
+    lut = np.array([categories.index(v) for v in out], dtype=np.int64)
+    return lut[codes]
+
+
+def _build(path: Path) -> pd.DataFrame:
+    encoding = sniff_encoding(path, "utf-8")
+    report = new_report(str(path), "acled", READER_VERSION, encoding)
+    header = check_dataset(path, "acled")
+    norm = normalise_header(header)
+    require_columns(path, norm, REQUIRED, "acled")
+    source_name = dict(zip(norm, header, strict=True))
+    wanted = {source_name[c]: t for c, t in COLUMNS.items() if c in source_name}
+    table = read_csv_text(path, wanted, encoding=encoding, header=header, report=report)
+    table = table.rename_columns([normalise_header([c])[0] for c in table.column_names])
+
+    def line_of(positions: list[int]) -> dict[int, int]:
+        return record_lines(path, encoding, positions, len(header))
+
+    df = _convert(table, path, report, line_of)
+    df.attrs["read_report"] = report
+    return df
+
+
+def read_acled(path: str | PathLike[str], *, use_cache: bool = True) -> pd.DataFrame:
+    """Read an ACLED export (current, 2020 export-tool or 2015 upper-case layout) into the incident schema.
+
+    Returns every incident-schema column plus ``source_dataset`` ('acled') and ``source_event_id``
+    (event_id_cnty). Rows that cannot be read are listed in ``df.attrs["read_report"]`` and in a
+    :class:`~incidentkit.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
+    """
+    p = Path(path)
+    check_dataset(p, "acled")
+    df = cached_read(p, "acled", READER_VERSION, lambda: _build(p), use_cache=use_cache)
+    warn_rejected(df.attrs["read_report"])
+    return df
