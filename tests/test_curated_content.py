@@ -1,0 +1,253 @@
+"""Content tests for the curated tables in data/: sourcing, places, casualty arithmetic, dates and documentation.
+
+These check what the generic contract tests cannot: that every row is backed by a source that exists and was
+published no earlier than the incident, that coordinates come from the gazetteer, and that README/CHANGELOG describe
+the tables as they are.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_FILES = [
+    "000_2b6d68757739a329.txt",
+    "001_e533d8af090f8ec4.txt",
+    "002_864dfdd803368ae4.txt",
+    "003_dedf3c1d547549d1.txt",
+    "004_9f5821176270e47d.txt",
+]
+THEATRES = [
+    "North Caucasus", "Russia (other)", "Syria: Badia", "Syria: Daraa", "Syria: North-east", "Syria: other",
+    "Libya", "Iran", "Turkey", "Azerbaijan", "Afghanistan", "Iraq", "Elsewhere",
+]
+BRANCHES = {
+    "is-central", "is-caucasus", "is-khorasan", "is-libya", "is-sinai", "is-west-africa", "is-sahel",
+    "is-central-africa", "is-somalia", "is-mozambique", "is-pakistan", "is-hind", "is-east-asia", "is-yemen",
+    "is-turkey", "is-unspecified",
+}
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def incidents() -> pd.DataFrame:
+    return _read("incidents")
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return _read("events")
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return _read("sources")
+
+
+@pytest.fixture(scope="module")
+def stats() -> pd.DataFrame:
+    return _read("reported_statistics")
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> pd.DataFrame:
+    return _read("gazetteer")
+
+
+def _ids(value: str) -> list[str]:
+    return [v for v in value.split(";") if v]
+
+
+def _num(value: str) -> float | None:
+    return float(value) if value != "" else None
+
+
+def _period_end(day: str, precision: str) -> date:
+    """Last day of the period that a (date, precision) pair stands for."""
+    d = date.fromisoformat(day)
+    if precision == "year":
+        return date(d.year, 12, 31)
+    if precision == "month":
+        return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+    return d
+
+
+@pytest.mark.parametrize("table", ["incidents", "events", "reported_statistics"])
+def test_every_row_cites_existing_sources(table: str, sources: pd.DataFrame) -> None:
+    df = _read(table)
+    known = set(sources["source_id"])
+    missing = {(i, sid) for i, v in enumerate(df["source_ids"]) for sid in _ids(v) if sid not in known}
+    assert not missing, f"{table}: unknown source ids {sorted(missing)}"
+    assert (df["source_ids"].map(lambda v: len(_ids(v))) >= 1).all()
+
+
+def test_every_seed_document_has_a_sources_row(sources: pd.DataFrame) -> None:
+    notes = " ".join(sources["notes"])
+    for name in SEED_FILES:
+        assert f"Seed document {name}" in notes, f"no sources row names seed {name}"
+    if SEEDS.is_dir():
+        assert sorted(p.name for p in SEEDS.glob("*.txt")) == SEED_FILES
+
+
+def test_seed_rows_cite_nothing_and_cited_rows_name_a_seed_row(sources: pd.DataFrame) -> None:
+    is_seed = sources["notes"].str.startswith("Seed document ")
+    assert (sources.loc[is_seed, "cited_by"] == "").all()
+    seed_ids = set(sources.loc[is_seed, "source_id"])
+    assert set(sources.loc[~is_seed, "cited_by"]) <= seed_ids, "cited_by must name a seed document's row"
+
+
+def test_every_source_is_used(sources: pd.DataFrame) -> None:
+    used = {sid for name in ("incidents", "events", "reported_statistics") for v in _read(name)["source_ids"] for sid in _ids(v)}
+    used |= set(sources["cited_by"]) - {""}
+    assert set(sources["source_id"]) - used == set()
+
+
+def test_urls_are_only_those_stated(sources: pd.DataFrame) -> None:
+    urls = sources.loc[sources["url"] != "", "url"].tolist()
+    assert urls == ["https://www.al-monitor.com/originals/2022/03/islamic-state-takes-advantage-ukraine-war-increase-attacks"]
+    if SEEDS.is_dir():
+        text = (SEEDS / SEED_FILES[3]).read_text(encoding="utf-8")
+        assert all(u in text for u in urls)
+
+
+@pytest.mark.parametrize("table,date_col", [("incidents", "date"), ("events", "date"), ("reported_statistics", "period_start")])
+def test_nothing_dated_after_its_sources_were_published(table: str, date_col: str, sources: pd.DataFrame) -> None:
+    published = {
+        r.source_id: _period_end(r.published, r.date_precision) for r in sources.itertuples() if r.published
+    }
+    late = []
+    for r in _read(table).to_dict("records"):
+        start = date.fromisoformat(r[date_col])
+        for sid in _ids(r["source_ids"]):
+            if sid in published and start > published[sid]:
+                late.append((r[date_col], sid))
+    assert not late, f"{table}: rows dated after a citing source's publication: {late}"
+
+
+def test_incident_coordinates_come_from_the_gazetteer(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
+    places = {(g.latitude, g.longitude): g for g in gazetteer.itertuples()}
+    for r in incidents.itertuples():
+        if r.geo_precision == "country":
+            assert r.latitude == "" and r.longitude == "", r.incident_id
+            continue
+        assert (r.latitude, r.longitude) in places, f"{r.incident_id}: coordinates not in the gazetteer"
+        g = places[(r.latitude, r.longitude)]
+        assert (g.iso3, g.admin1, g.geo_precision) == (r.iso3, r.admin1, r.geo_precision), r.incident_id
+
+
+def test_gazetteer_rows_are_used_and_rounded(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
+    used = set(zip(incidents["latitude"], incidents["longitude"]))
+    for g in gazetteer.itertuples():
+        assert (g.latitude, g.longitude) in used, f"gazetteer place {g.place_id} is not used"
+        decimals = 2 if g.geo_precision == "locality" else 1
+        for v in (g.latitude, g.longitude):
+            assert round(float(v), decimals) == float(v), f"{g.place_id}: {v} not rounded to {decimals} decimals"
+        assert g.coord_source
+
+
+def test_casualty_arithmetic(incidents: pd.DataFrame) -> None:
+    for r in incidents.to_dict("records"):
+        for what in ("killed", "wounded"):
+            lo, best, hi = (_num(r[f"{what}_{k}"]) for k in ("low", "best", "high"))
+            vals = [v for v in (lo, best, hi) if v is not None]
+            assert vals == sorted(vals), f"{r['incident_id']}: {what} low/best/high out of order"
+        perp, best, lo = _num(r["perpetrators_killed"]), _num(r["killed_best"]), _num(r["killed_low"])
+        if perp is not None and best is not None:
+            assert best >= perp, r["incident_id"]
+        if perp is not None and lo is not None:
+            assert lo >= perp, r["incident_id"]
+
+
+def test_vague_quantities_have_no_invented_best(incidents: pd.DataFrame) -> None:
+    # a lower bound implied only by wording (README rule) never comes with a best estimate
+    row = incidents.set_index("incident_id").loc["2018-07-24-lby-al-uqaylah-police-station-raid"]
+    assert (row["killed_low"], row["killed_best"], row["killed_high"]) == ("3", "", "")
+    combined = incidents.set_index("incident_id").loc["2015-09-02-rus-magaramkent-army-barracks-raid"]
+    assert combined["killed_low"] == combined["wounded_low"] == ""
+
+
+def test_incident_ids_encode_date_and_country(incidents: pd.DataFrame) -> None:
+    for r in incidents.itertuples():
+        assert re.match(rf"^{r.date}-{r.iso3.lower()}-[a-z0-9-]+$", r.incident_id), r.incident_id
+    assert incidents["incident_id"].is_unique
+
+
+def test_dates_and_precision(incidents: pd.DataFrame, events: pd.DataFrame) -> None:
+    for df in (incidents, events):
+        for r in df.itertuples():
+            d = date.fromisoformat(r.date)
+            if r.date_precision == "month":
+                assert d.day == 1
+            if r.date_precision == "year":
+                assert (d.month, d.day) == (1, 1)
+            if r.date_end:
+                assert date.fromisoformat(r.date_end) >= d
+    assert set(incidents["date_precision"]) <= {"day", "month"}, "incidents are dated to a day or a month"
+
+
+def test_inferred_or_chosen_dates_are_explained(incidents: pd.DataFrame) -> None:
+    not_plain = incidents[(incidents["date_basis"] != "incident") | (incidents["date_precision"] != "day")]
+    assert (not_plain["notes"] != "").all()
+    kizilyurt = incidents.set_index("incident_id").loc["2018-07-20-rus-kizilyurt-police-ambush"]
+    assert "20 June" in kizilyurt["notes"] and "20 July" in kizilyurt["notes"]
+
+
+def test_reference_tables() -> None:
+    theatres = _read("theatres")
+    assert theatres["theatre"].tolist() == THEATRES
+    assert theatres["sort_order"].astype(int).tolist() == list(range(1, 14))
+    tmap = _read("theatre_map")
+    assert set(tmap["theatre"]) <= set(THEATRES)
+    for iso3 in ("RUS", "SYR", "LBY", "IRN", "TUR", "AZE", "AFG", "IRQ"):
+        assert ((tmap["iso3"] == iso3) & (tmap["admin1"] == "*")).any(), iso3
+    assert BRANCHES <= set(_read("branches")["branch_id"])
+
+
+def test_every_incident_and_statistic_has_a_theatre(incidents: pd.DataFrame, stats: pd.DataFrame) -> None:
+    tmap = _read("theatre_map")
+    pairs = set(zip(tmap["iso3"], tmap["admin1"]))
+    for r in incidents.itertuples():
+        assert (r.iso3, r.admin1) in pairs or (r.iso3, "*") in pairs, r.incident_id
+    assert set(stats["theatre"]) - {""} <= set(THEATRES)
+    for r in stats.itertuples():
+        if r.value_high:
+            assert int(r.value_high) >= int(r.value_low), r.stat_id
+        if r.qualifier in ("at_least", "over", "dozens", "several"):
+            assert r.value_high == "", r.stat_id
+
+
+def test_curated_rows_carry_no_reader_flags(incidents: pd.DataFrame) -> None:
+    assert (incidents["flags"] == "").all()
+
+
+def test_readme_documents_every_field_under_its_table() -> None:
+    import json
+
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\S+)\n(.*?)(?=^## |\Z)", readme, flags=re.M | re.S))
+    for res in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]:
+        assert res["name"] in sections, f"README has no '## {res['name']}' section"
+        for f in res["schema"]["fields"]:
+            assert f"`{f['name']}`" in sections[res["name"]], f"{res['name']}.{f['name']} not documented"
+    for heading in ("## Coding rules", "## Theatre definitions", "## Known gaps", "## How to cite"):
+        assert heading in readme
+
+
+def test_changelog_counts_match_the_tables() -> None:
+    log = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 1.0.0 (2026-11-21)" in log
+    for name in ("incidents", "events", "sources", "reported_statistics", "gazetteer", "branches", "theatres", "theatre_map"):
+        with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            n = sum(1 for _ in csv.DictReader(fh))
+        assert re.search(rf"\| {name}\.csv \| {n}\b", log), f"CHANGELOG row count for {name}.csv is not {n}"
