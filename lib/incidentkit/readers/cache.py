@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,9 +57,49 @@ def _sha256_blocks(path: Path, size: int) -> str:
     return "sha256b-" + top.hexdigest()[:40]
 
 
+#: A remembered hash is trusted only for a file that had not changed for this long before it was hashed (the "racy
+#: git" rule: a write within the same timestamp tick as the hashing could otherwise go unnoticed).
+_QUIET_NS = 2_000_000_000
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
 def content_hash(path: str | os.PathLike[str]) -> str:
-    """Return a hash of the file's bytes (fast: xxHash-128 if available, else block-parallel SHA-256)."""
-    p = Path(path)
+    """Return a hash of the file's bytes (fast: xxHash-128 if available, else block-parallel SHA-256).
+
+    The hash of a file is remembered in ``<cache_dir>/hashes.json`` with the file's device, inode, size, mtime and
+    ctime (ctime cannot be set back by programs: any write changes it) and reused while all of them are unchanged and
+    the file had been quiet for 2 s before it was hashed. Any change re-hashes the bytes.
+    """
+    p = Path(path).resolve()
+    st = p.stat()
+    memo_path = cache_dir() / "hashes.json"
+    try:
+        memo = json.loads(memo_path.read_text())
+        hit = memo.get(str(p))
+        if hit and hit["stat"] == _stat_key(st) and max(st.st_mtime_ns, st.st_ctime_ns) < hit["at"] - _QUIET_NS:
+            return hit["digest"]
+    except (OSError, ValueError, KeyError, TypeError):
+        memo = {}
+    at = time.time_ns()
+    digest = _hash_bytes(p)
+    if Path(p).stat().st_ctime_ns == st.st_ctime_ns:
+        memo = {k: v for k, v in memo.items() if Path(k).exists()} if len(memo) > 200 else memo
+        memo[str(p)] = {"stat": _stat_key(st), "digest": digest, "at": at}
+        try:
+            memo_path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="hashes.", suffix=".tmp", dir=memo_path.parent)
+            with os.fdopen(fd, "w") as fh:
+                json.dump(memo, fh)
+            os.replace(tmp, memo_path)
+        except OSError:
+            pass
+    return digest
+
+
+def _hash_bytes(p: Path) -> str:
     try:
         import xxhash  # type: ignore[import-not-found]
     except ImportError:
@@ -136,7 +177,7 @@ def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         try:
-            pq.write_table(table, tmp, compression="lz4")
+            pq.write_table(table, tmp, compression="zstd")
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

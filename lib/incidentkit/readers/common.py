@@ -87,23 +87,27 @@ def read_csv_text(
         bad_rows.append((row.number, row.actual_columns, row.expected_columns, row.text))
         return "skip"
 
-    read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
-    parse_opts = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid)
-    convert_opts = pacsv.ConvertOptions(
-        include_columns=list(columns),
-        column_types=dict(columns),
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-        null_values=[""],
-    )
-    try:
-        table = pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
-    except UnicodeDecodeError as exc:
-        raise ReaderError(
-            f"bytes at offset {exc.start} are not valid {encoding}", path=path, expected=f"a {encoding} text file"
-        ) from exc
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise ReaderError(f"not a readable CSV file: {exc}", path=path, expected="a CSV export") from exc
+    if encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
+        # Fast path for single-byte encodings (GTD's cp1252): pyarrow's transcoding runs a Python codec over every
+        # byte on one thread. Read the bytes untranscoded instead (text columns as binary) and decode here: a chunk
+        # with no byte >= 0x80 is ASCII (identical in both encodings), other chunks are decoded value by value.
+        try:
+            table = _read(path, {c: _as_binary(t) for c, t in columns.items()}, "utf8", on_invalid)
+            table = _decode_binary(table, columns, encoding, report)
+        except (pa.ArrowInvalid, UnicodeError):
+            bad_rows.clear()
+            table = None
+    else:
+        table = None
+    if table is None:
+        try:
+            table = _read(path, columns, encoding, on_invalid)
+        except UnicodeDecodeError as exc:
+            raise ReaderError(
+                f"bytes at offset {exc.start} are not valid {encoding}", path=path, expected=f"a {encoding} text file"
+            ) from exc
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise ReaderError(f"not a readable CSV file: {exc}", path=path, expected="a CSV export") from exc
     if bad_rows:
         lines = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
         for (number, actual, expected, text), line in zip(bad_rows, lines, strict=True):
@@ -119,20 +123,77 @@ def read_csv_text(
     return table
 
 
+def _read(path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_invalid: Callable[[Any], str]) -> pa.Table:
+    read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
+    parse_opts = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid)
+    convert_opts = pacsv.ConvertOptions(
+        include_columns=list(columns),
+        column_types=dict(columns),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+    )
+    return pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+
+
+def _as_binary(t: pa.DataType) -> pa.DataType:
+    return pa.dictionary(pa.int32(), pa.binary()) if pa.types.is_dictionary(t) else pa.binary()
+
+
+def _decode_value(v: bytes | None, encoding: str, fallbacks: list[int]) -> str | None:
+    if v is None:
+        return None
+    try:
+        return v.decode(encoding)
+    except UnicodeDecodeError:
+        fallbacks.append(1)
+        return v.decode("latin-1")  # bytes undefined in cp1252 (0x81, 0x8D, ...): kept as their code points
+
+
+def _decode_array(arr: pa.Array, encoding: str, fallbacks: list[int]) -> pa.Array:
+    data = arr.buffers()[2]
+    if data is None or np.frombuffer(data, dtype=np.uint8).max(initial=0) < 0x80:
+        return arr.cast(pa.string())
+    return pa.array([_decode_value(v, encoding, fallbacks) for v in arr.to_pylist()], pa.string())
+
+
+def _decode_binary(
+    table: pa.Table, columns: Mapping[str, pa.DataType], encoding: str, report: dict[str, Any]
+) -> pa.Table:
+    """Decode the binary columns of an untranscoded read into text (dictionary columns: distinct values only)."""
+    fallbacks: list[int] = []
+    out = []
+    for name in table.column_names:
+        chunks = []
+        for chunk in table.column(name).chunks:
+            if pa.types.is_dictionary(chunk.type):
+                values = _decode_array(chunk.dictionary, encoding, fallbacks)
+                chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, values))
+            else:
+                chunks.append(_decode_array(chunk, encoding, fallbacks))
+        out.append(pa.chunked_array(chunks, type=columns[name]))
+    if fallbacks:
+        report["encoding_note"] = f"{len(fallbacks)} value(s) with bytes undefined in {encoding} read as latin-1"
+    return pa.table(out, names=table.column_names)
+
+
 def _lines_of_texts(path: Path, encoding: str, texts: list[str]) -> list[int | None]:
     """Return the physical line on which each row text starts (pyarrow does not say when reading in threads)."""
     out: list[int | None] = []
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         start = 0
         for text in texts:
-            try:
-                needle = text.encode(encoding)
-            except UnicodeEncodeError:
-                out.append(None)
-                continue
-            pos = mm.find(needle, start)
-            if pos < 0:
-                pos = mm.find(needle)
+            pos = -1
+            for enc in (encoding, "utf-8"):
+                try:
+                    needle = text.encode(enc)
+                except UnicodeEncodeError:
+                    continue
+                pos = mm.find(needle, start)
+                if pos < 0:
+                    pos = mm.find(needle)
+                if pos >= 0:
+                    break
             if pos < 0:
                 out.append(None)
                 continue

@@ -247,14 +247,15 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     has_approx = approx.notna().to_numpy()
     unparsed = np.zeros(n, dtype=bool)
     if has_approx.any():
-        years = date.dt.year.to_numpy()
+        years = date.dt.year.to_numpy(dtype="float64", na_value=np.nan)
         pos = np.flatnonzero(has_approx)
         values = approx.astype(object).to_numpy()
-        starts, ends = date.copy(), date_end.copy()
+        starts = date.to_numpy(dtype="datetime64[ns]").copy()
+        ends = date_end.to_numpy(dtype="datetime64[ns]").copy()
         new_prec = prec.copy()
         memo: dict[tuple[str, int], tuple[date, date] | None] = {}
         for p in pos:
-            key = (str(values[p]), int(years[p]))
+            key = (str(values[p]), int(years[p]) if not np.isnan(years[p]) else None)
             if key not in memo:
                 memo[key] = parse_approxdate(*key)
             got = memo[key]
@@ -273,8 +274,9 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
                 new_prec[p], start = 2, first.replace(day=1)
             else:
                 new_prec[p], start = 3, first.replace(month=1, day=1)
-            starts.iloc[p] = pd.Timestamp(start)
-            ends.iloc[p] = pd.Timestamp(last) if last > start else pd.NaT
+            starts[p] = np.datetime64(start, "ns")
+            ends[p] = np.datetime64(last, "ns") if last > start else np.datetime64("NaT")
+        starts, ends = pd.Series(starts), pd.Series(ends)
         date, date_end, prec = starts, ends, new_prec
     flags["approxdate_unparsed"] = unparsed
     # month / year precision: the date is the first day of the known period (contract)
