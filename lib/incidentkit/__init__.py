@@ -59,6 +59,36 @@ _EXPORTS: dict[str, str] = {
     "counts_by_period": "trends",
     "rolling_mean": "trends",
     "year_on_year": "trends",
+    # regional comparison, theatre brief and data coverage notebooks
+    "theatre_comparison": "regions",
+    "mix_shares": "regions",
+    "monthly_by_theatre": "regions",
+    "plot_theatre_comparison": "plots_regions",
+    "plot_mix": "plots_regions",
+    "plot_small_multiples": "plots_regions",
+    "load_borders": "maps",
+    "map_counts": "maps",
+    "plot_incident_map": "maps",
+    "previous_period": "brief",
+    "previous_selection": "brief",
+    "selection_events": "brief",
+    "brief_figures": "brief",
+    "period_comparison": "brief",
+    "chronology": "brief",
+    "notable_incidents": "brief",
+    "escape_markdown": "brief",
+    "headline_markdown": "brief",
+    "chronology_markdown": "brief",
+    "notable_markdown": "brief",
+    "comparison_text": "brief",
+    "rows_by_dataset": "coverage",
+    "rows_by_source": "coverage",
+    "precision_table": "coverage",
+    "missing_fields": "coverage",
+    "unknown_casualties": "coverage",
+    "reported_vs_incidents": "coverage",
+    "plot_missing_fields": "plots_coverage",
+    "plot_reported_vs_incidents": "plots_coverage",
     # notebooks
     "check_parameters": "params",
     "Selection": "params",
@@ -123,4 +153,30 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
     from .trends import counts_by_period, rolling_mean, year_on_year  # noqa: F401
+    from .brief import (  # noqa: F401
+        brief_figures,
+        chronology,
+        chronology_markdown,
+        comparison_text,
+        escape_markdown,
+        headline_markdown,
+        notable_incidents,
+        notable_markdown,
+        period_comparison,
+        previous_period,
+        previous_selection,
+        selection_events,
+    )
+    from .coverage import (  # noqa: F401
+        missing_fields,
+        precision_table,
+        reported_vs_incidents,
+        rows_by_dataset,
+        rows_by_source,
+        unknown_casualties,
+    )
+    from .maps import load_borders, map_counts, plot_incident_map  # noqa: F401
+    from .plots_coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
+    from .plots_regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
+    from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
     from .validation import ValidationReport, validate  # noqa: F401
