@@ -59,6 +59,23 @@ _EXPORTS: dict[str, str] = {
     "counts_by_period": "trends",
     "rolling_mean": "trends",
     "year_on_year": "trends",
+    # trends and casualties notebooks
+    "headline_figures": "measures",
+    "describe_selection": "measures",
+    "deadliest_table": "measures",
+    "perpetrator_share_table": "measures",
+    "killed_wounded_pairs": "measures",
+    "format_range": "measures",
+    "group_column": "trends",
+    "timeline_events": "trends",
+    "period_stats": "trends",
+    "plot_incidents": "plots_trends",
+    "plot_deaths": "plots_trends",
+    "mark_events": "plots_trends",
+    "plot_totals": "plots_casualties",
+    "plot_lethality": "plots_casualties",
+    "plot_deaths_ccdf": "plots_casualties",
+    "plot_killed_wounded": "plots_casualties",
     # regional comparison, theatre brief and data coverage notebooks
     "theatre_comparison": "regions",
     "mix_shares": "regions",
@@ -153,6 +170,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
     from .trends import counts_by_period, rolling_mean, year_on_year  # noqa: F401
+    from .trends import group_column, period_stats, timeline_events  # noqa: F401
+    from .measures import (  # noqa: F401
+        deadliest_table,
+        describe_selection,
+        format_range,
+        headline_figures,
+        killed_wounded_pairs,
+        perpetrator_share_table,
+    )
+    from .plots_casualties import plot_deaths_ccdf, plot_killed_wounded, plot_lethality, plot_totals  # noqa: F401
+    from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
     from .brief import (  # noqa: F401
         brief_figures,
         chronology,

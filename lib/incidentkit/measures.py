@@ -134,3 +134,143 @@ def deadliest(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     cols = ["incident_id", "date", "country", "admin1", "location", "attack_type", "killed_low", "killed_best",
             "killed_high", "wounded_best", "claim_status", "source_ids"]
     return out.head(n)[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def headline_figures(df: pd.DataFrame) -> dict[str, int | str | None]:
+    """Return the key numbers every notebook reports (the top-level scalars of ``summary.json``).
+
+    ``incidents``; ``deaths_low``/``deaths_best``/``deaths_high`` and ``wounded_*`` (sums over incidents with a
+    figure, see :func:`casualty_totals`); ``deaths_unknown_incidents``/``wounded_unknown_incidents`` (incidents with
+    no figure); ``deaths_open_high_incidents`` (a figure but no stated upper bound); ``first_date``/``last_date``
+    (ISO dates, ``None`` for an empty selection).
+    """
+    killed = casualty_totals(df, "killed").iloc[0]
+    wounded = casualty_totals(df, "wounded").iloc[0]
+    dates = df["date"].dropna()
+    return {
+        "incidents": int(len(df)),
+        "deaths_low": int(killed["low"]),
+        "deaths_best": int(killed["best"]),
+        "deaths_high": int(killed["high"]),
+        "deaths_unknown_incidents": int(killed["unknown"]),
+        "deaths_open_high_incidents": int(killed["open_high"]),
+        "wounded_low": int(wounded["low"]),
+        "wounded_best": int(wounded["best"]),
+        "wounded_high": int(wounded["high"]),
+        "wounded_unknown_incidents": int(wounded["unknown"]),
+        "first_date": dates.min().date().isoformat() if len(dates) else None,
+        "last_date": dates.max().date().isoformat() if len(dates) else None,
+    }
+
+
+def describe_selection(df: pd.DataFrame, label: str, source_label: str = "") -> str:
+    """Return a one-paragraph Markdown statement of what the selection holds.
+
+    An empty selection says so plainly ("No incidents match ..."), so that a notebook run on it completes with a
+    clear statement; otherwise the incident count, the date span and the deaths with their range and unknowns.
+    """
+    src = f" in the {source_label}" if source_label else ""
+    if len(df) == 0:
+        return f"**No incidents match** the selection ({label}){src}. The tables and figures below are empty."
+    h = headline_figures(df)
+    return (
+        f"**{h['incidents']:,} incidents**{src} match the selection ({label}), dated {h['first_date']} to "
+        f"{h['last_date']}. Deaths: **{h['deaths_best']:,}** (range {h['deaths_low']:,}-{h['deaths_high']:,}); "
+        f"{h['deaths_unknown_incidents']:,} incidents have no death figure."
+    )
+
+
+def format_range(low: object, best: object, high: object) -> str:
+    """Return ``best (low-high)`` for a casualty figure, ``best`` when the range is a single value, "unknown" when
+    there is no figure."""
+    if best is None or pd.isna(best):
+        return "unknown"
+    b, lo, hi = int(best), (int(low) if pd.notna(low) else int(best)), (int(high) if pd.notna(high) else int(best))
+    return f"{b}" if lo == b == hi else f"{b} ({lo}-{hi})"
+
+
+def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
+    """Source column of :func:`deadliest_table` for one incident."""
+    if dataset != "curated":
+        name = {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(str(dataset), str(dataset))
+        return f"{name} {event_id}"
+    parts = [p.strip() for p in str(ids if ids is not None and not pd.isna(ids) else "").split(";") if p.strip()]
+    return "; ".join(titles.get(p, p) for p in parts)
+
+
+def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the ``n`` deadliest incidents formatted for reading: date, place, attack, figures and sources.
+
+    Columns: ``date`` (ISO), ``place`` ("location, admin1, country", blanks skipped), ``theatre``, ``attack_type``,
+    ``killed`` and ``wounded`` (``best (low-high)``), ``claim_status``, ``sources``, ``incident_id``. For curated
+    incidents ``sources`` gives the titles and publishers of their ``source_ids`` from ``sources`` (the table of
+    :func:`incidentkit.load_sources`; ids not found are kept as ids); for rows of an export it names the dataset and
+    the dataset's own event id.
+    """
+    fig = incident_figures(df, "killed")
+    wnd = incident_figures(df, "wounded")
+    work = df.assign(fig_best=fig["best"], fig_high=fig["high"], fig_low=fig["low"],
+                     fig_wbest=wnd["best"], fig_wlow=wnd["low"], fig_whigh=wnd["high"])
+    work = work[work["fig_best"].notna()].sort_values(["fig_best", "fig_high", "date", "incident_id"],
+                                                   ascending=[False, False, True, True], kind="stable").head(n)
+    titles: dict[str, str] = {}
+    if sources is not None and len(sources):
+        for sid, title, pub in zip(sources["source_id"], sources["title"], sources["publisher"], strict=True):
+            titles[str(sid)] = f"{title} ({pub})" if isinstance(pub, str) and pub else str(title)
+    rows = []
+    for r in work.itertuples(index=False):
+        place = ", ".join(str(p) for p in (r.location, r.admin1, r.country) if isinstance(p, str) and p)
+        rows.append({
+            "date": r.date.date().isoformat() if pd.notna(r.date) else "",
+            "place": place,
+            "theatre": "" if pd.isna(r.theatre) else str(r.theatre),
+            "attack_type": "" if pd.isna(r.attack_type) else str(r.attack_type),
+            "killed": format_range(r.fig_low, r.fig_best, r.fig_high),
+            "wounded": format_range(r.fig_wlow, r.fig_wbest, r.fig_whigh),
+            "claim_status": "" if pd.isna(r.claim_status) else str(r.claim_status),
+            "sources": _source_text(r.source_ids, r.source_dataset, r.source_event_id, titles),
+            "incident_id": str(r.incident_id),
+        })
+    cols = ["date", "place", "theatre", "attack_type", "killed", "wounded", "claim_status", "sources", "incident_id"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def perpetrator_share_table(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Return :func:`perpetrator_share` as a table, one row for the whole selection (``all``) or per group of ``by``
+    (observed groups, in category order), with ``share`` in percent."""
+    if by is None:
+        parts: list[tuple[object, pd.DataFrame]] = [("all", df)]
+    else:
+        parts = [(k, g) for k, g in df.groupby(by, observed=True, sort=True)]
+    rows = []
+    for _key, part in parts:
+        s = perpetrator_share(part)
+        share = s["share"]
+        rows.append({**{k: v for k, v in s.items() if k != "share"},
+                     "share_pct": round(float(share) * 100, 1) if share is not None else None})
+    idx = pd.Index([k for k, _ in parts], name=by or "selection")
+    return pd.DataFrame(rows, index=idx)
+
+
+def killed_wounded_pairs(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Return the incidents with both a killed and a wounded figure (best values) and the counts of those without.
+
+    The frame has ``incident_id``, ``theatre``, ``killed`` and ``wounded`` (int64); the dict counts ``both``,
+    ``missing_killed``, ``missing_wounded`` and ``missing_both`` (each incident in exactly one of them).
+    """
+    k = incident_figures(df, "killed")
+    w = incident_figures(df, "wounded")
+    both = k["known"] & w["known"]
+    pairs = pd.DataFrame({
+        "incident_id": df.loc[both, "incident_id"].astype(str),
+        "theatre": df.loc[both, "theatre"],
+        "killed": k.loc[both, "best"].astype("int64"),
+        "wounded": w.loc[both, "best"].astype("int64"),
+    }).reset_index(drop=True)
+    counts = {
+        "both": int(both.sum()),
+        "missing_killed": int((~k["known"] & w["known"]).sum()),
+        "missing_wounded": int((k["known"] & ~w["known"]).sum()),
+        "missing_both": int((~k["known"] & ~w["known"]).sum()),
+    }
+    return pairs, counts

@@ -110,3 +110,58 @@ def year_on_year(df: pd.DataFrame, *, start: object = None, end: object = None, 
         out[f"{c}_change"] = (out[c] - prev).astype("Int64")
         out[f"{c}_change_pct"] = ((out[c] - prev) / prev.where(prev > 0) * 100).round(1).astype("Float64")
     return out.reset_index(drop=True)
+
+
+#: ``group_by`` parameter value -> incident column.
+GROUP_COLUMNS: dict[str, str | None] = {"theatre": "theatre", "branch": "is_branch", "country": "country", "none": None}
+#: Event types marked on trend charts by default: provinces announced, leaders killed, operations declared.
+TIMELINE_EVENT_TYPES: tuple[str, ...] = ("province_announced", "leader_killed", "operation_declared")
+
+
+def group_column(group_by: str) -> str | None:
+    """Return the incident column for a ``group_by`` parameter ("branch" -> ``is_branch``; "none" -> ``None``)."""
+    if group_by not in GROUP_COLUMNS:
+        raise ValueError(f"group_by {group_by!r}: expected one of {sorted(GROUP_COLUMNS)}")
+    return GROUP_COLUMNS[group_by]
+
+
+def timeline_events(events: pd.DataFrame, types: Sequence[str] = TIMELINE_EVENT_TYPES) -> pd.DataFrame:
+    """Return the events to mark on a time axis: ``date``, ``event_type``, ``label`` (the event's title) and
+    ``event_id``, for the given event types, sorted by date. Events with no date are left out and counted in
+    ``attrs["undated"]``."""
+    cols = ["date", "event_type", "label", "event_id"]
+    if events is None or len(events) == 0:
+        out = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else "str") for c in cols})
+        out.attrs["undated"] = 0
+        return out
+    keep = events[events["event_type"].astype(object).isin(list(types))]
+    undated = int(keep["date"].isna().sum())
+    keep = keep[keep["date"].notna()]
+    out = pd.DataFrame({
+        "date": keep["date"],
+        "event_type": keep["event_type"].astype(str),
+        "label": keep["title"].astype(str),
+        "event_id": keep["event_id"].astype(str),
+    }).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+    out.attrs["undated"] = undated
+    return out
+
+
+def period_stats(counts: pd.DataFrame, column: str = "incidents") -> dict[str, object]:
+    """Return facts about a :func:`counts_by_period` table (overall, without ``by``) for summaries.
+
+    ``periods`` (number of periods), ``periods_without_incidents``, ``peak_period`` (label such as "2016-03", the
+    first of the periods with the highest ``column``; ``None`` when the table is empty or all zero) and
+    ``peak_value``.
+    """
+    if len(counts) == 0:
+        return {"periods": 0, "periods_without_incidents": 0, "peak_period": None, "peak_value": 0}
+    values = counts[column].to_numpy()
+    top = int(values.max())
+    peak = str(counts["period"].iloc[int(values.argmax())]) if top > 0 else None
+    return {
+        "periods": int(len(counts)),
+        "periods_without_incidents": int((counts["incidents"] == 0).sum()),
+        "peak_period": peak,
+        "peak_value": top,
+    }
