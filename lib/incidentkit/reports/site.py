@@ -93,6 +93,14 @@ def key_figures(summary: Any) -> list[tuple[str, str]]:
     return out
 
 
+def figure_groups(files: list[str]) -> list[tuple[str, list[str]]]:
+    """Group figure files by name: ``[("deaths", ["deaths.png", "deaths.svg"]), ...]``, sorted."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(files):
+        groups.setdefault(Path(name).stem, []).append(name)
+    return sorted(groups.items())
+
+
 def format_value(value: Any) -> str:
     """Format a scalar for the index: thousands separators for integers, at most 3 decimals for floats."""
     if value is None:
@@ -131,7 +139,12 @@ def render_index(run: dict[str, Any], index_path: Path) -> Path:
     env.filters["param"] = format_parameter
     env.filters["duration"] = format_duration
     template = env.get_template("index.html")
-    reports = [dict(r, key_figures=key_figures(r.get("summary"))) for r in run["reports"]]
+    reports = [
+        dict(
+            r, key_figures=key_figures(r.get("summary")), figure_groups=figure_groups(r.get("figures") or [])
+        )
+        for r in run["reports"]
+    ]
     counts = _status_counts(r["status"] for r in reports)
     text = template.render(run=run, reports=reports, counts=counts)
     index_path.write_text(text, encoding="utf-8")

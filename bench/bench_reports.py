@@ -1,0 +1,131 @@
+"""Benchmark: render a report plan the naive way and with the report runner, side by side; then an unchanged re-run.
+
+    python bench/bench_reports.py                       # the default plan, reports/plan.yaml
+    python bench/bench_reports.py --plan tests/fixtures/reports/plan-good.yaml \\
+        --notebooks tests/fixtures/reports/notebooks
+
+Naive: for each report, one after another, the ``papermill`` command line (parameters as YAML, kernel python3),
+then ``jupyter nbconvert --to html --no-input --no-prompt`` on its output.
+Runner: ``python -m incidentkit.reports run --force`` (papermill's Python API in a pool of worker processes,
+HTML rendered in the workers), then the same command without ``--force`` and nothing changed (every report reused).
+
+Targets (issue 6): the runner at least 3x faster than naive on 2 cores; the unchanged re-run under 2 s.
+Output goes to bench/_work/reports/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from incidentkit.reports.plan import load_plan  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str], **kw: object) -> tuple[float, int]:
+    """Run ``cmd`` and return (wall seconds, exit code); its output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    return time.perf_counter() - start, proc.returncode
+
+
+def naive(plan: Path, notebooks: Path, work: Path) -> tuple[float, int]:
+    """papermill CLI per report, then nbconvert CLI per output, sequentially. Returns (seconds, failures)."""
+    reports = load_plan(plan, notebooks)
+    failures = 0
+    start = time.perf_counter()
+    for report in reports:
+        folder = work / report.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        params = dict(report.parameters, output_dir=str(folder))
+        out_nb = folder / "notebook.ipynb"
+        _, rc = timed(
+            [
+                str(BIN / "papermill"),
+                str(notebooks / report.notebook),
+                str(out_nb),
+                "-y",
+                yaml.safe_dump(params),
+                "-k",
+                "python3",
+                "--cwd",
+                str(notebooks),
+                "--execution-timeout",
+                str(report.timeout),
+            ]
+        )
+        failures += rc != 0
+        if out_nb.is_file():
+            _, rc = timed(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "--no-prompt", str(out_nb)]
+            )
+            failures += rc != 0
+    return time.perf_counter() - start, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plan", type=Path, default=ROOT / "reports" / "plan.yaml")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="runner workers (default: the number of cores)"
+    )
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "_work" / "reports")
+    parser.add_argument("--skip-naive", action="store_true", help="time only the runner")
+    args = parser.parse_args(argv)
+    plan, notebooks, work = args.plan.resolve(), args.notebooks.resolve(), args.work.resolve()
+    n = len(load_plan(plan, notebooks))
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    print(f"plan {plan} ({n} reports), {os.cpu_count()} cores, {sys.executable}")
+    # Warm the OS file cache for both contenders alike.
+    timed([sys.executable, "-c", "import pandas, matplotlib, papermill, nbconvert"])
+
+    naive_s = naive_fail = None
+    if not args.skip_naive:
+        naive_s, naive_fail = naive(plan, notebooks, work / "naive")
+        print(
+            f"naive  (papermill CLI + nbconvert CLI, sequential): {naive_s:7.2f} s  ({naive_fail} failed step(s))"
+        )
+
+    runner = [
+        sys.executable,
+        "-m",
+        "incidentkit.reports",
+        "run",
+        "--plan",
+        str(plan),
+        "--notebooks",
+        str(notebooks),
+    ]
+    runner += ["--out", str(work / "runner"), "--no-progress"]
+    if args.jobs:
+        runner += ["--jobs", str(args.jobs)]
+    ours_s, ours_rc = timed([*runner, "--force"])
+    print(f"runner (incidentkit.reports run --force):          {ours_s:7.2f} s  (exit {ours_rc})")
+    rerun_s, rerun_rc = timed(runner)
+    print(f"runner, unchanged re-run (everything reused):      {rerun_s:7.2f} s  (exit {rerun_rc})")
+
+    if naive_s is not None:
+        ratio = naive_s / ours_s
+        print(
+            f"speed-up naive/runner: {ratio:.2f}x  (target >= 3x on 2 cores: {'met' if ratio >= 3 else 'MISSED'})"
+        )
+    print(f"unchanged re-run: {rerun_s:.2f} s  (target < 2 s: {'met' if rerun_s < 2 else 'MISSED'})")
+    return 0 if ours_rc == 0 and rerun_rc == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
