@@ -12,12 +12,17 @@ import dataclasses
 import html
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
 from .measures import casualty_totals, headline_figures, incident_figures
 from .params import Selection
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Reasons an incident is listed as notable, in the order the brief shows them.
 NOTABLE_REASONS: tuple[str, ...] = ("deadliest", "claimed", "suicide")
@@ -295,3 +300,37 @@ def comparison_text(comp: pd.DataFrame, current_label: str, previous_label: str)
     return (f"{escape_markdown(current_label)} compared with {escape_markdown(previous_label)}: incidents "
             f"{change('incidents')}; deaths (best) {change('deaths_best')}; incidents with no death figure "
             f"{int(comp.loc['deaths_unknown', 'current'])} against {int(comp.loc['deaths_unknown', 'previous'])}.\n")
+
+
+def plot_period_comparison(comp: pd.DataFrame, *, current_label: str, previous_label: str, title: str = "",
+                           caption: str = "") -> Figure:
+    """Draw incidents and deaths (best, whisker low-high) of the previous period beside the current one, from
+    :func:`period_comparison`. Two panels; bars in the order previous, current. With no incidents in either period
+    the shared "no data" figure is returned."""
+    import matplotlib.pyplot as plt
+
+    from .plots_trends import no_data_figure
+    from .style import PALETTE, RANGE_COLOR
+
+    title = title or "The period against the one before"
+    if int(comp.loc["incidents", "current"]) == 0 and int(comp.loc["incidents", "previous"]) == 0:
+        return no_data_figure(title, caption, text="No incidents in the period or in the one before")
+    labels = [f"previous\n{previous_label}", f"current\n{current_label}"]
+    colors = [PALETTE[-1], PALETTE[0]]
+    fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(9.0, 3.8))
+    ax_i.bar([0, 1], [comp.loc["incidents", "previous"], comp.loc["incidents", "current"]], color=colors)
+    ax_i.set_ylabel("incidents")
+    best = np.array([comp.loc["deaths_best", "previous"], comp.loc["deaths_best", "current"]], dtype=float)
+    low = np.array([comp.loc["deaths_low", "previous"], comp.loc["deaths_low", "current"]], dtype=float)
+    high = np.array([comp.loc["deaths_high", "previous"], comp.loc["deaths_high", "current"]], dtype=float)
+    ax_d.bar([0, 1], best, color=colors, yerr=np.vstack([best - low, high - best]), ecolor=RANGE_COLOR, capsize=4)
+    ax_d.set_ylabel("deaths (persons)")
+    for ax in (ax_i, ax_d):
+        ax.set_xticks([0, 1], labels, fontsize=8)
+        ax.grid(axis="x", visible=False)
+    ax_i.set_title(title)
+    fig.tight_layout()
+    from .style import add_caption
+
+    add_caption(fig, f"Deaths: bar = best figure, whisker = low-high range. {caption}".strip())
+    return fig

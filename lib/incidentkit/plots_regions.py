@@ -99,6 +99,7 @@ def plot_small_multiples(
     """Draw one panel per theatre of a per-period series (:func:`incidentkit.monthly_by_theatre`), all panels on
     shared x and y axes, each in its theatre's colour. ``measure`` "incidents" draws the incident counts;
     "deaths" draws deaths (best) with the low-high band."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     if measure not in ("incidents", "deaths"):
@@ -122,7 +123,9 @@ def plot_small_multiples(
             ax.fill_between(x, part["deaths_low"].to_numpy(dtype=float), part["deaths_high"].to_numpy(dtype=float),
                             color=color, alpha=0.25, linewidth=0, step="mid")
             ax.plot(x, part["deaths_best"].to_numpy(dtype=float), color=color, linewidth=1.2, drawstyle="steps-mid")
-        ax.set_title(name, fontsize=10)
+        # the panel's name inside it (cheaper to lay out than 12 axes titles, and closer to the line)
+        ax.text(0.02, 0.95, name, transform=ax.transAxes, ha="left", va="top", fontsize=9, fontweight="bold",
+                color=color, gid="panel-title")
         if i % ncols == 0:
             ax.set_ylabel(ylabel)
     for j in range(len(names), nrows * ncols):
@@ -131,11 +134,10 @@ def plot_small_multiples(
             axes[(j - ncols) // ncols][j % ncols].xaxis.set_tick_params(labelbottom=True)
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    for ax in axes.flat:
-        for label in ax.get_xticklabels():
-            label.set_rotation(30)
-            label.set_horizontalalignment("right")
-    fig.tight_layout()
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
+    axes[0][0].xaxis.set_major_locator(locator)
+    axes[0][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=0.92 if title else 0.96, hspace=0.45, wspace=0.08)
     if caption:
         add_caption(fig, caption)
     return fig
