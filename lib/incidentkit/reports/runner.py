@@ -28,7 +28,8 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,7 @@ NOTEBOOK_FILE = "notebook.ipynb"
 HTML_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
 FIGURES_DIR = "figures"
+KERNEL_LOG = "kernel.log"
 RUN_FILE = "run.json"
 INDEX_FILE = "index.html"
 STAGING = ".staging"
@@ -165,11 +167,12 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     error: str | None = None
     started = time.time()
     clock = time.perf_counter()
+    log_path = folder / KERNEL_LOG
     try:
         import papermill
         from traitlets.config import Config
 
-        with tempfile.TemporaryDirectory(prefix="ik-kernel-") as ipc_dir:
+        with tempfile.TemporaryDirectory(prefix="ik-kernel-") as ipc_dir, _stderr_to(log_path):
             # IPC sockets in a private folder: no TCP ports to race for, no sockets left in notebooks/.
             config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
             papermill.execute_notebook(
@@ -185,6 +188,7 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
             )
     except Exception as exc:  # every failure is recorded, none stops the other reports
         error = _describe_exception(exc, task.timeout)
+    _tidy_kernel_log(log_path)
     duration = time.perf_counter() - clock
     html: str | None = None
     if notebook_out.is_file():
@@ -209,9 +213,50 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
         "started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "html": html,
         "notebook_file": NOTEBOOK_FILE if notebook_out.is_file() else None,
+        "kernel_log": KERNEL_LOG if log_path.is_file() else None,
     }
     record.update(collect_outputs(folder))
     return record
+
+
+@contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's file descriptors 1 and 2 (inherited by the kernel it starts) to ``path``.
+
+    Kernel processes print warnings and shutdown messages straight to the inherited descriptors; they belong to the
+    report (``kernel.log`` in its folder, kept when not empty), not to the runner's log.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for descriptor in (fd, *saved):
+            os.close(descriptor)
+
+
+#: What every kernel prints when it is shut down: jupyter_client interrupts a kernel before stopping it.
+_SHUTDOWN_NOISE = "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."
+
+
+def _tidy_kernel_log(path: Path) -> None:
+    """Drop the shutdown line every kernel prints; delete the log when nothing else is in it."""
+    if not path.is_file():
+        return
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    kept = [line for line in lines if line.strip() != _SHUTDOWN_NOISE]
+    if not any(line.strip() for line in kept):
+        path.unlink()
+    elif len(kept) != len(lines):
+        path.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 def _make_readable(folder: Path) -> None:
@@ -507,6 +552,7 @@ def _base_record(
         "executed_in": None,
         "html": None,
         "notebook_file": None,
+        "kernel_log": None,
         "summary_file": None,
         "summary": None,
         "figures": [],
