@@ -48,6 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..reference import match_branch
 from ..schema import enum_values
 from .cache import cached_read
 from .common import (
@@ -67,6 +68,7 @@ from .common import (
     record_lines,
     require_columns,
     sniff_encoding,
+    str_from_codes,
     text,
 )
 from .countries import ISO_NUMERIC
@@ -165,31 +167,28 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return pd.Series(lut[np.where(codes < 0, len(lut) - 1, codes)], dtype="datetime64[ns]")
 
 
-def _first_assoc_match(assoc: pd.Series, iso3: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return (branch, matched name) from ';'-separated associated actors (exact match per name)."""
-    n = len(assoc)
-    branch = pd.Series([None] * n, dtype="str")
-    name = pd.Series([None] * n, dtype="str")
-    present = assoc.notna().to_numpy()
-    if not present.any():
-        return branch, name
-    pos = np.flatnonzero(present)
-    values = assoc.astype(object).to_numpy()[pos]
-    countries = iso3.astype(object).to_numpy()[pos]
-    rows, names, ctry = [], [], []
-    for p, v, c in zip(pos, values, countries, strict=True):
-        for part in str(v).split(";"):
-            if part.strip():
-                rows.append(p)
-                names.append(part.strip())
-                ctry.append(c)
-    hits = branches("acled", pd.Series(names, dtype="str"), pd.Series(ctry, dtype="str")).astype(object).to_numpy()
-    b_out = branch.astype(object).to_numpy()
-    n_out = name.astype(object).to_numpy()
-    for p, nm, h in zip(rows, names, hits, strict=True):
-        if isinstance(h, str) and b_out[p] is None:
-            b_out[p], n_out[p] = h, nm
-    return pd.Series(b_out, dtype="str"), pd.Series(n_out, dtype="str")
+def _assoc_match(assoc: pd.Series, iso3: pd.Series) -> tuple[np.ndarray, list[str | None], list[str | None]]:
+    """Match ';'-separated associated actors name by name (exact alias look-up), once per distinct (value, country).
+
+    Returns (row -> index into the two lists or -1, branch per index, matched name per index)."""
+    cat = assoc if isinstance(assoc.dtype, pd.CategoricalDtype) else assoc.astype("category")
+    pairs, codes = _pairs(cat, iso3)
+    names, ctry, owner = [], [], []
+    for i, (value, country) in enumerate(zip(pairs["a"], pairs["b"], strict=True)):
+        if isinstance(value, str):
+            for part in value.split(";"):
+                if part.strip():
+                    names.append(part.strip())
+                    ctry.append(country)
+                    owner.append(i)
+    branch_of: list[str | None] = [None] * len(pairs)
+    name_of: list[str | None] = [None] * len(pairs)
+    if names:
+        hits = branches("acled", pd.Series(names, dtype="str"), pd.Series(ctry, dtype="str")).astype(object)
+        for i, nm, h in zip(owner, names, hits.to_numpy(), strict=True):
+            if isinstance(h, str) and branch_of[i] is None:
+                branch_of[i], name_of[i] = h, nm
+    return np.asarray(codes, dtype=np.int64), branch_of, name_of
 
 
 def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
@@ -227,7 +226,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         date = date.where(~month, first)
         date_end = date_end.where(~month, last)
     prec = np.where(week, 1, np.where(month, 2, 0))
-    notes = pd.Series([None] * n, dtype="str")
+    notes = str_from_codes(np.zeros(n, dtype=np.int64), [None])
     moved = week | month
     if moved.any():
         idx = np.flatnonzero(moved)
@@ -276,20 +275,31 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     flags["geo_precision_unknown"] = ~known_gp
 
     actor1, actor2 = category(table, "actor1"), category(table, "actor2")
-    b1 = branches("acled", actor1, iso3)
-    b2 = branches("acled", actor2, iso3)
-    b3, n3 = _first_assoc_match(category(table, "assoc_actor_1"), iso3)
-    b4, n4 = _first_assoc_match(category(table, "assoc_actor_2"), iso3)
-    a1 = actor1.astype(object).to_numpy()
-    a2 = actor2.astype(object).to_numpy()
-    m1, m2, m3, m4 = (b.notna().to_numpy() for b in (b1, b2, b3, b4))
-    is_branch = b1.where(m1, b2.where(m2, b3.where(m3, b4)))
-    perp = np.where(m1, a1, np.where(m2, a2, np.where(m3, n3.astype(object).to_numpy(),
-                                                      np.where(m4, n4.astype(object).to_numpy(), a1))))
-    perpetrator = pd.Series(perp, dtype="str").fillna("Unknown")
-    composite = perpetrator.str.contains(" and/or ", regex=False).fillna(False).to_numpy() & is_branch.notna().to_numpy()
+    p1, c1 = _pairs(actor1, iso3)
+    p2, c2 = _pairs(actor2, iso3)
+    h1 = match_branch("acled", p1["a"].astype("str"), p1["b"].astype("str")).astype(object).to_numpy()
+    h2 = match_branch("acled", p2["a"].astype("str"), p2["b"].astype("str")).astype(object).to_numpy()
+    c3, h3, n3 = _assoc_match(category(table, "assoc_actor_1"), iso3)
+    c4, h4, n4 = _assoc_match(category(table, "assoc_actor_2"), iso3)
+    # one label list for branch and perpetrator: actor1 pairs, actor2 pairs, assoc_1 pairs, assoc_2 pairs
+    off2, off3, off4 = len(p1), len(p1) + len(p2), len(p1) + len(p2) + len(h3)
+    branch_labels = list(h1) + list(h2) + h3 + h4
+    name_labels = list(p1["a"]) + list(p2["a"]) + n3 + n4
+    has = np.array([isinstance(v, str) for v in branch_labels] + [False])
+    m1 = has[np.where(c1 < 0, -1, c1)]
+    m2 = has[np.where(c2 < 0, -1, c2 + off2)]
+    m3 = has[np.where(c3 < 0, -1, c3 + off3)]
+    m4 = has[np.where(c4 < 0, -1, c4 + off4)]
+    pick = np.where(m1, c1, np.where(m2, c2 + off2, np.where(m3, c3 + off3, np.where(m4, c4 + off4, -1))))
+    is_branch = str_from_codes(pick, branch_labels)
+    perp_codes = np.where(pick >= 0, pick, c1)  # no IS actor: perpetrator = actor1
+    perpetrator = str_from_codes(perp_codes, name_labels).fillna("Unknown")
+    composite_label = np.array([isinstance(v, str) and " and/or " in v for v in name_labels] + [False])
+    composite = composite_label[np.where(pick >= 0, pick, -1)]
     flags["composite_actor"] = composite
     attribution = np.where(composite, cats["attribution"].index("suspected"), cats["attribution"].index("confirmed"))
+    a1 = actor1.astype(object).to_numpy()
+    a2 = actor2.astype(object).to_numpy()
 
     # target: the other side
     target_is_1 = (~m1 & m2) | (~m1 & ~m3 & m4)
@@ -298,19 +308,17 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     t_name = pd.Series(np.where(target_is_1, a1, a2), dtype=object)
     t_inter = pd.Series(np.where(target_is_1, inter1, inter2), dtype=object)
     target = _target_types(t_name, t_inter, cats["target_type"])
-    civ = category(table, "civilian_targeting").astype(object).fillna("").str.strip().str.lower()
-    civ_mask = (civ == "civilians targeted").to_numpy()
+    civ = category(table, "civilian_targeting")
+    civ_mask = _on_categories(civ, lambda v: v.strip().lower() == "civilians targeted")
     target_codes = np.where(civ_mask, cats["target_type"].index("Private Citizens & Property"), target)
 
     sub = category(table, "sub_event_type")
     etype = category(table, "event_type")
-    by_sub = map_category(sub.astype(object).str.strip().str.lower().astype("category"),
-                          ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
-    by_event = map_category(etype.astype(object).str.strip().str.lower().astype("category"),
-                            ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
+    by_sub = map_category(_lower(sub), ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
+    by_event = map_category(_lower(etype), ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
     attack_codes = np.where(sub.notna().to_numpy(), by_sub.codes, by_event.codes)
-    suicide = pd.array([pd.NA] * n, dtype="boolean")
-    is_suicide = (sub.astype(object).str.strip().str.lower() == "suicide bomb").fillna(False).to_numpy()
+    suicide = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    is_suicide = _on_categories(sub, lambda v: v.strip().lower() == "suicide bomb")
     suicide[is_suicide] = True
 
     fat = number(table, "fatalities", rejects, integer=True)
@@ -344,14 +352,36 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "killed_low": fat,
         "killed_best": best,
         "summary": text(table, "notes"),
-        "source_ids": pd.Series(["acled"] * n, dtype="str"),
+        "source_ids": str_from_codes(np.zeros(n, dtype=np.int64), ["acled"]),
         "notes": notes,
         "flags": build_flags(flags, n),
-        "source_dataset": pd.Series(["acled"] * n, dtype="str"),
+        "source_dataset": str_from_codes(np.zeros(n, dtype=np.int64), ["acled"]),
         "source_event_id": sid,
     }
     df = finish(columns, n, origin=str(path))
     return drop_rejected(df, rejects, report, line_of=line_of)
+
+
+def _pairs(cat: pd.Series, iso3: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    from .common import _distinct_pairs
+
+    return _distinct_pairs(cat, iso3)
+
+
+def _lower(cat: pd.Series) -> pd.Series:
+    """Return a categorical with its categories stripped and lower-cased (cheap: categories only)."""
+    lowered = pd.Index([str(v).strip().lower() for v in cat.cat.categories])
+    uniq = lowered.unique()
+    remap = np.append(uniq.get_indexer(lowered), -1)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Series(pd.Categorical.from_codes(remap[np.where(codes < 0, -1, codes)], categories=uniq))
+
+
+def _on_categories(cat: pd.Series, test: Any) -> np.ndarray:
+    """Evaluate ``test`` once per category; return the per-row boolean (missing -> False)."""
+    lut = np.array([bool(test(str(v))) for v in cat.cat.categories] + [False])
+    codes = cat.cat.codes.to_numpy()
+    return lut[np.where(codes < 0, len(lut) - 1, codes)]
 
 
 def _target_types(name: pd.Series, inter: pd.Series, categories: list[str]) -> np.ndarray:

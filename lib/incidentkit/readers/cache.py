@@ -177,7 +177,7 @@ def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         try:
-            pq.write_table(table, tmp, compression="zstd")
+            pq.write_table(table, tmp, compression="lz4")
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

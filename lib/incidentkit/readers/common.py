@@ -282,7 +282,7 @@ def number(table: pa.Table, name: str, rejects: Rejects, *, integer: bool) -> pd
     """Return a numeric column (``Int64`` or ``float64``); values that are not numbers reject their row."""
     n = table.num_rows
     if name not in table.column_names:
-        return pd.Series(pd.array([pd.NA] * n, dtype="Int64")) if integer else pd.Series(np.full(n, np.nan))
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))) if integer else pd.Series(np.full(n, np.nan))
     col = table.column(name)
     if pa.types.is_dictionary(col.type):
         col = col.cast(pa.string())
@@ -334,13 +334,13 @@ def build_flags(flags: Mapping[str, np.ndarray], n: int) -> pd.Series:
     """Return the ';'-joined quality flags of each row (missing when a row has none) from boolean masks."""
     names = list(flags)
     if not names:
-        return pd.Series([None] * n, dtype="str")
+        return str_from_codes(np.zeros(n, dtype=np.int64), [None])
     code = np.zeros(n, dtype=np.int64)
     for bit, name in enumerate(names):
         code |= np.asarray(flags[name], dtype=bool).astype(np.int64) << bit
     uniq, inverse = np.unique(code, return_inverse=True)
     labels = [";".join(nm for b, nm in enumerate(names) if u >> b & 1) or None for u in uniq]
-    return pd.Series(np.asarray(labels, dtype=object)[inverse], dtype="str")
+    return str_from_codes(inverse, labels)
 
 
 def iso3_from_names(country: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -348,18 +348,18 @@ def iso3_from_names(country: pd.Series) -> tuple[pd.Series, np.ndarray]:
     cat = country if isinstance(country.dtype, pd.CategoricalDtype) else country.astype("category")
     lut = [iso3_for_name(v) for v in cat.cat.categories]
     unmapped = np.array([v is None for v in lut] + [True])
-    lut_arr = np.array([v or UNKNOWN_ISO3 for v in lut] + [UNKNOWN_ISO3], dtype=object)
+    labels = [v or UNKNOWN_ISO3 for v in lut] + [UNKNOWN_ISO3]
     codes = cat.cat.codes.to_numpy()
     codes = np.where(codes < 0, len(lut), codes)
-    return pd.Series(lut_arr[codes], dtype="str"), unmapped[codes]
+    return str_from_codes(codes, labels), unmapped[codes]
 
 
 def _distinct_pairs(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the distinct (a, b) pairs (missing kept as None) and each row's index into them."""
-    ca, ua = pd.factorize(a.astype(object), use_na_sentinel=True)
-    cb, ub = pd.factorize(b.astype(object), use_na_sentinel=True)
+    ca, ua = pd.factorize(a, use_na_sentinel=True)
+    cb, ub = pd.factorize(b, use_na_sentinel=True)
     width = len(ub) + 1
-    combined = (ca.astype(np.int64) + 1) * width + (cb.astype(np.int64) + 1)
+    combined = (np.asarray(ca, dtype=np.int64) + 1) * width + (np.asarray(cb, dtype=np.int64) + 1)
     codes, uniq = pd.factorize(combined)
     ia, ib = uniq // width - 1, uniq % width - 1
     va = np.array(list(ua) + [None], dtype=object)[ia]
@@ -367,19 +367,27 @@ def _distinct_pairs(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, np.ndarra
     return pd.DataFrame({"a": va, "b": vb}), codes
 
 
+def str_from_codes(codes: np.ndarray, labels: list[object] | np.ndarray) -> pd.Series:
+    """Return a pandas ``str`` Series ``labels[codes]`` (code -1 or a None label = missing), built in Arrow."""
+    codes = np.asarray(codes, dtype=np.int64)
+    dictionary = pa.array([v if isinstance(v, str) else None for v in labels], pa.string())
+    idx = pa.array(codes, mask=codes < 0)
+    return pa.chunked_array([dictionary.take(idx)]).to_pandas().astype("str")
+
+
 def branches(dataset: str, names: pd.Series, iso3: pd.Series) -> pd.Series:
     """Return the IS branch of each actor name (exact alias look-up, ``incidentkit.reference.match_branch``),
     computed once per distinct (name, country) pair."""
     uniq, codes = _distinct_pairs(names, iso3)
     hit = match_branch(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
-    return pd.Series(hit[codes], dtype="str")
+    return str_from_codes(codes, hit)
 
 
 def admin1_names(dataset: str, iso3: pd.Series, admin1: pd.Series) -> pd.Series:
     """Return admin1 normalised with ``data/admin1_aliases.csv`` (once per distinct (country, admin1) pair)."""
     uniq, codes = _distinct_pairs(iso3, admin1)
     out = normalise_admin1(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
-    return pd.Series(out[codes], dtype="str")
+    return str_from_codes(codes, out)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -402,6 +410,14 @@ def conforms(df: pd.DataFrame) -> bool:
     return all(df[c].dtype == d for c, d in dtypes.items())
 
 
+def _all_missing(n: int, dtype: Any) -> Any:
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    return str_from_codes(np.full(n, -1), [])
+
+
 def finish(columns: dict[str, Any], n: int, *, origin: str) -> pd.DataFrame:
     """Assemble a reader's output frame: every contract column (missing ones blank), contract order and dtypes."""
     dtypes = output_dtypes()
@@ -416,7 +432,7 @@ def finish(columns: dict[str, Any], n: int, *, origin: str) -> pd.DataFrame:
             elif dtype == "float64":
                 value = np.full(n, np.nan)
             else:
-                value = pd.array([pd.NA] * n, dtype=dtype) if dtype != "str" else pd.Series([None] * n, dtype="str")
+                value = _all_missing(n, dtype)
         if isinstance(value, pd.Series):
             value = value.reset_index(drop=True)
         data[name] = value

@@ -74,6 +74,7 @@ from .common import (
     record_lines,
     require_columns,
     sniff_encoding,
+    str_from_codes,
     text,
     unknown_to_na,
 )
@@ -392,10 +393,10 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "wounded_best": counts["nwound"],
         "hostages": counts["nhostkid"],
         "summary": text(table, "summary"),
-        "source_ids": pd.Series([release_slug(path)] * n, dtype="str"),
+        "source_ids": str_from_codes(np.zeros(n, dtype=np.int64), [release_slug(path)]),
         "notes": notes,
         "flags": build_flags(flags, n),
-        "source_dataset": pd.Series(["gtd"] * n, dtype="str"),
+        "source_dataset": str_from_codes(np.zeros(n, dtype=np.int64), ["gtd"]),
         "source_event_id": sid,
     }
     df = finish(columns, n, origin=str(path))

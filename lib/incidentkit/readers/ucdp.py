@@ -57,6 +57,7 @@ from .common import (
     record_lines,
     require_columns,
     sniff_encoding,
+    str_from_codes,
     text,
 )
 from .report import new_report, warn_rejected
@@ -234,10 +235,10 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "killed_high": high,
         "perpetrators_killed": perp_killed,
         "summary": text(table, "source_headline"),
-        "source_ids": pd.Series([release_slug(path)] * n, dtype="str"),
+        "source_ids": str_from_codes(np.zeros(n, dtype=np.int64), [release_slug(path)]),
         "notes": notes,
         "flags": build_flags(flags, n),
-        "source_dataset": pd.Series(["ucdp"] * n, dtype="str"),
+        "source_dataset": str_from_codes(np.zeros(n, dtype=np.int64), ["ucdp"]),
         "source_event_id": sid,
     }
     df = finish(columns, n, origin=str(path))
