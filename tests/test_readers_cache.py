@@ -1,0 +1,104 @@
+"""The Parquet cache: a hit, invalidation by content and reader version, corrupt entries rebuilt, report kept."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from incidentkit.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp
+from incidentkit.readers import cache as cache_mod
+
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def export(tmp_path) -> Path:
+    path = tmp_path / "ged_test.csv"
+    shutil.copy(FIXTURES / "ucdp_quirks.csv", path)
+    return path
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.parquet"))
+
+
+def test_second_read_is_served_from_the_cache(cache, export, monkeypatch):
+    first = read_ucdp(export)
+    assert len(entries(cache)) == 1
+
+    def boom(path):  # a cache hit must not convert again
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr("incidentkit.readers.ucdp._build", boom)
+    second = read_ucdp(export)
+    pd.testing.assert_frame_equal(first, second)
+    assert second["date"].dtype == "datetime64[ns]"  # numpy, not Arrow timestamps
+    assert isinstance(second["attack_type"].dtype, pd.CategoricalDtype)
+
+
+def test_changed_file_invalidates(cache, export):
+    before = read_ucdp(export)
+    text = export.read_text().replace("Synthetic headline one", "Synthetic headline ONE")  # same size
+    export.write_text(text)
+    after = read_ucdp(export)
+    assert after.loc[after["source_event_id"] == "900001", "summary"].item() == "Synthetic headline ONE"
+    assert before.loc[before["source_event_id"] == "900001", "summary"].item() == "Synthetic headline one"
+    assert len(entries(cache)) == 2
+
+
+def test_new_reader_version_invalidates(cache, export, monkeypatch):
+    read_ucdp(export)
+    monkeypatch.setattr("incidentkit.readers.ucdp.READER_VERSION", 999)
+    read_ucdp(export)
+    assert any("-v999-" in p.name for p in entries(cache))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_corrupt_entry_is_removed_and_rebuilt(cache, export, damage):
+    good = read_ucdp(export)
+    (entry,) = entries(cache)
+    data = entry.read_bytes()
+    entry.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"not parquet at all" * 10)
+    with pytest.warns(CacheWarning, match="corrupt cache entry"):
+        again = read_ucdp(export)
+    pd.testing.assert_frame_equal(good, again)
+    (rebuilt,) = entries(cache)
+    assert rebuilt.read_bytes()[:4] == b"PAR1"
+
+
+def test_rejected_rows_report_survives_the_cache(cache, tmp_path):
+    path = tmp_path / "gtd_cut.csv"
+    raw = (FIXTURES / "gtd_quirks.csv").read_bytes()
+    path.write_bytes(raw + b"201801010001,2018,1,1,,0,,167,Rus")  # a cut last row, as in the real sample
+    with pytest.warns(RowsRejectedWarning, match="line 9"):
+        cold = read_gtd(path)
+    with pytest.warns(RowsRejectedWarning, match="line 9"):
+        warm = read_gtd(path)
+    assert warm.attrs["read_report"]["rejected"] == cold.attrs["read_report"]["rejected"]
+    assert cold.attrs["read_report"]["rows_read"] == 7 and len(cold) == 6
+
+
+def test_writes_are_atomic(cache, export):
+    read_ucdp(export)
+    assert not list(cache.glob("*.tmp"))
+
+
+def test_hash_changes_with_content(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h1 = cache_mod.content_hash(path)
+    path.write_text("a,b\n1,3\n")
+    assert cache_mod.content_hash(path) != h1
