@@ -16,7 +16,7 @@ contract of docs/architecture.md and notebooks/README.md):
   data package's enum values, and no ``os``/``os.path``/``pathlib``/``glob``);
 - code cells have at most :data:`MAX_CELL_LINES` lines of code;
 - no stored outputs or execution counts, except in cells whose first line is ``# NBVAL_CHECK_OUTPUT``: those keep
-  their (plain text) outputs for nbval to compare; no papermill or execution metadata;
+  their (plain text) outputs and an execution count for nbval to compare; no papermill or execution metadata;
 - kernelspec ``python3`` and language ``python``.
 
 Other modes:
@@ -324,7 +324,7 @@ def check_notebook(path: Path | str, *, name: str | None = None) -> list[Violati
             add(i, f"{n_lines} lines of code; keep cells to at most {MAX_CELL_LINES} (split it, or move code "
                    "into lib/incidentkit)")
         checked = is_checked(cell)
-        if cell.get("execution_count") is not None:
+        if cell.get("execution_count") is not None and not checked:
             add(i, "stored execution count (strip outputs)")
         if cell.get("outputs") and not checked:
             add(i, f"stored outputs (only cells starting with {CHECK_MARKER!r} keep theirs)")
@@ -335,6 +335,8 @@ def check_notebook(path: Path | str, *, name: str | None = None) -> list[Violati
                 add(i, f"checked cell stores non-text output ({', '.join(rich)}); print plain text")
             if not cell.get("outputs"):
                 add(i, "checked cell has no stored output (run --refresh-checked)")
+            elif cell.get("execution_count") is None:
+                add(i, "checked cell has no execution count, so nbval would not compare it (run --strip)")
     return out
 
 
@@ -356,23 +358,29 @@ def check_paths(paths: Iterable[Path | str]) -> list[Violation]:
 
 
 def strip_notebook(nb: Any) -> Any:
-    """Return ``nb`` without outputs, execution counts and volatile metadata; checked cells keep their outputs
-    (with execution counts and output metadata removed). The kernelspec is normalised to ``python3``."""
+    """Return ``nb`` without outputs, execution counts and volatile metadata.
+
+    Checked cells keep their outputs (output metadata removed) and get a stable execution count (1, 2, ... in
+    order): nbval skips the comparison of a cell stored without one ("Unrun reference cell"). The kernelspec is
+    normalised to ``python3``."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    checked = 0
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
         if not is_checked(cell):
+            cell.execution_count = None
             cell.outputs = []
             continue
+        checked += 1
+        cell.execution_count = checked if cell.outputs else None
         for o in cell.outputs:
             if o.get("output_type") == "execute_result":
-                o["execution_count"] = None
+                o["execution_count"] = cell.execution_count
             if o.get("output_type") in ("execute_result", "display_data"):
                 o["metadata"] = {}
     return nb

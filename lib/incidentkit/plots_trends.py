@@ -28,8 +28,6 @@ NO_DATA_TEXT = "No incidents match the selection"
 EVENT_GID = "timeline-event"
 #: Bar width per period, in days.
 BAR_WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
-#: Longest event label drawn on a chart before it is shortened with an ellipsis.
-EVENT_LABEL_CHARS = 38
 
 
 def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> Figure:
@@ -69,28 +67,38 @@ def _mid(counts: pd.DataFrame) -> pd.Series:
     return start + (end - start) / 2
 
 
-def mark_events(ax: Axes, events: pd.DataFrame | None, *, rows: int = 5) -> int:
+def mark_events(ax: Axes, events: pd.DataFrame | None, *, rows: int = 3) -> list[str]:
     """Mark timeline events (a table from :func:`incidentkit.trends.timeline_events`) on a time axis.
 
-    Each event inside the axis' date range gets a dotted vertical line (gid :data:`EVENT_GID`) and its label,
-    staggered over ``rows`` lines at the top of the axes. Returns the number of events marked.
+    Each event inside the axis' date range gets a dotted vertical line (gid :data:`EVENT_GID`) and, at the top of
+    the axes, its marker number (the table's index, 1 for the first event), staggered over ``rows`` heights so
+    that close events stay readable. Returns the key, one ``"<n> <when> <label>"`` line per event marked, for
+    the caption.
     """
     import matplotlib.dates as mdates
 
     if events is None or len(events) == 0:
-        return 0
+        return []
     lo, hi = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
     inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
     trans = ax.get_xaxis_transform()
-    for i, ev in enumerate(inside.itertuples(index=False)):
-        ax.axvline(ev.date, color=EVENT_COLOR, linestyle=":", linewidth=1.0, gid=EVENT_GID, zorder=1)
-        text = ev.label if len(ev.label) <= EVENT_LABEL_CHARS else ev.label[: EVENT_LABEL_CHARS - 1] + "…"
-        ax.text(ev.date, 0.98 - 0.055 * (i % rows), f" {ev.date:%Y-%m} {text}", transform=trans, fontsize=7,
-                ha="left", va="top", color=EVENT_COLOR, clip_on=True)
-    if len(inside):
+    key = []
+    for i, (number, ev) in enumerate(inside.iterrows()):
+        ax.axvline(ev["date"], color=EVENT_COLOR, linestyle=":", linewidth=1.0, gid=EVENT_GID, zorder=1)
+        ax.text(ev["date"], 0.985 - 0.06 * (i % rows), str(number), transform=trans, fontsize=7, ha="center",
+                va="top", color=EVENT_COLOR, clip_on=True,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": EVENT_COLOR,
+                      "linewidth": 0.5})
+        when = ev["when"] if "when" in ev.index else f"{ev['date']:%Y-%m-%d}"
+        key.append(f"{number} {when} {ev['label']}")
+    if key:
         top = ax.get_ylim()[1]
-        ax.set_ylim(top=top * (1.0 + 0.09 * min(len(inside), rows)))
-    return len(inside)
+        ax.set_ylim(top=top * (1.0 + 0.07 * min(len(key), rows)))
+    return key
+
+
+def _event_caption(key: list[str]) -> str:
+    return f" Dotted lines, timeline events: {'; '.join(key)}." if key else ""
 
 
 def _empty(counts: pd.DataFrame) -> bool:
@@ -137,10 +145,10 @@ def plot_incidents(
             m = keys == g
             ax.plot(x[m], smooth[m], color=colours[g], linewidth=1.8, label=g)
     ax.set_ylim(bottom=0)
-    marked = mark_events(ax, events)
+    key = mark_events(ax, events)
     finish(ax, title=title, xlabel="date", ylabel=f"incidents per {period}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(roll_label if by else None))
-    extra = f" Dotted lines: {marked} timeline events." if marked else ""
+    extra = _event_caption(key)
     add_caption(fig, f"{caption}{extra}".strip())
     return fig
 
@@ -192,9 +200,9 @@ def plot_deaths(
             ax.fill_between(x[m], low[m], high[m], color=colours[g], alpha=0.15, linewidth=0)
             ax.plot(x[m], best[m], color=colours[g], linewidth=1.8, label=g)
     ax.set_ylim(bottom=0)
-    marked = mark_events(ax, events)
+    key = mark_events(ax, events)
     finish(ax, title=title, xlabel="date", ylabel=f"deaths per {period} (persons)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(f"{roll_label}\n(band: low-high)" if by else None))
-    extra = f" Dotted lines: {marked} timeline events." if marked else ""
+    extra = _event_caption(key)
     add_caption(fig, f"{caption} {note}{extra}".strip())
     return fig

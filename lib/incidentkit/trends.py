@@ -126,23 +126,30 @@ def group_column(group_by: str) -> str | None:
 
 
 def timeline_events(events: pd.DataFrame, types: Sequence[str] = TIMELINE_EVENT_TYPES) -> pd.DataFrame:
-    """Return the events to mark on a time axis: ``date``, ``event_type``, ``label`` (the event's title) and
-    ``event_id``, for the given event types, sorted by date. Events with no date are left out and counted in
-    ``attrs["undated"]``."""
-    cols = ["date", "event_type", "label", "event_id"]
+    """Return the events to mark on a time axis: ``date``, ``when`` (the date as precise as it is known: "2015",
+    "2015-06" or "2015-06-23"), ``event_type``, ``label`` (the event's title) and
+    ``event_id``, for the given event types, sorted by date, indexed by ``marker`` (1, 2, ...: the numbers the charts
+    show). Events with no date are left out and counted in ``attrs["undated"]``."""
+    cols = ["date", "when", "event_type", "label", "event_id"]
     if events is None or len(events) == 0:
         out = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else "str") for c in cols})
+        out.index = pd.RangeIndex(1, 1, name="marker")
         out.attrs["undated"] = 0
         return out
     keep = events[events["event_type"].astype(object).isin(list(types))]
     undated = int(keep["date"].isna().sum())
     keep = keep[keep["date"].notna()]
+    fmt = {"year": "%Y", "month": "%Y-%m"}
+    precision = keep["date_precision"].astype(object) if "date_precision" in keep else pd.Series("day", keep.index)
+    when = [d.strftime(fmt.get(p, "%Y-%m-%d")) for d, p in zip(keep["date"], precision, strict=True)]
     out = pd.DataFrame({
         "date": keep["date"],
+        "when": pd.Series(when, index=keep.index, dtype="str"),
         "event_type": keep["event_type"].astype(str),
         "label": keep["title"].astype(str),
         "event_id": keep["event_id"].astype(str),
-    }).sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+    }).sort_values(["date", "event_id"], kind="stable")
+    out.index = pd.RangeIndex(1, len(out) + 1, name="marker")
     out.attrs["undated"] = undated
     return out
 

@@ -1,0 +1,170 @@
+"""Casualty tables and charts: what is drawn is what measures.py computes, and unknown figures are always counted."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import incidentkit as ik  # noqa: E402
+from incidentkit import plots_trends  # noqa: E402
+from incidentkit.schema import pandas_dtypes  # noqa: E402
+
+
+def make_incidents(rows: list[dict]) -> pd.DataFrame:
+    """A typed incident frame (contract columns and dtypes) from a few fields per row; the rest blank."""
+    dtypes = pandas_dtypes("incidents")
+    df = pd.DataFrame({c: [r.get(c) for r in rows] for c in dtypes})
+    for c, d in dtypes.items():
+        df[c] = pd.to_datetime(df[c]).astype(d) if str(d).startswith("datetime") else df[c].astype(d)
+    df["source_dataset"] = pd.Series([r.get("source_dataset", "curated") for r in rows], dtype="str")
+    df["source_event_id"] = pd.Series([r.get("source_event_id", r["incident_id"]) for r in rows], dtype="str")
+    df["theatre"] = pd.Categorical([r.get("theatre") for r in rows], categories=ik.theatre_order())
+    return df
+
+
+NC, BADIA = "North Caucasus", "Syria: Badia"
+ROWS = [
+    {"incident_id": "a", "date": "2016-01-10", "theatre": BADIA, "attack_type": "Bombing/Explosion",
+     "target_type": "Military", "killed_low": 8, "killed_best": 10, "killed_high": 14, "wounded_best": 20,
+     "perpetrators_killed": 2, "country": "Syria", "admin1": "Homs", "location": "Palmyra",
+     "source_ids": "src-1;src-2", "claim_status": "claimed"},
+    {"incident_id": "b", "date": "2016-02-10", "theatre": NC, "attack_type": "Armed Assault",
+     "target_type": "Police", "killed_best": 2, "wounded_best": 0, "perpetrators_killed": 2, "country": "Russia",
+     "admin1": "Dagestan", "source_ids": "src-2"},
+    {"incident_id": "c", "date": "2016-03-10", "theatre": NC, "attack_type": "Armed Assault",
+     "target_type": "Police", "killed_best": 0, "wounded_best": 3, "country": "Russia", "source_ids": "src-x"},
+    {"incident_id": "d", "date": "2016-04-10", "theatre": NC, "attack_type": "Armed Assault",
+     "target_type": "Military"},  # no figures at all
+    {"incident_id": "e", "date": "2016-05-10", "theatre": NC, "attack_type": "Assassination",
+     "target_type": "Police", "killed_low": 1, "killed_best": 1, "country": "Russia",
+     "source_dataset": "ucdp", "source_event_id": "12345"},
+]
+SOURCES = pd.DataFrame({"source_id": ["src-1", "src-2"], "title": ["Report one", "Report two"],
+                        "publisher": ["Outlet A", ""]})
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def incidents() -> pd.DataFrame:
+    return make_incidents(ROWS)
+
+
+def _caption(fig) -> str:
+    return " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
+
+
+def test_headline_figures_and_selection_statement(incidents):
+    h = ik.headline_figures(incidents)
+    assert (h["incidents"], h["deaths_low"], h["deaths_best"], h["deaths_high"]) == (5, 11, 13, 17)
+    assert h["deaths_unknown_incidents"] == 1 and h["deaths_open_high_incidents"] == 3
+    assert (h["wounded_best"], h["wounded_unknown_incidents"]) == (23, 2)
+    assert (h["first_date"], h["last_date"]) == ("2016-01-10", "2016-05-10")
+    text = ik.describe_selection(incidents, "all theatres", "test source")
+    assert "**5 incidents**" in text and "range 11-17" in text and "1 incidents have no death figure" in text
+    empty = ik.describe_selection(incidents.iloc[0:0], "Libya, 2016", "test source")
+    assert empty.startswith("**No incidents match** the selection (Libya, 2016)")
+    assert ik.headline_figures(incidents.iloc[0:0])["first_date"] is None
+
+
+def test_deadliest_table_names_sources_and_datasets(incidents):
+    table = ik.deadliest_table(incidents, 3, SOURCES)
+    assert table["incident_id"].tolist() == ["a", "b", "e"]
+    first = table.iloc[0]
+    assert first["killed"] == "10 (8-14)" and first["wounded"] == "20"
+    assert first["place"] == "Palmyra, Homs, Syria"
+    assert first["sources"] == "Report one (Outlet A); Report two"
+    assert table.iloc[2]["sources"] == "UCDP GED 12345"
+    unknown_id = ik.deadliest_table(incidents, 4, SOURCES).iloc[3]
+    assert unknown_id["incident_id"] == "c" and unknown_id["sources"] == "src-x"  # kept, not dropped
+    assert ik.format_range(None, pd.NA, None) == "unknown"
+
+
+def test_perpetrator_share_table(incidents):
+    overall = ik.perpetrator_share_table(incidents)
+    row = overall.loc["all"]
+    assert (row["incidents_used"], row["killed_best"], row["perpetrators_killed"]) == (2, 12, 4)
+    assert row["share_pct"] == pytest.approx(33.3)
+    by = ik.perpetrator_share_table(incidents, "theatre")
+    assert by.loc[NC, "share_pct"] == pytest.approx(100.0)
+    assert by.loc[BADIA, "share_pct"] == pytest.approx(20.0)
+
+
+def test_totals_chart_reads_back_the_casualty_totals(incidents):
+    fig = ik.plot_totals(incidents, by="theatre")
+    killed_ax, wounded_ax = fig.axes
+    expected = ik.casualty_totals(incidents, "killed", "theatre")
+    # bars top to bottom follow the theatre order (North Caucasus before Syria: Badia)
+    widths = [p.get_width() for p in sorted(killed_ax.patches, key=lambda p: -p.get_y())]
+    assert widths == [expected.loc[NC, "best"], expected.loc[BADIA, "best"]] == [3, 10]
+    labels = [t.get_text() for t in killed_ax.get_yticklabels()]
+    assert labels[0].startswith("North Caucasus (n=4, 1 without death figure)")
+    wounded = [p.get_width() for p in sorted(wounded_ax.patches, key=lambda p: -p.get_y())]
+    assert wounded == [3, 20]
+    segments = killed_ax.collections[0].get_segments()
+    spans = sorted((s[0][0], s[1][0]) for s in segments)
+    assert spans == [(3.0, 3.0), (8.0, 14.0)]  # North Caucasus: every range closed at best; Badia 8-14
+    assert "no death figure: 1; with no wounded figure: 2" in _caption(fig)
+
+
+def test_lethality_bars_errors_n_and_hidden_categories(incidents):
+    fig = ik.plot_lethality(incidents, "attack_type", min_incidents=2)
+    ax = fig.axes[0]
+    table = ik.lethality(incidents, by="attack_type")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Armed Assault"]
+    (bar,) = ax.patches
+    assert bar.get_width() == pytest.approx(table.loc["Armed Assault", "per_incident_best"]) == 1.0
+    assert any(t.get_text().strip() == "n=2" for t in ax.texts)
+    caption = _caption(fig)
+    assert "Assassination" in caption and "Bombing/Explosion" in caption and "fewer than 2" in caption
+    assert "1 incident(s) with no figure" in caption
+    fig = ik.plot_lethality(incidents, "target_type")
+    widths = [p.get_width() for p in fig.axes[0].patches]
+    assert widths == sorted(widths)  # largest at the top
+    assert max(widths) == pytest.approx(10.0)
+
+
+def test_ccdf_plots_the_deaths_distribution_on_log_axes(incidents):
+    fig = ik.plot_deaths_ccdf(incidents)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    (line,) = ax.get_lines()
+    dist = ik.deaths_distribution(incidents)
+    dist = dist[dist["deaths"] >= 1]
+    np.testing.assert_array_equal(line.get_xdata(), dist["deaths"])
+    np.testing.assert_allclose(line.get_ydata(), dist["share_at_least"])
+    np.testing.assert_allclose(line.get_ydata(), [3 / 4, 2 / 4, 1 / 4])
+    caption = _caption(fig)
+    assert "1 incident(s) with zero deaths" in caption and "1 incident(s) with no figure" in caption
+
+
+def test_killed_wounded_scatter_and_missing_counts(incidents):
+    pairs, counts = ik.killed_wounded_pairs(incidents)
+    assert counts == {"both": 3, "missing_killed": 0, "missing_wounded": 1, "missing_both": 1}
+    fig = ik.plot_killed_wounded(incidents)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "symlog"
+    points = sorted(tuple(p) for c in ax.collections for p in c.get_offsets())
+    assert points == sorted(zip(pairs["killed"], pairs["wounded"], strict=True)) == [(0, 3), (2, 0), (10, 20)]
+    assert "missing the killed figure: 0, the wounded figure: 1, both: 1" in _caption(fig)
+
+
+def test_every_chart_says_no_data_on_an_empty_selection(incidents):
+    empty = incidents.iloc[0:0]
+    for fig in (ik.plot_totals(empty), ik.plot_lethality(empty), ik.plot_deaths_ccdf(empty),
+                ik.plot_killed_wounded(empty)):
+        assert fig.get_label() == plots_trends.NO_DATA_LABEL
+    only_unknown = incidents[incidents["incident_id"] == "d"]
+    assert ik.plot_deaths_ccdf(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
+    assert ik.plot_killed_wounded(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
+    assert ik.plot_lethality(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
