@@ -136,7 +136,7 @@ def _fix_dtypes(df: pd.DataFrame) -> pd.DataFrame:
             else:
                 s = s.astype(dtype)
         out[col] = s
-    return pd.DataFrame(out, index=df.index)
+    return pd.DataFrame(out, index=df.index, copy=False)
 
 
 def load_entry(path: Path, expect: dict[str, Any]) -> pd.DataFrame | None:
