@@ -460,6 +460,7 @@ def run_plan(
 
         records: list[dict[str, Any]] = []
         tasks: list[tuple[int, ReportTask]] = []
+        expected: dict[str, float | None] = {}
         for report in reports:
             record = _base_record(report, opts, cache, data_digest, library_digest, env_digest)
             prev = previous.get(report.name)
@@ -482,6 +483,7 @@ def run_plan(
                 record.update(_carried(prev, "stale"))
             else:
                 tasks.append((len(records), _task(report, opts, staging)))
+                expected[report.name] = (prev or {}).get("duration")
             records.append(record)
 
         progress = _Progress(len(tasks), opts.progress, stream)
@@ -491,6 +493,8 @@ def run_plan(
             f"{len(tasks)} to execute" + (f" with {min(opts.jobs, len(tasks))} worker(s)" if tasks else "")
         )
         try:
+            # Longest first (by the previous run's durations; unknown ones first of all): a shorter tail.
+            tasks.sort(key=lambda item: -(expected.get(item[1].name) or float("inf")))
             _execute_all(tasks, records, opts.jobs, executor, progress)
         finally:
             progress.close()
