@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import incidentkit as ik
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-import incidentkit as ik  # noqa: E402
-from incidentkit import plots_trends  # noqa: E402
-from incidentkit.schema import pandas_dtypes  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from incidentkit import plots_trends
+from incidentkit.schema import pandas_dtypes
 
 
 def make_incidents(rows: list[dict]) -> pd.DataFrame:

@@ -1,0 +1,84 @@
+"""papermill runs of notebooks/20-casualties.ipynb with non-default parameters, checked against the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import incidentkit as ik
+import papermill as pm
+import pytest
+
+pytestmark = pytest.mark.notebooks
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "20-casualties.ipynb"
+FIGURES = ("casualty-totals", "deaths-per-incident-by-attack-type", "deaths-per-incident-by-target-type",
+           "deaths-per-incident-ccdf", "killed-vs-wounded")
+
+
+def run(tmp_path: Path, **parameters):
+    """Execute the notebook into tmp_path; return (summary.json as read back, output folder, executed notebook)."""
+    out = tmp_path / "out"
+    parameters.setdefault("output_dir", str(out))
+    nb = pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "executed.ipynb"), parameters=parameters,
+                             kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
+    return ik.read_summary(out), out, nb
+
+
+def expected_summary(tmp_path: Path, *, source="curated", theatres=(), branches=(), start="2015-01-01",
+                     end="2024-12-31", top_n=10, **_options) -> dict:
+    """What the notebook should write, computed in-process with the library, round-tripped through JSON."""
+    sel = ik.check_parameters(source=source, theatres=list(theatres), branches=list(branches), start=start, end=end)
+    incidents = ik.load_incidents(sel.source, **sel.filters)
+    share = ik.perpetrator_share_table(incidents).loc["all"]
+    _, missing = ik.killed_wounded_pairs(incidents)
+    summary = {**ik.headline_figures(incidents), "perpetrator_share_pct": share["share_pct"],
+               "perpetrators_killed": share["perpetrators_killed"],
+               "perpetrator_share_incidents": share["incidents_used"], "killed_wounded": missing,
+               "lethality_by_attack_type": ik.lethality(incidents, by="attack_type").reset_index(),
+               "deadliest": ik.deadliest_table(incidents, top_n, ik.load_sources())}
+    folder = tmp_path / "expected"
+    ik.write_summary(summary, folder)
+    return ik.read_summary(folder)
+
+
+def outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", "") + "".join(str(v) for v in o.get("data", {}).values()))
+    return "\n".join(parts)
+
+
+def test_another_theatre_and_period_grouped_by_branch(tmp_path):
+    params = {"theatres": ["North Caucasus", "Russia (other)"], "start": "2017-01-01", "end": "2024-12-31",
+              "group_by": "branch", "top_n": 3, "min_incidents": 1}
+    summary, out, nb = run(tmp_path, **params)
+    assert summary == expected_summary(tmp_path, **params)
+    assert len(summary["deadliest"]) == min(3, summary["incidents"] - summary["deaths_unknown_incidents"])
+    assert sum(summary["killed_wounded"].values()) == summary["incidents"]
+    for name in FIGURES:
+        assert (out / "figures" / f"{name}.png").stat().st_size > 0
+    text = outputs_text(nb)
+    assert "without death figure" in text or summary["deaths_unknown_incidents"] == 0
+
+
+def test_an_empty_selection_completes_with_a_clear_statement(tmp_path):
+    params = {"theatres": ["Turkey"], "start": "2016-01-01", "end": "2016-01-31"}
+    assert len(ik.load_incidents(theatres=["Turkey"], start="2016-01-01", end="2016-01-31")) == 0
+    summary, out, nb = run(tmp_path, **params)
+    assert summary == expected_summary(tmp_path, **params)
+    assert summary["incidents"] == 0 and summary["deadliest"] == [] and summary["perpetrator_share_pct"] is None
+    assert "**No incidents match** the selection (Turkey, 2016-01-01 to 2016-01-31)" in outputs_text(nb)
+    assert all((out / "figures" / f"{name}.png").exists() for name in FIGURES)
+
+
+@pytest.mark.real_samples
+def test_an_acled_export_as_source(tmp_path, real_samples):
+    export = real_samples / "acled" / "acledR_acled_old_deletion_dummy_2022H1.csv"
+    params = {"source": str(export), "start": "2022-01-01", "end": "2022-06-30", "top_n": 5}
+    summary, _, nb = run(tmp_path, **params)
+    assert summary == expected_summary(tmp_path, **params)
+    assert summary["incidents"] > 0
+    assert all(row["sources"].startswith("ACLED ") for row in summary["deadliest"])
+    assert "ACLED export" in outputs_text(nb)
