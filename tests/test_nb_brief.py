@@ -1,0 +1,63 @@
+"""Papermill runs of notebooks/40-theatre-brief.ipynb with non-default parameters; the summary is checked against
+the library's own computation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import incidentkit as ik
+import pytest
+
+pytestmark = pytest.mark.notebooks
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "40-theatre-brief.ipynb"
+ACLED = "acled/acledR_acled_old_deletion_dummy_2022H1.csv"
+
+
+def run(tmp_path: Path, **parameters: object) -> dict:
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
+                               parameters={**parameters, "output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
+                               progress_bar=False)
+    return ik.read_summary(out)
+
+
+def test_another_theatre_and_year(tmp_path: Path) -> None:
+    summary = run(tmp_path, theatre="Syria: Badia", start="2023-01-01", end="2023-12-31")
+    df = ik.load_incidents(theatres="Syria: Badia", start="2023-01-01", end="2023-12-31")
+    before = ik.load_incidents(theatres="Syria: Badia", start="2022-01-01", end="2022-12-31")
+    totals = ik.casualty_totals(df).iloc[0]
+    assert summary["incidents"] == len(df) > 0
+    assert (summary["deaths_low"], summary["deaths_best"], summary["deaths_high"]) == (
+        totals["low"], totals["best"], totals["high"])
+    assert (summary["previous_start"], summary["previous_end"]) == ("2022-01-01", "2022-12-31")
+    assert summary["previous_incidents"] == len(before)
+    assert summary["incidents_change"] == len(df) - len(before)
+    events = ik.load_events(theatres="Syria: Badia", start="2023-01-01", end="2023-12-31")
+    assert summary["events"] == len(events) and summary["chronology_entries"] == len(df) + len(events)
+    deadliest = [r for r in summary["notable"] if r["reason"] == "deadliest"]
+    assert deadliest[0]["deaths_best"] == int(ik.incident_figures(df)["best"].max())
+
+
+def test_country_brief_without_theatre(tmp_path: Path) -> None:
+    summary = run(tmp_path, theatre="", countries=["Syria"], start="2022-01-01", end="2022-06-30")
+    df = ik.load_incidents(countries="Syria", start="2022-01-01", end="2022-06-30")
+    before = ik.load_incidents(countries="Syria", start="2021-07-01", end="2021-12-31")
+    assert summary["incidents"] == len(df) > 0
+    assert summary["previous_incidents"] == len(before)
+
+
+def test_empty_selection_completes(tmp_path: Path) -> None:
+    summary = run(tmp_path, theatre="Iraq", start="2020-01-01", end="2020-12-31")
+    assert summary["incidents"] == 0 and summary["deaths_best"] == 0 and summary["notable"] == []
+
+
+@pytest.mark.real_samples
+def test_acled_export(tmp_path: Path, real_samples: Path) -> None:
+    source = str(real_samples / ACLED)
+    summary = run(tmp_path, source=source, theatre="Iraq", start="2022-01-01", end="2022-06-30")
+    df = ik.load_incidents(source, theatres="Iraq", start="2022-01-01", end="2022-06-30")
+    assert summary["incidents"] == len(df) > 0
+    assert summary["deaths_best"] == ik.casualty_totals(df).iloc[0]["best"]
+    assert summary["previous_incidents"] == 0  # the sample starts in 2022

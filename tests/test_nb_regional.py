@@ -1,0 +1,62 @@
+"""Papermill runs of notebooks/30-regional-comparison.ipynb with non-default parameters; the summary is checked
+against the library's own computation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import incidentkit as ik
+import pytest
+
+pytestmark = pytest.mark.notebooks
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "30-regional-comparison.ipynb"
+UCDP = "ucdp/ged231_random-sample-1000_uncertainUCDP.csv"
+
+
+def run(tmp_path: Path, **parameters: object) -> dict:
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
+                               parameters={**parameters, "output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
+                               progress_bar=False)
+    return ik.read_summary(out)
+
+
+def test_two_theatres_over_another_period(tmp_path: Path) -> None:
+    theatres = ["Syria: Badia", "North Caucasus"]
+    summary = run(tmp_path, theatres=theatres, start="2018-01-01", end="2023-12-31", period="quarter")
+    df = ik.load_incidents(theatres=theatres, start="2018-01-01", end="2023-12-31")
+    comp = ik.theatre_comparison(df)
+    assert summary["incidents"] == len(df)
+    assert [r["theatre"] for r in summary["comparison"]] == ["North Caucasus", "Syria: Badia"]  # fixed order
+    assert [r["incidents"] for r in summary["comparison"]] == comp["incidents"].tolist()
+    assert [r["deaths_best"] for r in summary["comparison"]] == comp["deaths_best"].tolist()
+    assert summary["deaths_unknown_incidents"] == int(comp["deaths_unknown"].sum())
+    counts = ik.map_counts(df)
+    assert (summary["mapped"], summary["without_coordinates"]) == (counts["mapped"], counts["without_coordinates"])
+    figures = {p.stem for p in (tmp_path / "out" / "figures").glob("*.png")}
+    assert {"theatres-side-by-side", "incident-map", "incidents-per-theatre", "attack-type-mix"} <= figures
+
+
+def test_empty_selection_completes(tmp_path: Path) -> None:
+    summary = run(tmp_path, theatres=["Iraq"], start="2015-01-01", end="2024-12-31")
+    assert summary["incidents"] == 0 and summary["theatres_compared"] == 0 and summary["mapped"] == 0
+    assert (tmp_path / "out" / "figures" / "incident-map.png").is_file()
+
+
+def test_unknown_theatre_fails_with_the_valid_ones(tmp_path: Path) -> None:
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError, match="valid values are"):
+        run(tmp_path, theatres=["Atlantis"])
+
+
+@pytest.mark.real_samples
+def test_ucdp_export(tmp_path: Path, real_samples: Path) -> None:
+    source = str(real_samples / UCDP)
+    summary = run(tmp_path, source=source, start="2005-01-01", end="2022-12-31")
+    df = ik.load_incidents(source, start="2005-01-01", end="2022-12-31")
+    comp = ik.theatre_comparison(df)
+    assert summary["incidents"] == len(df) > 0
+    assert {r["theatre"]: r["deaths_best"] for r in summary["comparison"]} == comp["deaths_best"].to_dict()
+    assert summary["mapped"] == ik.map_counts(df)["mapped"]
