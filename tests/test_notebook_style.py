@@ -220,3 +220,31 @@ def test_refresh_checked_writes_back_only_the_checked_outputs(tmp_path):
     assert out.cells[2].outputs == []
     assert [o["text"] for o in out.cells[3].outputs] == ["42\n"]
     assert out.cells[3].execution_count == 1
+
+
+def _readme_tables() -> dict[str, list[tuple[str, str]]]:
+    """``### <notebook>`` sections of notebooks/README.md -> their (parameter, default) table rows."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in (REPO / "notebooks" / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = None
+        elif line.startswith("### "):
+            current = line[4:].strip()
+            tables[current] = []
+        elif current and line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            tables[current].append((cells[0].strip("`"), cells[2].strip("`")))
+    return tables
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_readme_index_lists_every_notebook_and_its_parameters(path: Path):
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    params = [(n.target.id, ast.get_source_segment(cell.source, n.value)) for n in ast.parse(cell.source).body]
+    tables = _readme_tables()
+    assert path.stem in tables, f"notebooks/README.md has no '### {path.stem}' section"
+    assert tables[path.stem] == params, "the parameters table in notebooks/README.md is out of date"

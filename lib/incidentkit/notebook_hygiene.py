@@ -398,7 +398,8 @@ def refresh_checked(path: Path | str, *, timeout: int = 600) -> int:
     """Execute a notebook on its defaults and write back the outputs of its ``# NBVAL_CHECK_OUTPUT`` cells.
 
     Every other cell is left as it is (stripped). Runs with kernel ``python3`` in the notebook's folder, as nbval
-    does. Returns the number of checked cells refreshed; raises the execution error if a cell fails.
+    does. Returns the number of checked cells refreshed (a notebook without any is not run); raises the execution
+    error if a cell fails.
     """
     import copy
 
@@ -407,6 +408,8 @@ def refresh_checked(path: Path | str, *, timeout: int = 600) -> int:
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    if not any(is_checked(cell) for cell in nb.cells):
+        return 0
     run = copy.deepcopy(nb)
     NotebookClient(run, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
