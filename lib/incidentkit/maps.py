@@ -140,9 +140,11 @@ def plot_incident_map(df: pd.DataFrame, *, title: str = "Incident locations", ca
     borders = load_borders().cx[x0:x1, y0:y1]
     width = 8.5
     aspect = 1.0 / max(math.cos(math.radians((y0 + y1) / 2)), 0.2)
-    height = min(max(width * (y1 - y0) * aspect / (x1 - x0), 3.5), 11.0)
+    # the map takes about 70 % of the width (the legend the rest): size the height to the map's own shape
+    height = min(max(0.7 * width * (y1 - y0) * aspect / (x1 - x0), 3.5), 11.0)
     fig, ax = plt.subplots(figsize=(width, height + 0.8))
     ax.set_facecolor("#EAF2F8")
+    ax.grid(False)
     borders.plot(ax=ax, facecolor="#F7F7F7", edgecolor="#8C8C8C", linewidth=0.5)
     colors = theatre_colors()
     col = pts["theatre"].map(lambda t: colors.get(t, PALETTE[-1])).to_numpy()
