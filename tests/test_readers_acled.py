@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from incidentkit.readers import detect_dataset, read_acled, read_export
 from incidentkit.readers.acled import _parse_dates
 

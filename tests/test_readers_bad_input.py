@@ -6,9 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from incidentkit.errors import ReaderError
-from incidentkit.readers import RowsRejectedWarning, detect_dataset, read_acled, read_export, read_gtd, read_ucdp
+from incidentkit.readers import (
+    RowsRejectedWarning,
+    detect_dataset,
+    read_acled,
+    read_export,
+    read_gtd,
+    read_ucdp,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from incidentkit.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp
 from incidentkit.readers import cache as cache_mod
 

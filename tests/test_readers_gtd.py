@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from incidentkit.readers import read_export, read_gtd
 from incidentkit.readers.gtd import parse_approxdate
 from incidentkit.schema import pandas_dtypes

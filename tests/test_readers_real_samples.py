@@ -7,7 +7,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from incidentkit.readers import RowsRejectedWarning, read_export
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-samples"

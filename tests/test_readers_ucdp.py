@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from incidentkit.readers import read_ucdp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
