@@ -78,7 +78,7 @@ def test_deadliest_table_names_sources_and_datasets(incidents):
     first = table.iloc[0]
     assert first["killed"] == "10 (8-14)" and first["wounded"] == "20"
     assert first["place"] == "Palmyra, Homs, Syria"
-    assert first["sources"] == "Report one (Outlet A); Report two"
+    assert first["sources"] == "Report one; Report two"
     assert table.iloc[2]["sources"] == "UCDP GED 12345"
     unknown_id = ik.deadliest_table(incidents, 4, SOURCES).iloc[3]
     assert unknown_id["incident_id"] == "c" and unknown_id["sources"] == "src-x"  # kept, not dropped

@@ -203,7 +203,7 @@ def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None 
 
     Columns: ``date`` (ISO), ``place`` ("location, admin1, country", blanks skipped), ``theatre``, ``attack_type``,
     ``killed`` and ``wounded`` (``best (low-high)``), ``claim_status``, ``sources``, ``incident_id``. For curated
-    incidents ``sources`` gives the titles and publishers of their ``source_ids`` from ``sources`` (the table of
+    incidents ``sources`` gives the titles of their ``source_ids`` ("; "-separated) from ``sources`` (the table of
     :func:`incidentkit.load_sources`; ids not found are kept as ids); for rows of an export it names the dataset and
     the dataset's own event id.
     """
@@ -215,8 +215,7 @@ def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None 
                                                    ascending=[False, False, True, True], kind="stable").head(n)
     titles: dict[str, str] = {}
     if sources is not None and len(sources):
-        for sid, title, pub in zip(sources["source_id"], sources["title"], sources["publisher"], strict=True):
-            titles[str(sid)] = f"{title} ({pub})" if isinstance(pub, str) and pub else str(title)
+        titles = {str(sid): str(title) for sid, title in zip(sources["source_id"], sources["title"], strict=True)}
     rows = []
     for r in work.itertuples(index=False):
         place = ", ".join(str(p) for p in (r.location, r.admin1, r.country) if isinstance(p, str) and p)

@@ -109,6 +109,7 @@ def plot_lethality(
     ax.set_xlim(0, max(float(np.nanmax(high)), 1.0) * 1.18)
     finish(ax, title=title, xlabel="deaths per incident (persons)", ylabel="")
     ax.legend(loc="lower right")
+    fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())
     return fig
 
@@ -124,7 +125,7 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
 
     from .measures import incident_figures
 
-    title = _title("Distribution of deaths per incident (share with at least x deaths)", label)
+    title = _title("Deaths per incident, share with at least x", label)
     fig_known = incident_figures(df, "killed") if len(df) else None
     if fig_known is None or not bool((fig_known["best"].fillna(0) > 0).any()):
         return no_data_figure(title, text="No incident in the selection has one or more deaths recorded."
@@ -142,7 +143,7 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
         dist = deaths_distribution(part)
         dist = dist[dist["deaths"] >= 1]
         if len(dist):
-            ax.plot(dist["deaths"], dist["share_at_least"], drawstyle="steps-post", marker="o", markersize=3,
+            ax.plot(dist["deaths"], dist["share_at_least"], drawstyle="steps-pre", marker="o", markersize=3,
                     color=colours[name], label=name)
     from matplotlib.ticker import FuncFormatter
 
@@ -152,6 +153,7 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
     finish(ax, title=title, xlabel="deaths in the incident (persons, log scale)",
            ylabel="share of incidents with at least x deaths")
     ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0) if by else None)
+    fig.tight_layout()
     add_caption(fig, f"{caption} Shares are over incidents with a death figure; {zero} incident(s) with zero deaths "
                      f"are counted in them but not drawn (log axis); {unknown} incident(s) with no figure are left "
                      "out.".strip())
@@ -195,5 +197,6 @@ def plot_killed_wounded(df: pd.DataFrame, *, label: str = "", caption: str = "")
     ax.set_ylim(bottom=-0.2)
     finish(ax, title=title, xlabel="killed (persons, symlog scale)", ylabel="wounded (persons, symlog scale)")
     ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())
     return fig

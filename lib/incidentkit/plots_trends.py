@@ -148,6 +148,7 @@ def plot_incidents(
     key = mark_events(ax, events)
     finish(ax, title=title, xlabel="date", ylabel=f"incidents per {period}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(roll_label if by else None))
+    fig.tight_layout()
     extra = _event_caption(key)
     add_caption(fig, f"{caption}{extra}".strip())
     return fig
@@ -203,6 +204,7 @@ def plot_deaths(
     key = mark_events(ax, events)
     finish(ax, title=title, xlabel="date", ylabel=f"deaths per {period} (persons)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(f"{roll_label}\n(band: low-high)" if by else None))
+    fig.tight_layout()
     extra = _event_caption(key)
     add_caption(fig, f"{caption} {note}{extra}".strip())
     return fig
