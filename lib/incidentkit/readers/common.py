@@ -124,16 +124,34 @@ def read_csv_text(
 
 
 def _read(path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_invalid: Callable[[Any], str]) -> pa.Table:
-    read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
-    parse_opts = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid)
-    convert_opts = pacsv.ConvertOptions(
-        include_columns=list(columns),
-        column_types=dict(columns),
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-        null_values=[""],
-    )
-    return pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+    """Read with pyarrow. First without ``newlines_in_values`` (its quote-aware chunking halves the speed); a line
+    break inside a quoted value then always leaves a fragment with too few fields, so any invalid row makes the file
+    be read again with ``newlines_in_values=True``, whose invalid rows are the ones reported."""
+    seen: list[Any] = []
+
+    def probe(row: Any) -> str:
+        seen.append(row)
+        return "skip"
+
+    def once(newlines: bool, handler: Callable[[Any], str]) -> pa.Table:
+        read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
+        parse_opts = pacsv.ParseOptions(newlines_in_values=newlines, invalid_row_handler=handler)
+        convert_opts = pacsv.ConvertOptions(
+            include_columns=list(columns),
+            column_types=dict(columns),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        )
+        return pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+
+    try:
+        table = once(False, probe)
+        if not seen:
+            return table
+    except pa.ArrowInvalid:
+        pass
+    return once(True, on_invalid)
 
 
 def _as_binary(t: pa.DataType) -> pa.DataType:
