@@ -30,6 +30,7 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), start="20
     sel = ik.check_parameters(source=source, theatres=list(theatres), start=start, end=end)
     incidents = ik.load_incidents(sel.source, **sel.filters)
     timeline = ik.timeline_events(ik.load_events(theatres=sel.theatres or None, start=sel.start, end=sel.end))
+    assert timeline.equals(ik.timeline_events(ik.selection_events(sel)))
     counts = ik.counts_by_period(incidents, period, start=sel.start, end=sel.end)
     summary = {**ik.headline_figures(incidents), **ik.period_stats(counts), "period": period, "group_by": group_by,
                "rolling": rolling, "events_marked": len(timeline) if show_events else 0,
