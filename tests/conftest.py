@@ -29,3 +29,24 @@ def real_samples() -> Path:
     if not REAL_SAMPLES.is_dir():
         pytest.skip(f"real samples not present at {REAL_SAMPLES}")
     return REAL_SAMPLES
+
+
+def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
+    """Run ``notebooks/<notebook>`` with papermill (kernel python3) into ``tmp_path``.
+
+    ``output_dir`` defaults to ``tmp_path/out``. Returns ``(summary.json as read back, output folder, executed
+    notebook)``. A failing cell raises ``papermill.PapermillExecutionError``.
+    """
+    import incidentkit as ik
+    import papermill as pm
+
+    out = Path(str(parameters.setdefault("output_dir", str(tmp_path / "out"))))
+    nb = pm.execute_notebook(
+        str(REPO / "notebooks" / notebook),
+        str(tmp_path / "executed.ipynb"),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(REPO / "notebooks"),
+        progress_bar=False,
+    )
+    return ik.read_summary(out), out, nb

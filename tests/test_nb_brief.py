@@ -7,6 +7,7 @@ from pathlib import Path
 
 import incidentkit as ik
 import pytest
+from conftest import execute_notebook
 
 pytestmark = pytest.mark.notebooks
 REPO = Path(__file__).resolve().parents[1]
@@ -15,12 +16,8 @@ ACLED = "acled/acledR_acled_old_deletion_dummy_2022H1.csv"
 
 
 def run(tmp_path: Path, **parameters: object) -> dict:
-    papermill = pytest.importorskip("papermill")
-    out = tmp_path / "out"
-    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
-                               parameters={**parameters, "output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
-                               progress_bar=False)
-    return ik.read_summary(out)
+    """Execute the notebook into tmp_path; return its summary.json as read back."""
+    return execute_notebook(NOTEBOOK.name, tmp_path, **parameters)[0]
 
 
 def test_another_theatre_and_year(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import incidentkit as ik
-import papermill as pm
 import pytest
+from conftest import execute_notebook
 
 pytestmark = pytest.mark.notebooks
 
@@ -18,11 +18,7 @@ FIGURES = ("casualty-totals", "deaths-per-incident-by-attack-type", "deaths-per-
 
 def run(tmp_path: Path, **parameters):
     """Execute the notebook into tmp_path; return (summary.json as read back, output folder, executed notebook)."""
-    out = tmp_path / "out"
-    parameters.setdefault("output_dir", str(out))
-    nb = pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "executed.ipynb"), parameters=parameters,
-                             kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False)
-    return ik.read_summary(out), out, nb
+    return execute_notebook(NOTEBOOK.name, tmp_path, **parameters)
 
 
 def expected_summary(tmp_path: Path, *, source="curated", theatres=(), branches=(), start="2015-01-01",

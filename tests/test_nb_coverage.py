@@ -8,6 +8,7 @@ from pathlib import Path
 import incidentkit as ik
 import pandas as pd
 import pytest
+from conftest import execute_notebook
 
 pytestmark = pytest.mark.notebooks
 REPO = Path(__file__).resolve().parents[1]
@@ -17,12 +18,8 @@ GTD = "gtd/globalterrorismdb_0718dist_HEAD-truncated-1MiB.csv"
 
 
 def run(tmp_path: Path, **parameters: object) -> dict:
-    papermill = pytest.importorskip("papermill")
-    out = tmp_path / "out"
-    papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
-                               parameters={**parameters, "output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
-                               progress_bar=False)
-    return ik.read_summary(out)
+    """Execute the notebook into tmp_path; return its summary.json as read back."""
+    return execute_notebook(NOTEBOOK.name, tmp_path, **parameters)[0]
 
 
 def test_one_theatre_against_its_reported_statistics(tmp_path: Path) -> None:
