@@ -16,6 +16,7 @@ Output goes to bench/_work/reports/ (not committed).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -116,7 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     ours_s, ours_rc = timed([*runner, "--force"])
     print(f"runner (incidentkit.reports run --force):          {ours_s:7.2f} s  (exit {ours_rc})")
     rerun_s, rerun_rc = timed(runner)
-    print(f"runner, unchanged re-run (everything reused):      {rerun_s:7.2f} s  (exit {rerun_rc})")
+    statuses = [
+        r["status"] for r in json.loads((work / "runner" / "latest" / "run.json").read_text())["reports"]
+    ]
+    reused = statuses.count("reused")
+    print(
+        f"runner, unchanged re-run ({reused}/{len(statuses)} reused):            {rerun_s:7.2f} s  (exit {rerun_rc})"
+    )
+    if reused != len(statuses):
+        print(
+            "  note: not everything was reused: an input (notebook, data/, lib/incidentkit/) changed during the run"
+        )
 
     if naive_s is not None:
         ratio = naive_s / ours_s

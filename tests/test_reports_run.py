@@ -225,3 +225,20 @@ def test_a_second_concurrent_run_is_refused(tmp_path: Path) -> None:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(RunLockedError, match="another report run"):
             run_plan(options(out, "plan-good.yaml"))
+
+
+class _FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_lines_otherwise(tmp_path: Path) -> None:
+    terminal, pipe = _FakeTerminal(), io.StringIO()
+    for stream, out in ((terminal, tmp_path / "a" / "out"), (pipe, tmp_path / "b" / "out")):
+        opts = options(out, "plan-good.yaml", jobs=1)
+        opts.progress = None  # decide from the stream
+        run_plan(opts, executor=stub_execute, stream=stream)
+    assert "reports: 100%" in terminal.getvalue() and "\r" in terminal.getvalue()
+    plain = pipe.getvalue()
+    assert "\r" not in plain and "%|" not in plain
+    assert "[1/2] OK" in plain and "[2/2] OK" in plain
