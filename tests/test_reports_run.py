@@ -242,3 +242,23 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(tmp_path: Path) -> Non
     plain = pipe.getvalue()
     assert "\r" not in plain and "%|" not in plain
     assert "[1/2] OK" in plain and "[2/2] OK" in plain
+
+
+def test_a_source_file_is_part_of_the_reuse_key(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("eventid\n1\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"- name: from-file\n  notebook: source.ipynb\n  parameters: {{source: {str(export)!r}}}\n"
+        "- name: curated\n  notebook: source.ipynb\n  parameters: {source: curated}\n"
+    )
+    opts = options(tmp_path / "out", "plan-good.yaml", jobs=1)
+    opts.plan = plan
+
+    def statuses() -> list[str]:
+        return [r["status"] for r in run_plan(opts, executor=stub_execute, stream=io.StringIO()).reports]
+
+    assert statuses() == ["ok", "ok"]
+    assert statuses() == ["reused", "reused"]
+    export.write_text("eventid\n1\n2\n")
+    assert statuses() == ["ok", "reused"]

@@ -43,6 +43,7 @@ class HashCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._entries: dict[str, list[Any]] = {}
+        self._used: set[str] = set()
         self._dirty = False
         if path is not None and path.is_file():
             try:
@@ -56,6 +57,7 @@ class HashCache:
         """Return the hex SHA-256 of ``file``'s bytes (from the cache when size and mtime are unchanged)."""
         stat = file.stat()
         key = str(file.resolve())
+        self._used.add(key)
         cached = self._entries.get(key)
         if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
             return str(cached[2])
@@ -69,9 +71,10 @@ class HashCache:
         return digest
 
     def save(self) -> None:
-        """Write the cache file (atomically) if anything changed."""
-        if self.path is None or not self._dirty:
+        """Write the cache file (atomically) if anything changed; entries not used by this run are dropped."""
+        if self.path is None or not (self._dirty or set(self._entries) - self._used):
             return
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(self._entries, sort_keys=True), encoding="utf-8")

@@ -534,7 +534,10 @@ def _base_record(
 ) -> dict[str, Any]:
     assert opts.notebooks is not None and opts.plan is not None
     notebook_path = opts.notebooks / report.notebook
-    sources = source_paths(report.parameters.get("source"), [opts.notebooks, opts.plan.parent.parent])
+    from .. import paths
+
+    # a relative path is looked up where the kernel runs (notebooks/), then in the project folder
+    sources = source_paths(report.parameters.get("source"), [opts.notebooks, paths.project_root()])
     fingerprint = report_fingerprint(
         notebook_digest=cache.digest(notebook_path),
         parameters=report.parameters,
