@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import incidentkit as ik
 import pandas as pd
 import pytest
-
-import incidentkit as ik
 from incidentkit.schema import field_names
 
 
@@ -112,3 +111,12 @@ def test_loading_a_bad_table_raises_the_full_report(mini_data):
     problems = err.value.problems
     assert {(p.column, p.line) for p in problems} >= {("date_precision", 2), ("target_type", 7)}
     assert "incidents.csv" in str(err.value)
+
+
+def test_countries_by_name_code_or_dataset_spelling(mini_data):
+    assert set(ik.load_incidents(countries=["Russia (Soviet Union)"])["iso3"]) == {"RUS"}
+    # a real country with no incident selects nothing, it is not an error
+    assert ik.load_incidents(countries="Nigeria").empty
+    assert ik.load_incidents(countries="NGA").empty
+    sel = ik.check_parameters(source="curated", countries=["Nigeria"])
+    assert sel.countries == ["Nigeria"]

@@ -7,11 +7,10 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
+import incidentkit as ik  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-
-import incidentkit as ik  # noqa: E402
 
 
 def _figure():

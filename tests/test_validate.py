@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import incidentkit as ik
 import pandas as pd
 import pytest
-
-import incidentkit as ik
 from incidentkit.tables import read_csv_raw
 
 

@@ -140,49 +140,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .load import (  # noqa: F401
-        describe_source,
-        load_events,
-        load_incidents,
-        load_reported_statistics,
-        load_sources,
-        load_table,
-        valid_values,
-    )
-    from .measures import (  # noqa: F401
-        casualty_totals,
-        deadliest,
-        deaths_distribution,
-        incident_figures,
-        lethality,
-        perpetrator_share,
-    )
-    from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
-    from .params import Selection, check_parameters  # noqa: F401
-    from .readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
-    from .reference import (  # noqa: F401
-        admin1_aliases,
-        assign_theatre,
-        branch_aliases,
-        load_branches,
-        load_gazetteer,
-        load_theatre_map,
-        load_theatres,
-        theatre_order,
-    )
-    from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
-    from .trends import counts_by_period, rolling_mean, year_on_year  # noqa: F401
-    from .trends import group_column, period_stats, timeline_events  # noqa: F401
-    from .measures import (  # noqa: F401
-        deadliest_table,
-        describe_selection,
-        format_range,
-        headline_figures,
-        killed_wounded_pairs,
-        perpetrator_share_table,
-    )
-    from .plots_casualties import plot_deaths_ccdf, plot_killed_wounded, plot_lethality, plot_totals  # noqa: F401
-    from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
     from .brief import (  # noqa: F401
         brief_figures,
         chronology,
@@ -207,8 +164,55 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rows_by_source,
         unknown_casualties,
     )
+    from .load import (  # noqa: F401
+        describe_source,
+        load_events,
+        load_incidents,
+        load_reported_statistics,
+        load_sources,
+        load_table,
+        valid_values,
+    )
     from .maps import load_borders, map_counts, plot_incident_map  # noqa: F401
+    from .measures import (  # noqa: F401  # noqa: F401
+        casualty_totals,
+        deadliest,
+        deadliest_table,
+        deaths_distribution,
+        describe_selection,
+        format_range,
+        headline_figures,
+        incident_figures,
+        killed_wounded_pairs,
+        lethality,
+        perpetrator_share,
+        perpetrator_share_table,
+    )
+    from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
+    from .params import Selection, check_parameters  # noqa: F401
+    from .plots_casualties import plot_deaths_ccdf, plot_killed_wounded, plot_lethality, plot_totals  # noqa: F401
     from .plots_coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
     from .plots_regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
+    from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
+    from .readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
+    from .reference import (  # noqa: F401
+        admin1_aliases,
+        assign_theatre,
+        branch_aliases,
+        load_branches,
+        load_gazetteer,
+        load_theatre_map,
+        load_theatres,
+        theatre_order,
+    )
     from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
+    from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
+    from .trends import (  # noqa: F401  # noqa: F401
+        counts_by_period,
+        group_column,
+        period_stats,
+        rolling_mean,
+        timeline_events,
+        year_on_year,
+    )
     from .validation import ValidationReport, validate  # noqa: F401

@@ -143,9 +143,8 @@ def _filter(
         mask &= df["theatre"].astype(object).isin(t)
     c = _as_list(countries, "countries")
     if c:
-        known = sorted(set(df["country"].dropna()) | set(df["iso3"].dropna()) | _reference_countries(folder))
-        _check_known("countries", c, known)
-        mask &= df["country"].astype(object).isin(c) | df["iso3"].astype(object).isin(c)
+        names = dict(zip(df["country"].astype(object), df["iso3"].astype(object), strict=True))
+        mask &= df["iso3"].astype(object).isin(resolve_countries(c, names, folder=folder))
     b = _as_list(branches, "branches")
     if b:
         _check_known("branches", b, load_branches(folder)["branch_id"].tolist())
@@ -171,6 +170,33 @@ def _filter(
     if hi is not None:
         mask &= df["date"] <= hi
     return df[mask.fillna(False).astype(bool)]
+
+
+def resolve_countries(
+    values: Sequence[str], names: dict[object, object] | None = None, *, folder: Path | None = None
+) -> list[str]:
+    """Return the ISO3 codes of country parameters given as ISO3 codes or English names.
+
+    Names are looked up in ``names`` (a frame's own country -> iso3 pairs), the theatre map and the ISO 3166 tables
+    (with GTD/ACLED/UCDP spellings). A value none of them knows raises :class:`ParameterError`; a known country with
+    no incident simply selects nothing.
+    """
+    from .readers.countries import ISO_NAMES, iso3_for_name
+    from .reference import load_theatre_map
+
+    tmap = load_theatre_map(folder)
+    lookup = {**dict(zip(tmap["country"], tmap["iso3"], strict=True)), **(names or {})}
+    codes = set(ISO_NAMES.values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
+    out, unknown = [], []
+    for value in values:
+        code = value if value in codes else lookup.get(value) or iso3_for_name(value)
+        (out if code else unknown).append(code or value)
+    if unknown:
+        examples = ", ".join(sorted(_reference_countries(folder)))
+        raise ParameterError(
+            f"countries: unknown value(s) {unknown}; give ISO3 codes or English country names, e.g. {examples}"
+        )
+    return out
 
 
 def _reference_countries(folder: Path | None) -> set[str]:

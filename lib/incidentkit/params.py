@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ParameterError
-from .load import CURATED, describe_source, parse_date, valid_values
+from .load import CURATED, describe_source, parse_date, resolve_countries, valid_values
 
 
 def _list_param(name: str, value: object) -> list[str]:
@@ -162,13 +162,12 @@ def check_parameters(
     sel_theatres = _list_param("theatres", theatres)
     sel_countries = _list_param("countries", countries)
     sel_branches = _list_param("branches", branches)
-    for name, values in (("theatres", sel_theatres), ("branches", sel_branches), ("countries", sel_countries)):
+    for name, values in (("theatres", sel_theatres), ("branches", sel_branches)):
         valid = valid_values(name)
         unknown = [v for v in values if v not in valid]
-        if unknown and name != "countries":
+        if unknown:
             raise ParameterError(f"{name}: unknown value(s) {unknown}; valid values are: {', '.join(valid)}")
-        if unknown and source == CURATED:
-            raise ParameterError(f"countries: unknown value(s) {unknown}; valid values are: {', '.join(valid)}")
+    resolve_countries(sel_countries)
     lo, hi = parse_date(start, "start"), parse_date(end, "end")
     if lo is not None and hi is not None and lo > hi:
         raise ParameterError(f"start ({lo.date()}) is after end ({hi.date()}); choose a start on or before the end")
