@@ -19,10 +19,35 @@ _TIMING_KEYS = ("start_time", "end_time", "duration")
 #: Tags of the cells papermill inserts (the injected parameters, the red error banners).
 _GENERATED_CELL_TAGS = ("injected-parameters", "papermill-error-cell-tag")
 _KERNEL_TMP = re.compile(r"ipykernel_\d+")
+#: Tags a Markdown *output* may use as raw HTML (without attributes); any other tag is shown as text.
+_SAFE_TAGS = {"br", "b", "i", "em", "strong", "sub", "sup", "small", "code", "p", "hr", "ul", "ol", "li"}
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_SAFE_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\s*/?>")
+
+
+def guard_markdown(text: str) -> str:
+    """Neutralise raw HTML in Markdown produced by code (``display(Markdown(...))``), where data strings end up.
+
+    nbconvert passes raw HTML in Markdown through to the page, so a data string such as
+    ``<img src=x onerror=...>`` would become live markup. Every ``<`` that opens a tag is escaped, except plain
+    attribute-free tags from a short list (``<br>``, ``<b>``, ``</em>``, ...). Markdown cells written by the
+    notebook's author are not touched.
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _TAG_START.finditer(text):
+        start = match.start()
+        out.append(text[pos:start])
+        tag = _SAFE_TAG.match(text, start)
+        out.append("<" if tag and tag.group(1).lower() in _SAFE_TAGS else "&lt;")
+        pos = start + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def normalise_notebook(nb: Any) -> Any:
-    """Return a copy of ``nb`` without execution time stamps or per-process paths (for rendering only)."""
+    """Return a copy of ``nb`` ready to render: no execution time stamps or per-process paths, and raw HTML in
+    Markdown outputs neutralised (:func:`guard_markdown`)."""
     nb = copy.deepcopy(nb)
     meta = nb.get("metadata", {})
     for key in _TIMING_KEYS:
@@ -37,6 +62,11 @@ def normalise_notebook(nb: Any) -> Any:
         for key in _TIMING_KEYS:
             cmeta.get("papermill", {}).pop(key, None)
         for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            if isinstance(data.get("text/markdown"), str):
+                data["text/markdown"] = guard_markdown(data["text/markdown"])
+            elif isinstance(data.get("text/markdown"), list):
+                data["text/markdown"] = guard_markdown("".join(data["text/markdown"]))
             if "traceback" in output:
                 output["traceback"] = [
                     _KERNEL_TMP.sub("ipykernel_<pid>", line) for line in output["traceback"]
