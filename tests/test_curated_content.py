@@ -147,7 +147,7 @@ def test_incident_coordinates_come_from_the_gazetteer(incidents: pd.DataFrame, g
 
 
 def test_gazetteer_rows_are_used_and_rounded(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
-    used = set(zip(incidents["latitude"], incidents["longitude"]))
+    used = set(zip(incidents["latitude"], incidents["longitude"], strict=True))
     for g in gazetteer.itertuples():
         assert (g.latitude, g.longitude) in used, f"gazetteer place {g.place_id} is not used"
         decimals = 2 if g.geo_precision == "locality" else 1
@@ -216,7 +216,7 @@ def test_reference_tables() -> None:
 
 def test_every_incident_and_statistic_has_a_theatre(incidents: pd.DataFrame, stats: pd.DataFrame) -> None:
     tmap = _read("theatre_map")
-    pairs = set(zip(tmap["iso3"], tmap["admin1"]))
+    pairs = set(zip(tmap["iso3"], tmap["admin1"], strict=True))
     for r in incidents.itertuples():
         assert (r.iso3, r.admin1) in pairs or (r.iso3, "*") in pairs, r.incident_id
     assert set(stats["theatre"]) - {""} <= set(THEATRES)

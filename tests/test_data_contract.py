@@ -6,9 +6,8 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 import incidentkit as ik
+import pytest
 from incidentkit.schema import resource_names
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import incidentkit as ik
 import pandas as pd
 import pytest
-
-import incidentkit as ik
 
 
 def frame(rows):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import incidentkit as ik
+import pytest
 
 
 def test_valid_parameters_make_a_selection(mini_data):
