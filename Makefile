@@ -12,7 +12,7 @@ KERNEL_NAME := incidentkit
 JOBS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv reports test test-lib test-notebooks lab lint bench clean
+.PHONY: help venv reports test lab lint refresh-checked bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -40,6 +40,9 @@ lab: $(STAMP)  ## start JupyterLab with the project's kernel ("Python (incidentk
 lint: $(STAMP)  ## ruff on the library, tests and notebooks; notebooks must be stored without outputs
 	$(VENV)/bin/ruff check lib tests bench notebooks
 	$(PY) -m incidentkit.notebook_hygiene notebooks
+
+refresh-checked: $(STAMP)  ## after a data change: re-run notebooks and store their # NBVAL_CHECK_OUTPUT outputs
+	$(PY) -m incidentkit.notebook_hygiene --refresh-checked notebooks
 
 bench: $(STAMP)  ## run the benchmarks in bench/ (slow; prints ratios)
 	$(PY) bench/bench_readers.py
