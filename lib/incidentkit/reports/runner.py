@@ -508,7 +508,7 @@ def run_plan(
             "run_id": run_id,
             "started_at": started_at,
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "plan": str(opts.plan),
+            "plan": _display_path(opts.plan),
             "force": opts.force,
             "only": list(opts.only),
             "reports": records,
@@ -527,6 +527,16 @@ def run_plan(
         f"report run {run_id}: {len(records) - len(failed)} ok, {len(failed)} failed -> {final / INDEX_FILE}"
     )
     return RunResult(run_id=run_id, path=final, reports=records, executed=len(tasks), reused=reused)
+
+
+def _display_path(path: Path) -> str:
+    """``path`` relative to the project folder when it is inside it (no local paths on a published page)."""
+    from .. import paths
+
+    try:
+        return path.relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _base_record(
