@@ -30,6 +30,7 @@ def test_save_figure_is_byte_stable(tmp_path):
     svg = first["svg"].read_text()
     assert "<dc:date>" not in svg
     assert first["png"].name == "example-figure.png" and first["png"].parent.name == "figures"
+    assert first["png"].stat().st_mode & 0o044 == 0o044  # readable by a web server, not 0600 like mkstemp's
 
 
 def test_figure_names_must_be_slugs(tmp_path):
