@@ -35,10 +35,14 @@ def output_dir(output_dir: str, notebook: str) -> Path:
     return out.resolve()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+#: The process umask, read once at import (reading it means setting it, which is not thread-safe).
+_UMASK = _read_umask()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -47,7 +51,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the permissions open() would
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the permissions open() would
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
