@@ -207,3 +207,10 @@ def test_importing_the_runner_does_not_import_heavy_packages() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_index_key_figures_put_the_headline_first():
+    from incidentkit.reports.site import key_figures
+
+    shown = key_figures({"zeta": 1, "deaths_best": 5, "incidents": 3, "alpha": 2, "table": [1]})
+    assert [k for k, _ in shown] == ["incidents", "deaths_best", "alpha", "zeta"]

@@ -110,12 +110,20 @@ def failure_page(html_path: Path, *, title: str, error: str) -> Path:
     return html_path
 
 
+#: Summary keys shown first in the index, in this order (the headline figures every notebook writes).
+HEADLINE_KEYS: tuple[str, ...] = (
+    "incidents", "deaths_best", "deaths_low", "deaths_high", "deaths_unknown_incidents", "first_date", "last_date",
+)
+
+
 def key_figures(summary: Any) -> list[tuple[str, str]]:
-    """The top-level scalar entries of a report's ``summary.json``, sorted by key, formatted for display."""
+    """The top-level scalar entries of a report's ``summary.json``, formatted for display: the headline keys
+    (:data:`HEADLINE_KEYS`) first, then the others sorted by key."""
     if not isinstance(summary, dict):
         return []
     out = []
-    for key in sorted(summary, key=str):
+    rank = {k: i for i, k in enumerate(HEADLINE_KEYS)}
+    for key in sorted(summary, key=lambda k: (rank.get(str(k), len(rank)), str(k))):
         value = summary[key]
         if isinstance(value, (dict, list)):
             continue
