@@ -50,3 +50,29 @@ def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
         progress_bar=False,
     )
     return ik.read_summary(out), out, nb
+
+
+def make_incidents(rows: list[dict]):
+    """A typed incident frame (contract columns and dtypes) from a few fields per row; the rest blank."""
+    import incidentkit as ik
+
+    return ik.incident_frame(rows)
+
+
+def outputs_text(nb) -> str:
+    """All text and data outputs of an executed notebook, joined (to look for messages)."""
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", "") + "".join(str(v) for v in o.get("data", {}).values()))
+    return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test opened."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import incidentkit as ik
 import pytest
-from conftest import execute_notebook
+from conftest import execute_notebook, outputs_text
 
 pytestmark = pytest.mark.notebooks
 
@@ -38,12 +38,6 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), branches=
     return ik.read_summary(folder)
 
 
-def outputs_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            parts.append(o.get("text", "") + "".join(str(v) for v in o.get("data", {}).values()))
-    return "\n".join(parts)
 
 
 def test_another_theatre_and_period_grouped_by_branch(tmp_path):

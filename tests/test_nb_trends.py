@@ -7,7 +7,7 @@ from pathlib import Path
 import incidentkit as ik
 import papermill as pm
 import pytest
-from conftest import execute_notebook
+from conftest import execute_notebook, outputs_text
 
 pytestmark = pytest.mark.notebooks
 
@@ -37,12 +37,6 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), start="20
     return ik.read_summary(folder)
 
 
-def outputs_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            parts.append(o.get("text", "") + "".join(str(v) for v in o.get("data", {}).values()))
-    return "\n".join(parts)
 
 
 def test_another_theatre_by_quarter_grouped_by_branch(tmp_path):

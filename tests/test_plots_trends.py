@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import incidentkit as ik
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_incidents
 from incidentkit import plots_trends
-from incidentkit.schema import pandas_dtypes
-
-
-def make_incidents(rows: list[dict]) -> pd.DataFrame:
-    """A typed incident frame (contract columns and dtypes) from a few fields per row; the rest blank."""
-    dtypes = pandas_dtypes("incidents")
-    data = {c: [r.get(c) for r in rows] for c in dtypes}
-    df = pd.DataFrame(data)
-    for c, d in dtypes.items():
-        df[c] = pd.to_datetime(df[c]).astype(d) if str(d).startswith("datetime") else df[c].astype(d)
-    df["source_dataset"] = pd.Series([r.get("source_dataset", "curated") for r in rows], dtype="str")
-    df["source_event_id"] = df["incident_id"].astype("str")
-    df["theatre"] = pd.Categorical([r.get("theatre") for r in rows], categories=ik.theatre_order())
-    return df
-
 
 ROWS = [
     {"incident_id": "a", "date": "2016-01-10", "theatre": "North Caucasus", "is_branch": "is-caucasus",
@@ -36,10 +21,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from incidentkit import plots_regions, regions
-from incidentkit.reference import theatre_order
-from incidentkit.schema import empty_frame, pandas_dtypes
+from incidentkit.schema import incident_frame
 
 DEFAULTS = {
     "date_precision": "day", "date_basis": "incident", "country": "Russia", "iso3": "RUS", "admin1": "Dagestan",
@@ -19,27 +18,8 @@ DEFAULTS = {
 
 
 def make_incidents(rows: list[dict]) -> pd.DataFrame:
-    """Build an incident frame with the contract dtypes from a few crafted rows (unspecified fields blank)."""
-    dtypes = pandas_dtypes("incidents")
-    records = []
-    for i, row in enumerate(rows):
-        rec = {**DEFAULTS, "incident_id": f"test-{i}", **row}
-        rec.setdefault("source_event_id", rec["incident_id"])
-        records.append(rec)
-    df = pd.DataFrame(records, columns=sorted({"incident_id", "source_event_id", *DEFAULTS, *(k for r in records for k in r)}))
-    out = empty_frame("incidents").reindex(range(len(df)))
-    for col, dtype in dtypes.items():
-        values = df[col] if col in df else pd.Series([None] * len(df))
-        if str(dtype) == "datetime64[ns]":
-            out[col] = pd.to_datetime(values).astype("datetime64[ns]")
-        elif str(dtype) == "Int64":
-            out[col] = pd.array(values.tolist(), dtype="Int64")
-        else:
-            out[col] = pd.Series(values.tolist()).astype(dtype)
-    out["source_dataset"] = df["source_dataset"].astype("str")
-    out["source_event_id"] = df["source_event_id"].astype("str")
-    out["theatre"] = pd.Categorical(df["theatre"], categories=theatre_order())
-    return out
+    """Build an incident frame with the contract dtypes from a few crafted rows (unspecified fields: DEFAULTS)."""
+    return incident_frame([{**DEFAULTS, "incident_id": f"test-{i}", **row} for i, row in enumerate(rows)])
 
 
 @pytest.fixture

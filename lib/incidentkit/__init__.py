@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "valid_values": "load",
     "describe_source": "load",
     "validate": "validation",
+    "incident_frame": "schema",
     "ValidationReport": "validation",
     # reference tables
     "load_theatres": "reference",
@@ -206,6 +207,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         theatre_order,
     )
     from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
+    from .schema import incident_frame  # noqa: F401
     from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
     from .trends import (  # noqa: F401  # noqa: F401
         counts_by_period,

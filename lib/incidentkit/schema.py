@@ -185,7 +185,9 @@ def _convert(
         if pd.api.types.is_bool_dtype(raw.dtype):
             return raw.astype("boolean"), problems
         text = raw.where(present, None).astype(object)
-        mapped = text.map(lambda v: True if v in _TRUE else (False if v in _FALSE else None))
+        mapped = text.map(
+            lambda v: bool(v) if isinstance(v, (bool, np.bool_)) else (True if v in _TRUE else (False if v in _FALSE else None))
+        )
         bad(present & mapped.isna().to_numpy(), "true or false")
         return mapped.astype("boolean"), problems
     if typ == "date":
@@ -247,4 +249,22 @@ def coerce_frame(df: pd.DataFrame, name: str, *, origin: str = "", folder: Path 
     out, problems = coerce_with_problems(df, name, folder=folder)
     if problems:
         raise DataValidationError(problems, source=origin or name)
+    return out
+
+
+def incident_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build an incident frame with the contract's columns and dtypes from dicts (fields not given are blank).
+
+    Handy for adding one's own incidents or for tests. ``source_dataset`` defaults to "curated",
+    ``source_event_id`` to the ``incident_id``, and ``theatre`` (when given) becomes a categorical in the fixed
+    theatre order. Values that do not convert raise :class:`DataValidationError`.
+    """
+    from .reference import theatre_order
+
+    columns = field_names("incidents")
+    raw = pd.DataFrame({c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns})
+    out = coerce_frame(raw, "incidents", origin="incident_frame()")
+    out["source_dataset"] = pd.Series([r.get("source_dataset", "curated") for r in records], dtype="str")
+    out["source_event_id"] = pd.Series([r.get("source_event_id", r.get("incident_id")) for r in records], dtype="str")
+    out["theatre"] = pd.Categorical([r.get("theatre") for r in records], categories=theatre_order())
     return out
