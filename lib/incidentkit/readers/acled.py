@@ -55,6 +55,8 @@ from .common import (
     DICT,
     Rejects,
     admin1_names,
+    arrow_str,
+    as_category,
     branches,
     build_flags,
     category,
@@ -200,10 +202,19 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
 
     sid = text(table, "event_id_cnty")
     rejects.add(sid.isna().to_numpy(), "event_id_cnty", "expected the ACLED event id (e.g. 'SYR12345')")
-    slug = pc.replace_substring_regex(pc.utf8_lower(table.column("event_id_cnty")), r"[^a-z0-9]+", "-")
-    slug = pc.replace_substring_regex(slug, r"^-+|-+$", "")
-    ids = pd.Series("acled-", index=range(n), dtype="str") + slug.to_pandas().astype("str")
-    dup = ids.duplicated().to_numpy() & sid.notna().to_numpy()
+    raw_id = table.column("event_id_cnty")
+    if pc.all(pc.utf8_is_alnum(raw_id)).as_py() is not False:  # the usual ids ('SYR12345'): no regex needed
+        slug = pc.utf8_lower(raw_id)
+    else:
+        slug = pc.replace_substring_regex(pc.utf8_lower(raw_id), r"[^a-z0-9]+", "-")
+        slug = pc.replace_substring_regex(slug, r"^-+|-+$", "")
+    large = pa.large_string()
+    id_arrow = pc.binary_join_element_wise(pa.scalar("acled-", large), slug.cast(large), pa.scalar("", large))
+    ids = arrow_str(id_arrow)
+    if pc.count_distinct(id_arrow, mode="all").as_py() == n:
+        dup = np.zeros(n, dtype=bool)
+    else:
+        dup = ids.duplicated().to_numpy() & sid.notna().to_numpy()
     rejects.add(dup, "event_id_cnty", "duplicate event id (an earlier row has the same id)", sid)
 
     raw_date = category(table, "event_date")
@@ -251,8 +262,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
             except (TypeError, ValueError):
                 lut.append(None)
         codes = iso_cat.cat.codes.to_numpy()
-        lut_arr = np.array(lut + [None], dtype=object)
-        iso3 = pd.Series(lut_arr[np.where(codes < 0, len(lut), codes)], dtype="str")
+        iso3 = str_from_codes(np.where(codes < 0, len(lut), codes), lut + [None])
         by_name, name_unmapped = iso3_from_names(category(table, "country"))
         missing = iso3.isna().to_numpy()
         iso3 = iso3.where(~missing, by_name)
@@ -260,7 +270,8 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     else:
         iso3, unmapped = iso3_from_names(category(table, "country"))
     flags["country_unmapped"] = unmapped
-    admin1 = admin1_names("acled", iso3, text(table, "admin1"))
+    iso3 = as_category(iso3)  # factorised once: every (name, country) look-up below works on its codes
+    admin1 = admin1_names("acled", iso3, category(table, "admin1"))
 
     lat = number(table, "latitude", rejects, integer=False)
     lon = number(table, "longitude", rejects, integer=False)
@@ -293,21 +304,18 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     pick = np.where(m1, c1, np.where(m2, c2 + off2, np.where(m3, c3 + off3, np.where(m4, c4 + off4, -1))))
     is_branch = str_from_codes(pick, branch_labels)
     perp_codes = np.where(pick >= 0, pick, c1)  # no IS actor: perpetrator = actor1
-    perpetrator = str_from_codes(perp_codes, name_labels).fillna("Unknown")
+    labels_or_unknown = [v if isinstance(v, str) else "Unknown" for v in name_labels] + ["Unknown"]
+    perpetrator = str_from_codes(np.where(perp_codes < 0, len(name_labels), perp_codes), labels_or_unknown)
     composite_label = np.array([isinstance(v, str) and " and/or " in v for v in name_labels] + [False])
     composite = composite_label[np.where(pick >= 0, pick, -1)]
     flags["composite_actor"] = composite
     attribution = np.where(composite, cats["attribution"].index("suspected"), cats["attribution"].index("confirmed"))
-    a1 = actor1.astype(object).to_numpy()
-    a2 = actor2.astype(object).to_numpy()
 
     # target: the other side
     target_is_1 = (~m1 & m2) | (~m1 & ~m3 & m4)
-    inter1 = category(table, "inter1").astype(object).to_numpy()
-    inter2 = category(table, "inter2").astype(object).to_numpy()
-    t_name = pd.Series(np.where(target_is_1, a1, a2), dtype=object)
-    t_inter = pd.Series(np.where(target_is_1, inter1, inter2), dtype=object)
-    target = _target_types(t_name, t_inter, cats["target_type"])
+    target = _target_types(
+        actor1, actor2, category(table, "inter1"), category(table, "inter2"), target_is_1, cats["target_type"]
+    )
     civ = category(table, "civilian_targeting")
     civ_mask = _on_categories(civ, lambda v: v.strip().lower() == "civilians targeted")
     target_codes = np.where(civ_mask, cats["target_type"].index("Private Citizens & Property"), target)
@@ -334,7 +342,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "date_precision": pd.Categorical.from_codes(prec, categories=cats["date_precision"]),
         "date_basis": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=cats["date_basis"]),
         "country": country,
-        "iso3": iso3,
+        "iso3": str_from_codes(iso3.cat.codes.to_numpy(), list(iso3.cat.categories)),
         "admin1": admin1,
         "location": text(table, "location"),
         "latitude": lat,
@@ -384,13 +392,27 @@ def _on_categories(cat: pd.Series, test: Any) -> np.ndarray:
     return lut[np.where(codes < 0, len(lut) - 1, codes)]
 
 
-def _target_types(name: pd.Series, inter: pd.Series, categories: list[str]) -> np.ndarray:
-    """Return target_type codes from the target actor's name and inter code (once per distinct pair)."""
-    keys = pd.DataFrame({"n": name.fillna(""), "i": inter.fillna("").astype(str).str.strip().str.lower()})
-    codes, uniq = pd.factorize(keys["n"] + "\x1f" + keys["i"])
+def _target_types(
+    actor1: pd.Series,
+    actor2: pd.Series,
+    inter1: pd.Series,
+    inter2: pd.Series,
+    target_is_1: np.ndarray,
+    categories: list[str],
+) -> np.ndarray:
+    """Return target_type codes from the target actor's name and inter code (actor1/inter1 where ``target_is_1``,
+    else actor2/inter2), decided once per distinct (name, inter) pair (the rows are only integer codes here)."""
+    names = list(actor1.cat.categories) + list(actor2.cat.categories) + [""]
+    inters = list(inter1.cat.categories) + list(inter2.cat.categories) + [""]
+    k1, k2 = len(actor1.cat.categories), len(inter1.cat.categories)
+    a1, a2 = actor1.cat.codes.to_numpy().astype(np.int64), actor2.cat.codes.to_numpy().astype(np.int64)
+    i1, i2 = inter1.cat.codes.to_numpy().astype(np.int64), inter2.cat.codes.to_numpy().astype(np.int64)
+    name_code = np.where(target_is_1, np.where(a1 < 0, len(names) - 1, a1), np.where(a2 < 0, len(names) - 1, a2 + k1))
+    inter_code = np.where(target_is_1, np.where(i1 < 0, len(inters) - 1, i1), np.where(i2 < 0, len(inters) - 1, i2 + k2))
+    codes, uniq = pd.factorize(name_code * len(inters) + inter_code)
     out = []
     for key in uniq:
-        nm, it = key.split("\x1f")
+        nm, it = names[key // len(inters)], str(inters[key % len(inters)]).strip().lower()
         if nm.startswith("Police Forces"):
             out.append("Police")
         elif nm.startswith("Military Forces"):

@@ -283,7 +283,14 @@ def text(table: pa.Table, name: str, n: int | None = None) -> pd.Series:
     col = table.column(name)
     if pa.types.is_dictionary(col.type):
         col = col.cast(pa.string())
-    return col.to_pandas().astype("str")
+    return arrow_str(col)
+
+
+def arrow_str(col: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Return an Arrow text array as a pandas ``str`` Series without copying the characters."""
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    return pd.Series(pd.StringDtype("pyarrow", na_value=np.nan).__from_arrow__(col), copy=False)
 
 
 def category(table: pa.Table, name: str) -> pd.Series:
@@ -356,9 +363,11 @@ def build_flags(flags: Mapping[str, np.ndarray], n: int) -> pd.Series:
     code = np.zeros(n, dtype=np.int64)
     for bit, name in enumerate(names):
         code |= np.asarray(flags[name], dtype=bool).astype(np.int64) << bit
-    uniq, inverse = np.unique(code, return_inverse=True)
-    labels = [";".join(nm for b, nm in enumerate(names) if u >> b & 1) or None for u in uniq]
-    return str_from_codes(inverse, labels)
+    present = np.flatnonzero(np.bincount(code, minlength=1 << len(names)))  # the combinations that occur
+    lut = np.zeros(1 << len(names), dtype=np.int64)
+    lut[present] = np.arange(len(present))
+    labels = [";".join(nm for b, nm in enumerate(names) if u >> b & 1) or None for u in present]
+    return str_from_codes(lut[code], labels)
 
 
 def iso3_from_names(country: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -372,10 +381,22 @@ def iso3_from_names(country: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return str_from_codes(codes, labels), unmapped[codes]
 
 
+def as_category(s: pd.Series) -> pd.Series:
+    """Return ``s`` as a categorical Series (unchanged when it already is one)."""
+    return s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("category")
+
+
+def _factorize(s: pd.Series) -> tuple[np.ndarray, Any]:
+    """Return (codes, distinct values) of ``s``; a categorical's own codes are used as they are (no hashing)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), s.cat.categories
+    return pd.factorize(s, use_na_sentinel=True)
+
+
 def _distinct_pairs(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the distinct (a, b) pairs (missing kept as None) and each row's index into them."""
-    ca, ua = pd.factorize(a, use_na_sentinel=True)
-    cb, ub = pd.factorize(b, use_na_sentinel=True)
+    ca, ua = _factorize(a)
+    cb, ub = _factorize(b)
     width = len(ub) + 1
     combined = (np.asarray(ca, dtype=np.int64) + 1) * width + (np.asarray(cb, dtype=np.int64) + 1)
     codes, uniq = pd.factorize(combined)
@@ -388,9 +409,9 @@ def _distinct_pairs(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, np.ndarra
 def str_from_codes(codes: np.ndarray, labels: list[object] | np.ndarray) -> pd.Series:
     """Return a pandas ``str`` Series ``labels[codes]`` (code -1 or a None label = missing), built in Arrow."""
     codes = np.asarray(codes, dtype=np.int64)
-    dictionary = pa.array([v if isinstance(v, str) else None for v in labels], pa.string())
+    dictionary = pa.array([v if isinstance(v, str) else None for v in labels], pa.large_string())
     idx = pa.array(codes, mask=codes < 0)
-    return pa.chunked_array([dictionary.take(idx)]).to_pandas().astype("str")
+    return arrow_str(dictionary.take(idx))
 
 
 def branches(dataset: str, names: pd.Series, iso3: pd.Series) -> pd.Series:
@@ -454,7 +475,7 @@ def finish(columns: dict[str, Any], n: int, *, origin: str) -> pd.DataFrame:
         if isinstance(value, pd.Series):
             value = value.reset_index(drop=True)
         data[name] = value
-    df = pd.DataFrame(data)
+    df = pd.DataFrame(data, copy=False)
     return conform(df, origin=origin)
 
 
