@@ -27,7 +27,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "lib"))
 
 from incidentkit.reports.plan import load_plan  # noqa: E402
 
