@@ -101,3 +101,30 @@ def test_hash_changes_with_content(tmp_path):
         h1 = cache_mod.content_hash(path)
     path.write_text("a,b\n1,3\n")
     assert cache_mod.content_hash(path) != h1
+
+
+def test_background_write_is_waited_for_and_atomic(cache, export, monkeypatch):
+    monkeypatch.setattr(cache_mod, "BACKGROUND_ROWS", 0)  # every frame is written by a background thread
+    first = read_ucdp(export)
+
+    def boom(path):  # the second read waits for the write instead of converting again
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr("incidentkit.readers.ucdp._build", boom)
+    second = read_ucdp(export)
+    pd.testing.assert_frame_equal(first, second)
+    cache_mod.wait_for_cache_writes()
+    assert len(entries(cache)) == 1 and not list(cache.glob("*.tmp"))
+
+
+def test_background_entry_is_not_changed_by_the_caller(cache, export, monkeypatch):
+    monkeypatch.setattr(cache_mod, "BACKGROUND_ROWS", 0)
+    first = read_ucdp(export)
+    expected = first.copy()
+    first["killed_best"] = first["killed_best"] + 1000  # the caller edits its frame while the entry is written
+    first.loc[0, "latitude"] = 0.0  # in place: numpy-backed columns must not be shared with the entry
+    first.loc[0, "killed_low"] = 7
+    first.loc[0, "attack_type"] = "Unknown" if expected.loc[0, "attack_type"] != "Unknown" else "Hijacking"
+    first.loc[0, "date"] = pd.Timestamp("1999-01-01")
+    cache_mod.wait_for_cache_writes()
+    pd.testing.assert_frame_equal(read_ucdp(export), expected)

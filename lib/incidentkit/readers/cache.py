@@ -2,7 +2,9 @@
 
 An entry is keyed by the export's **content hash** (not its name or mtime), the dataset, the reader's
 ``READER_VERSION`` and a small ``variant`` string (e.g. the release slug taken from the file name): a changed file or a
-new reader version misses the cache and the entry is rebuilt. An entry that cannot be read back (truncated, garbage,
+new reader version misses the cache and the entry is rebuilt. A big frame's entry is written by a background thread
+(the caller gets the frame at once; a second read of the same export waits for the write; so does the interpreter at
+exit). An entry that cannot be read back (truncated, garbage,
 wrong columns or metadata) is removed and rebuilt, never trusted. Entries are written to a temporary file and moved
 into place with :func:`os.replace`, so a reader never sees a half-written entry.
 
@@ -19,6 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -188,12 +191,13 @@ def _table_to_frame(table: pa.Table) -> pd.DataFrame:
 
 
 def _frame_to_table(df: pd.DataFrame) -> pa.Table:
-    """Return the Arrow table stored for ``df``: text as ``large_string``, enums as dictionaries of their categories."""
+    """Return the Arrow table stored for ``df``: text as ``large_string`` (shared: Arrow data is immutable), enums as
+    dictionaries of their categories, everything else copied (so later edits of ``df`` do not reach the table)."""
     arrays = []
     for name in df.columns:
         s = df[name]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy()
+            codes = s.cat.codes.to_numpy().copy()
             arrays.append(
                 pa.DictionaryArray.from_arrays(
                     pa.array(codes, mask=codes < 0), pa.array(list(s.cat.categories), pa.large_string())
@@ -204,8 +208,8 @@ def _frame_to_table(df: pd.DataFrame) -> pa.Table:
             arrays.append(arr if arr.type == pa.large_string() else arr.cast(pa.large_string()))
         elif pd.api.types.is_string_dtype(s.dtype):
             arrays.append(pa.array(s.astype(object).to_numpy(), pa.large_string(), from_pandas=True))
-        else:
-            arrays.append(pa.array(s, from_pandas=True))
+        else:  # numpy-backed (pyarrow would share the buffer; the caller may edit the frame): a copy
+            arrays.append(pa.array(s.copy(deep=True), from_pandas=True))
     return pa.table(arrays, names=list(df.columns))
 
 
@@ -239,8 +243,15 @@ def load_entry(path: Path, expect: dict[str, Any]) -> pd.DataFrame | None:
     return df
 
 
-def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
-    """Write ``df`` (and ``meta``, incl. the read report) to ``path`` atomically; warn if the cache is unwritable.
+def _entry_table(df: pd.DataFrame, meta: dict[str, Any]) -> pa.Table:
+    """Return the Arrow table stored for ``df``, with ``meta`` (and the read report) in its schema metadata."""
+    table = _frame_to_table(df)
+    full = dict(meta, rows=len(df), report=df.attrs.get("read_report", {}))
+    return table.replace_schema_metadata({_META_KEY: json.dumps(full).encode()})
+
+
+def _write_table(path: Path, table: pa.Table) -> None:
+    """Write an entry's table to ``path`` atomically (temporary file + :func:`os.replace`); warn if unwritable.
 
     Layout, chosen for the read: LZ4 (cheap to decompress; half the bytes to map), dictionary encoding for the enum
     columns (they come back as categoricals by re-mapping the dictionary only) and for text with few distinct values
@@ -249,9 +260,6 @@ def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = _frame_to_table(df)
-        full = dict(meta, rows=len(df), report=df.attrs.get("read_report", {}))
-        table = table.replace_schema_metadata({_META_KEY: json.dumps(full).encode()})
         dictionary = [
             f.name
             for f in table.schema
@@ -277,6 +285,37 @@ def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
         warnings.warn(CacheWarning(f"{path.parent}: cache not written ({exc.strerror or exc})"), stacklevel=4)
 
 
+def store_entry(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
+    """Write ``df`` (and ``meta``, incl. the read report) to ``path`` atomically; warn if the cache is unwritable."""
+    _write_table(path, _entry_table(df, meta))
+
+
+#: Name prefix of the threads writing cache entries (the entry's path follows it).
+WRITER_THREAD = "incidentkit-cache-write:"
+
+#: Frames at least this big are written to the cache in a background thread (the caller gets the frame at once).
+BACKGROUND_ROWS = 100_000
+
+
+def store_entry_in_background(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> threading.Thread:
+    """Start writing ``df`` to ``path`` in a (non-daemon) thread and return it.
+
+    The Arrow table is built before returning (numeric columns copied, text shared: Arrow data is immutable), so
+    later changes to ``df`` do not reach the entry. The thread is not a daemon: the interpreter waits for it at
+    exit, so an entry is never left half-written; :func:`wait_for_cache_writes` waits for it explicitly."""
+    table = _entry_table(df, meta)
+    thread = threading.Thread(target=_write_table, args=(path, table), name=WRITER_THREAD + str(path), daemon=False)
+    thread.start()
+    return thread
+
+
+def wait_for_cache_writes(path: Path | None = None, timeout: float | None = None) -> None:
+    """Wait until background cache writes (all, or the one of the entry ``path``) have finished."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(WRITER_THREAD) and (path is None or thread.name == WRITER_THREAD + str(path)):
+            thread.join(timeout)
+
+
 def cached_read(
     path: Path,
     dataset: str,
@@ -286,16 +325,23 @@ def cached_read(
     variant: str = "",
     use_cache: bool = True,
 ) -> pd.DataFrame:
-    """Return the converted export from the cache, or ``build()`` it and store it."""
+    """Return the converted export from the cache, or ``build()`` it and store it.
+
+    A big frame (:data:`BACKGROUND_ROWS` rows or more) is stored by a background thread while the caller goes on
+    with the frame; a read of the same export waits for that write first."""
     if not use_cache:
         return build()
     digest = content_hash(path)
     entry = entry_path(dataset, reader_version, digest, variant)
     expect = {"dataset": dataset, "reader_version": reader_version, "digest": digest, "variant": variant}
+    wait_for_cache_writes(entry)  # the same export read again while its entry is still being written
     df = load_entry(entry, expect)
     if df is not None:
         df.attrs["read_report"] = dict(df.attrs.get("read_report", {}), path=str(path))
         return df
     df = build()
-    store_entry(entry, df, expect)
+    if len(df) >= BACKGROUND_ROWS:
+        store_entry_in_background(entry, df, expect)
+    else:
+        store_entry(entry, df, expect)
     return df
