@@ -181,12 +181,12 @@ def resolve_countries(
     (with GTD/ACLED/UCDP spellings). A value none of them knows raises :class:`ParameterError`; a known country with
     no incident simply selects nothing.
     """
-    from .readers.countries import ISO_NAMES, iso3_for_name
+    from .readers.countries import iso3_for_name, iso_names
     from .reference import load_theatre_map
 
     tmap = load_theatre_map(folder)
     lookup = {**dict(zip(tmap["country"], tmap["iso3"], strict=True)), **(names or {})}
-    codes = set(ISO_NAMES.values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
+    codes = set(iso_names().values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
     out, unknown = [], []
     for value in values:
         code = value if value in codes else lookup.get(value) or iso3_for_name(value)

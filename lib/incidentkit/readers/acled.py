@@ -73,7 +73,7 @@ from .common import (
     str_from_codes,
     text,
 )
-from .countries import ISO_NUMERIC
+from .countries import iso_numeric
 from .detect import normalise_header
 from .report import new_report, warn_rejected
 
@@ -258,7 +258,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         lut = []
         for v in iso_cat.cat.categories:
             try:
-                lut.append(ISO_NUMERIC.get(int(float(v))))
+                lut.append(iso_numeric().get(int(float(v))))
             except (TypeError, ValueError):
                 lut.append(None)
         codes = iso_cat.cat.codes.to_numpy()
