@@ -77,3 +77,16 @@ def test_distribution_and_deadliest(mini_data):
     top = ik.deadliest(df, n=2)
     assert list(top["incident_id"]) == ["2019-05-05-syr-e", "2018-07-20-rus-c"]
     assert "source_ids" in top.columns
+
+
+def test_acled_zero_or_unknown_is_not_a_known_zero():
+    df = frame([("a", 0, None, None, None, None, None, None), ("a", 3, 3, 3, None, None, None, None)])
+    df["flags"] = pd.Series(["fatalities_zero_or_unknown", None], dtype="str")
+    df["date"] = pd.to_datetime(["2022-01-05", "2022-01-06"])
+    t = ik.casualty_totals(df).loc["all"]
+    assert (t["with_figure"], t["unknown"], t["zero_or_unknown"], t["best"]) == (1, 1, 1, 3)
+    assert ik.lethality(df).loc["all", "per_incident_best"] == 3
+    h = ik.headline_figures(df)
+    assert h["deaths_unknown_incidents"] == 1 and h["deaths_zero_or_unknown_incidents"] == 1
+    # wounded figures are not concerned by ACLED's fatalities flag
+    assert ik.casualty_totals(df, measure="wounded").loc["all", "zero_or_unknown"] == 0

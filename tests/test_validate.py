@@ -148,3 +148,13 @@ def test_other_tables_are_checked_too(mini_data):
     events.loc[0, "event_type"] = "party"
     events.loc[1, "source_ids"] = "nobody"
     assert {("enum", "event_type"), ("foreign-key", "source_ids")} <= _checks(ik.validate(events, "events"))
+
+
+def test_a_period_end_may_lie_ahead_for_a_period_precise_row(mini_data, raw):
+    df, lines = raw
+    df, lines = df.iloc[:2].copy(), lines[:2]  # the two 2016 rows
+    df.loc[1, "date_end"] = "2016-03-31"  # month precision, March 2016
+    assert ik.validate(df, lines=lines, today=date(2016, 3, 20)).ok
+    df.loc[0, "date_end"] = "2016-02-20"  # day precision: an end after today is an error
+    found = [p for p in ik.validate(df, lines=lines, today=date(2016, 2, 16)) if p.column == "date_end"]
+    assert [(p.column, p.line) for p in found] == [("date_end", 2)]

@@ -8,6 +8,9 @@ Per-incident rule (documented in data/README.md too), for ``killed`` and ``wound
   ("at least N"): such rows are counted in ``open_high``, and the high total is then a floor, not a ceiling.
 - an incident with none of the three is *unknown*: it adds nothing to the sums and is counted in ``unknown``.
   Unknown is never zero.
+- an incident whose ``flags`` hold ``fatalities_zero_or_unknown`` (ACLED's 0 fatalities, which means "none" or
+  "no information") is *unknown* for deaths too: it is neither a zero in the sums nor a figure, and it is counted
+  in ``unknown`` and, separately, in ``zero_or_unknown`` so that captions can say why.
 """
 
 from __future__ import annotations
@@ -18,7 +21,19 @@ import numpy as np
 import pandas as pd
 
 MEASURES: tuple[str, ...] = ("killed", "wounded")
-TOTAL_COLUMNS: tuple[str, ...] = ("incidents", "with_figure", "unknown", "low", "best", "high", "open_high")
+TOTAL_COLUMNS: tuple[str, ...] = (
+    "incidents", "with_figure", "unknown", "low", "best", "high", "open_high", "zero_or_unknown",
+)
+#: Reader flag of rows whose zero death figure may mean "unknown" (ACLED).
+FLAG_ZERO_OR_UNKNOWN = "fatalities_zero_or_unknown"
+
+
+def zero_or_unknown(df: pd.DataFrame) -> pd.Series:
+    """Return True for rows whose death figure is a zero that may mean "unknown" (ACLED fatalities 0)."""
+    if "flags" not in df.columns:
+        return pd.Series(False, index=df.index)
+    flags = df["flags"].astype(object)
+    return flags.map(lambda v: isinstance(v, str) and FLAG_ZERO_OR_UNKNOWN in v.split(";")).astype(bool)
 
 
 def _check_measure(measure: str) -> None:
@@ -35,6 +50,9 @@ def incident_figures(df: pd.DataFrame, measure: str = "killed") -> pd.DataFrame:
     best = be.fillna(pd.concat([lo, hi], axis=1).min(axis=1, skipna=True))
     low = lo.fillna(best)
     high = hi.fillna(best)
+    ambiguous = zero_or_unknown(df) if measure == "killed" else pd.Series(False, index=df.index)
+    if ambiguous.any():
+        best, low, high = (s.mask(ambiguous) for s in (best, low, high))
     known = best.notna()
     return pd.DataFrame(
         {
@@ -43,6 +61,7 @@ def incident_figures(df: pd.DataFrame, measure: str = "killed") -> pd.DataFrame:
             "high": high.round().astype("Int64"),
             "known": known.astype(bool),
             "open_high": (known & hi.isna()).astype(bool),
+            "zero_or_unknown": ambiguous.astype(bool),
         },
         index=df.index,
     )
@@ -57,6 +76,7 @@ def _totals(fig: pd.DataFrame) -> dict[str, int]:
         "best": int(fig["best"].sum(skipna=True)),
         "high": int(fig["high"].sum(skipna=True)),
         "open_high": int(fig["open_high"].sum()),
+        "zero_or_unknown": int(fig["zero_or_unknown"].sum()),
     }
 
 
@@ -141,8 +161,9 @@ def headline_figures(df: pd.DataFrame) -> dict[str, int | str | None]:
 
     ``incidents``; ``deaths_low``/``deaths_best``/``deaths_high`` and ``wounded_*`` (sums over incidents with a
     figure, see :func:`casualty_totals`); ``deaths_unknown_incidents``/``wounded_unknown_incidents`` (incidents with
-    no figure); ``deaths_open_high_incidents`` (a figure but no stated upper bound); ``first_date``/``last_date``
-    (ISO dates, ``None`` for an empty selection).
+    no figure); ``deaths_zero_or_unknown_incidents`` (of those, ACLED zeros that may mean none or unknown);
+    ``deaths_open_high_incidents`` (a figure but no stated upper bound); ``first_date``/``last_date`` (ISO dates,
+    ``None`` for an empty selection).
     """
     killed = casualty_totals(df, "killed").iloc[0]
     wounded = casualty_totals(df, "wounded").iloc[0]
@@ -153,6 +174,7 @@ def headline_figures(df: pd.DataFrame) -> dict[str, int | str | None]:
         "deaths_best": int(killed["best"]),
         "deaths_high": int(killed["high"]),
         "deaths_unknown_incidents": int(killed["unknown"]),
+        "deaths_zero_or_unknown_incidents": int(killed["zero_or_unknown"]),
         "deaths_open_high_incidents": int(killed["open_high"]),
         "wounded_low": int(wounded["low"]),
         "wounded_best": int(wounded["best"]),
@@ -176,7 +198,13 @@ def describe_selection(df: pd.DataFrame, label: str, source_label: str = "") -> 
     return (
         f"**{h['incidents']:,} incidents**{src} match the selection ({label}), dated {h['first_date']} to "
         f"{h['last_date']}. Deaths: **{h['deaths_best']:,}** (range {h['deaths_low']:,}-{h['deaths_high']:,}); "
-        f"{h['deaths_unknown_incidents']:,} incidents have no death figure."
+        f"{h['deaths_unknown_incidents']:,} incidents have no death figure"
+        + (
+            f" ({h['deaths_zero_or_unknown_incidents']:,} of them zeros that the source uses for both none and "
+            "unknown)."
+            if h["deaths_zero_or_unknown_incidents"]
+            else "."
+        )
     )
 
 

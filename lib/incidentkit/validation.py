@@ -246,7 +246,15 @@ def _check_dates(chk: _Checker, d: pd.DataFrame, today: date) -> None:
     chk.add((start > end).fillna(False).to_numpy(dtype=bool), "date-order", "date_end", "date_end on or after date")
     limit = pd.Timestamp(today)
     chk.add((start > limit).fillna(False).to_numpy(dtype=bool), "future-date", "date", f"a date not after {today}")
-    chk.add((end > limit).fillna(False).to_numpy(dtype=bool), "future-date", "date_end", f"a date not after {today}")
+    # date_end of a week/month/year-precise row is the end of the window within which the incident happened: for
+    # the current period it lies ahead (ACLED's month-precise events, say); only a day-precise end is checked.
+    day_precise = (d["date_precision"].astype(object) == "day").to_numpy(dtype=bool)
+    chk.add(
+        (end > limit).fillna(False).to_numpy(dtype=bool) & day_precise,
+        "future-date",
+        "date_end",
+        f"a date not after {today} (for a day-precise incident)",
+    )
     prec = d["date_precision"].astype(object)
     month_bad = (prec == "month").to_numpy() & (start.dt.day != 1).fillna(False).to_numpy(dtype=bool)
     chk.add(month_bad, "date-precision", "date", "the first day of the month for date_precision 'month'")
