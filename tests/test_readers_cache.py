@@ -128,3 +128,46 @@ def test_background_entry_is_not_changed_by_the_caller(cache, export, monkeypatc
     first.loc[0, "date"] = pd.Timestamp("1999-01-01")
     cache_mod.wait_for_cache_writes()
     pd.testing.assert_frame_equal(read_ucdp(export), expected)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the project's data folder, set as the library's data folder (its tables can be edited)."""
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", folder)
+    monkeypatch.setenv("INCIDENTKIT_DATA_DIR", str(folder))
+    return folder
+
+
+def test_changed_alias_table_gives_a_fresh_conversion(cache, export, data_copy):
+    before = read_ucdp(export).set_index("source_event_id")
+    assert before.loc["900001", "admin1"] == "Dagestan"  # 'Dagestan republic' through data/admin1_aliases.csv
+    aliases = data_copy / "admin1_aliases.csv"
+    aliases.write_text(
+        "".join(line for line in aliases.read_text().splitlines(True) if not line.startswith("ucdp,RUS,Dagestan"))
+    )
+    after = read_ucdp(export).set_index("source_event_id")
+    assert after.loc["900001", "admin1"] == "Dagestan republic"  # not the stale cached conversion
+    assert len(entries(cache)) == 2
+
+
+def test_changed_branch_aliases_give_a_fresh_conversion(cache, export, data_copy):
+    before = read_ucdp(export).set_index("source_event_id")
+    assert before.loc["900001", "is_branch"] == "is-caucasus"
+    aliases = data_copy / "branch_aliases.csv"
+    aliases.write_text(aliases.read_text().replace("ucdp,IS,RUS,is-caucasus", "ucdp,IS,RUS,is-unspecified"))
+    after = read_ucdp(export).set_index("source_event_id")
+    assert after.loc["900001", "is_branch"] == "is-unspecified"
+
+
+def test_dependency_digest_follows_the_tables_and_the_schema(data_copy):
+    first = cache_mod.dependency_digest()
+    assert cache_mod.dependency_digest() == first  # stable
+    package = data_copy / "datapackage.json"
+    package.write_text(package.read_text().replace('"incidents"', '"incidents" ', 1))  # formatting only
+    assert cache_mod.dependency_digest() == first
+    package.write_text(package.read_text().replace('"killed_best"', '"killed_best_renamed"', 1))
+    second = cache_mod.dependency_digest()
+    assert second != first
+    (data_copy / "admin1_aliases.csv").write_text((data_copy / "admin1_aliases.csv").read_text() + "\n")
+    assert cache_mod.dependency_digest() != second

@@ -1,8 +1,10 @@
 """Parquet cache of converted exports, so that the second read of a big file takes a fraction of the first.
 
 An entry is keyed by the export's **content hash** (not its name or mtime), the dataset, the reader's
-``READER_VERSION`` and a small ``variant`` string (e.g. the release slug taken from the file name): a changed file or a
-new reader version misses the cache and the entry is rebuilt. A big frame's entry is written by a background thread
+``READER_VERSION``, a small ``variant`` string (e.g. the release slug taken from the file name) and the digest of
+everything else the conversion reads (:func:`dependency_digest`: the alias tables ``data/branch_aliases.csv`` and
+``data/admin1_aliases.csv``, the data package's ``incidents``/alias schemas, the ``pycountry`` release): a changed
+file, alias table, schema or reader version misses the cache and the entry is rebuilt. A big frame's entry is written by a background thread
 (the caller gets the frame at once; a second read of the same export waits for the write; so does the interpreter at
 exit). An entry that cannot be read back (truncated, garbage,
 wrong columns or metadata) is removed and rebuilt, never trusted. Entries are written to a temporary file and moved
@@ -35,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..paths import cache_dir
+from ..paths import cache_dir, data_dir
 from .common import conforms, output_dtypes
 
 _META_KEY = b"incidentkit.reader"
@@ -125,9 +127,46 @@ def _hash_bytes(p: Path) -> str:
     return _sha256_blocks(p, size)
 
 
-def entry_path(dataset: str, reader_version: int, digest: str, variant: str = "") -> Path:
-    """Return where the cache entry of one (dataset, reader version, content, variant) lives."""
-    tag = hashlib.sha256(variant.encode()).hexdigest()[:8]
+#: Curated tables the readers' output depends on (besides the export itself): their bytes are part of the cache key.
+DEPENDENCY_TABLES: tuple[str, ...] = ("branch_aliases", "admin1_aliases")
+#: Data package resources whose schema the output depends on (contract columns and dtypes, alias table columns).
+DEPENDENCY_RESOURCES: tuple[str, ...] = ("incidents", "branch_aliases", "admin1_aliases")
+
+
+def dependency_digest(folder: Path | None = None) -> str:
+    """Return a short digest of everything a reader's output depends on besides the export and ``READER_VERSION``.
+
+    That is the bytes of ``data/branch_aliases.csv`` and ``data/admin1_aliases.csv`` (IS branches, admin1 names), the
+    schemas of the ``incidents``, ``branch_aliases`` and ``admin1_aliases`` resources in ``data/datapackage.json``
+    (columns, dtypes, enums) and the ``pycountry`` release (country names and codes). The files are small: they are
+    read and hashed on every call (well under a millisecond), so an edit is seen at once.
+    """
+    from ..schema import load_datapackage
+    from ..tables import table_path
+
+    folder = folder or data_dir()
+    h = hashlib.sha256()
+    package = load_datapackage(folder)
+    schemas = {r["name"]: r.get("schema") for r in package["resources"] if r["name"] in DEPENDENCY_RESOURCES}
+    h.update(json.dumps(schemas, sort_keys=True).encode())
+    for name in DEPENDENCY_TABLES:
+        path = table_path(name, folder)
+        try:
+            h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:
+            h.update(name.encode() + b"\0<missing>\0")  # the reader itself reports the missing table
+    try:
+        from importlib.metadata import version
+
+        h.update(b"pycountry " + version("pycountry").encode())
+    except Exception:  # noqa: BLE001 - not installed as a distribution: the key just lacks it
+        pass
+    return h.hexdigest()[:16]
+
+
+def entry_path(dataset: str, reader_version: int, digest: str, variant: str = "", deps: str = "") -> Path:
+    """Return where the cache entry of one (dataset, reader version, content, variant, dependencies) lives."""
+    tag = hashlib.sha256(f"{variant}\0{deps}".encode()).hexdigest()[:12]
     return cache_dir() / f"{dataset}-v{reader_version}-{digest}-{tag}.parquet"
 
 
@@ -332,8 +371,9 @@ def cached_read(
     if not use_cache:
         return build()
     digest = content_hash(path)
-    entry = entry_path(dataset, reader_version, digest, variant)
-    expect = {"dataset": dataset, "reader_version": reader_version, "digest": digest, "variant": variant}
+    deps = dependency_digest()
+    entry = entry_path(dataset, reader_version, digest, variant, deps)
+    expect = {"dataset": dataset, "reader_version": reader_version, "digest": digest, "variant": variant, "deps": deps}
     wait_for_cache_writes(entry)  # the same export read again while its entry is still being written
     df = load_entry(entry, expect)
     if df is not None:
