@@ -170,6 +170,10 @@ def _check_parameters_cell(source: str) -> tuple[list[str], list[str]]:
     return names, problems
 
 
+#: Library functions that return local paths: a cell must not end with a bare call to one (the path would print).
+WRITERS = frozenset({"write_summary", "save_figure", "output_dir"})
+
+
 def _code_problems(tree: ast.Module, exempt: frozenset[str]) -> list[str]:
     """Problems found in the syntax tree of one code cell."""
     problems: list[str] = []
@@ -203,6 +207,12 @@ def _code_problems(tree: ast.Module, exempt: frozenset[str]) -> list[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if _looks_like_path(node.value, exempt):
                 problems.append(f"line {node.lineno}: string {node.value!r} looks like a hand-built path")
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        if isinstance(func, ast.Attribute) and func.attr in WRITERS:
+            problems.append(f"line {last.lineno}: ends with {func.attr}(...), whose return value (a local path) "
+                            "would be shown in the report; assign it")
     return problems
 
 
