@@ -171,3 +171,73 @@ def test_dependency_digest_follows_the_tables_and_the_schema(data_copy):
     assert second != first
     (data_copy / "admin1_aliases.csv").write_text((data_copy / "admin1_aliases.csv").read_text() + "\n")
     assert cache_mod.dependency_digest() != second
+
+
+def _data_region(entry: Path) -> tuple[int, int]:
+    """Return [start, end) of an entry's column data: after the 4-byte magic, before the footer."""
+    raw = entry.read_bytes()
+    footer = int.from_bytes(raw[-8:-4], "little")
+    return 4, len(raw) - 8 - footer
+
+
+@pytest.mark.parametrize("where", [0.25, 0.5, 0.75])
+def test_flipped_bytes_in_the_data_region_are_detected_and_rebuilt(cache, export, where):
+    good = read_ucdp(export)
+    (entry,) = entries(cache)
+    start, end = _data_region(entry)
+    raw = bytearray(entry.read_bytes())
+    pos = start + int((end - start) * where)
+    raw[pos] ^= 0x10
+    raw[pos + 1] ^= 0x01
+    entry.write_bytes(bytes(raw))  # same size, still a Parquet file
+    with pytest.warns(CacheWarning, match="corrupt cache entry removed and rebuilt"):
+        again = read_ucdp(export)
+    pd.testing.assert_frame_equal(good, again)
+    (rebuilt,) = entries(cache)
+    assert bytearray(rebuilt.read_bytes()) != raw
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)  # the rebuilt entry is sound
+        pd.testing.assert_frame_equal(good, read_ucdp(export))
+
+
+def test_rewritten_entry_with_the_same_metadata_is_detected(cache, export):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    good = read_ucdp(export)
+    (entry,) = entries(cache)
+    table = pq.read_table(entry)
+    i = table.column_names.index("killed_best")
+    forged = table.set_column(i, "killed_best", pa.array([999] * table.num_rows, pa.int64()))
+    pq.write_table(forged.replace_schema_metadata(table.schema.metadata), entry)  # parses, metadata matches
+    with pytest.warns(CacheWarning, match="do not match the digest"):
+        again = read_ucdp(export)
+    pd.testing.assert_frame_equal(good, again)
+
+
+def test_page_checksums_catch_a_changed_value_even_with_a_matching_sidecar(cache, export):
+    import json
+
+    read_ucdp(export)
+    (entry,) = entries(cache)
+    raw = bytearray(entry.read_bytes())
+    pos = raw.find(b"Synthetic headline one")
+    assert pos > 0  # short text is stored as literal bytes inside its (LZ4) page
+    raw[pos + len("Synthetic headline ")] ^= 0x20  # 'one' -> 'One': a different, perfectly valid value
+    entry.write_bytes(bytes(raw))
+    cache_mod.sidecar_path(entry).write_text(
+        json.dumps({"digest": cache_mod._digest_of(bytes(raw)), "size": len(raw)})  # noqa: SLF001
+    )
+    with pytest.warns(CacheWarning, match="corrupt cache entry"):
+        again = read_ucdp(export)
+    assert again.loc[again["source_event_id"] == "900001", "summary"].item() == "Synthetic headline one"
+
+
+def test_missing_sidecar_means_rebuild(cache, export):
+    good = read_ucdp(export)
+    (entry,) = entries(cache)
+    cache_mod.sidecar_path(entry).unlink()
+    with pytest.warns(CacheWarning, match="sidecar"):
+        again = read_ucdp(export)
+    pd.testing.assert_frame_equal(good, again)
+    assert cache_mod.sidecar_path(entries(cache)[0]).exists()
