@@ -115,3 +115,67 @@ def test_duplicate_ids_are_reported(tmp_path):
 def test_detect_dataset_of_each_fixture():
     assert detect_dataset(FIXTURES / "gtd_quirks.csv") == "gtd"
     assert detect_dataset(FIXTURES / "ucdp_quirks.csv") == "ucdp"
+
+
+def _without(src: Path, dest: Path, drop: set[str], encoding: str) -> Path:
+    """Write ``src`` without the columns ``drop`` (every record, line breaks inside quotes kept)."""
+    import csv
+
+    with open(src, encoding=encoding, newline="") as fh:
+        rows = list(csv.reader(fh))
+    keep = [i for i, name in enumerate(rows[0]) if name.lower() not in drop]
+    with open(dest, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows([[r[i] for i in keep] for r in rows if r])
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("fixture", "reader", "dataset", "drop", "encoding"),
+    [
+        ("gtd_quirks.csv", read_gtd, "GTD", {"gname"}, "cp1252"),
+        ("gtd_quirks.csv", read_gtd, "GTD", {"iyear"}, "cp1252"),
+        ("gtd_quirks.csv", read_gtd, "GTD", {"eventid"}, "cp1252"),
+        ("acled_current.csv", read_acled, "ACLED", {"fatalities"}, "utf-8"),
+        ("acled_current.csv", read_acled, "ACLED", {"event_date"}, "utf-8"),
+        ("acled_current.csv", read_acled, "ACLED", {"actor1"}, "utf-8"),
+        ("acled_2015.csv", read_acled, "ACLED", {"fatalities"}, "utf-8"),
+        ("ucdp_quirks.csv", read_ucdp, "UCDP", {"best"}, "utf-8"),
+        ("ucdp_quirks.csv", read_ucdp, "UCDP", {"low"}, "utf-8"),
+        ("ucdp_quirks.csv", read_ucdp, "UCDP", {"high"}, "utf-8"),
+        ("ucdp_quirks.csv", read_ucdp, "UCDP", {"date_prec"}, "utf-8"),
+        ("ucdp_quirks.csv", read_ucdp, "UCDP", {"where_prec"}, "utf-8"),
+    ],
+)
+def test_missing_detection_column_is_named(tmp_path, fixture, reader, dataset, drop, encoding):
+    path = _without(FIXTURES / fixture, tmp_path / f"no_{'_'.join(drop)}_{fixture}", drop, encoding)
+    assert detect_dataset(path) == dataset.lower()  # still told by the rest of its header
+    for read in (reader, read_export):
+        with pytest.raises(ReaderError) as err:
+            read(path)
+        (col,) = drop
+        assert err.value.column.lower() == col and err.value.line == 1
+        msg = str(err.value)
+        assert str(path) in msg and f"{dataset} header lacks required column(s)" in msg and repr(err.value.column) in msg
+
+
+def test_every_missing_required_column_is_named(tmp_path):
+    path = _without(FIXTURES / "ucdp_quirks.csv", tmp_path / "ucdp_two.csv", {"best", "where_prec"}, "utf-8")
+    with pytest.raises(ReaderError) as err:
+        read_export(path)
+    assert "'where_prec'" in str(err.value) and "'best'" in str(err.value)
+
+
+def test_ucdp_without_relid_is_read(tmp_path):
+    path = _without(FIXTURES / "ucdp_quirks.csv", tmp_path / "ged_no_relid.csv", {"relid"}, "utf-8")
+    assert detect_dataset(path) == "ucdp"
+    full = read_ucdp(FIXTURES / "ucdp_quirks.csv")
+    df = read_export(path)
+    assert len(df) == len(full) and list(df["source_event_id"]) == list(full["source_event_id"])
+
+
+def test_a_few_shared_names_are_not_a_layout(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("id,best,low,high,country\n1,2,1,3,Syria\n")
+    with pytest.raises(ReaderError, match="closest: UCDP, 3 of its 15 columns") as err:
+        read_export(path)
+    assert err.value.line == 1

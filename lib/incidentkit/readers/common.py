@@ -543,7 +543,7 @@ def check_dataset(path: Path, expected: str) -> list[str]:
 
 
 def require_columns(path: Path, header: list[str], required: Iterable[str], dataset: str) -> None:
-    """Raise :class:`ReaderError` naming the first missing required column (line 1 = the header)."""
+    """Raise :class:`ReaderError` naming every missing required column (line 1 = the header; ``column`` = the first)."""
     missing = [c for c in required if c not in header]
     if missing:
         raise ReaderError(
@@ -551,5 +551,5 @@ def require_columns(path: Path, header: list[str], required: Iterable[str], data
             path=path,
             line=1,
             column=missing[0],
-            expected=f"a {dataset.upper()} export with the columns {', '.join(required)}",
+            expected=f"the {dataset.upper()} export's columns {', '.join(required)}",
         )

@@ -8,12 +8,26 @@ from pathlib import Path
 from ..errors import ReaderError
 from .common import read_header
 
-#: Columns that identify each dataset's layouts (lower-cased header; ACLED's ALLY_ACTOR_* read as assoc_actor_*).
+#: Columns that identify each dataset's layouts (lower-cased header; ACLED's ALLY_ACTOR_* read as assoc_actor_*):
+#: columns of that dataset only, present in every layout read (GTD .csv/.xlsx; ACLED 2015, 2020 and current; UCDP
+#: GED). A file is told by the best match, so one missing column (even a key one) still names the dataset, and the
+#: reader then names exactly which required columns are missing. UCDP's ``relid`` is not used, so not needed.
 SIGNATURES: dict[str, tuple[str, ...]] = {
-    "gtd": ("eventid", "iyear", "imonth", "iday", "gname"),
-    "acled": ("event_id_cnty", "event_date", "actor1", "fatalities"),
-    "ucdp": ("relid", "side_a", "side_b", "best", "low", "high", "date_prec", "where_prec"),
-}
+    "gtd": (
+        "eventid", "iyear", "imonth", "iday", "gname", "country_txt", "provstate", "city", "specificity",
+        "attacktype1_txt", "targtype1_txt", "nkill", "nwound",
+    ),
+    "acled": (
+        "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "actor2", "inter1", "inter2",
+        "interaction", "admin1", "geo_precision", "fatalities",
+    ),
+    "ucdp": (
+        "side_a", "side_b", "best", "low", "high", "date_prec", "where_prec", "dyad_name", "type_of_violence",
+        "where_coordinates", "adm_1", "date_start", "date_end", "deaths_a", "deaths_b",
+    ),
+}  # fmt: skip
+#: A header is of a dataset when it holds at least this share of the dataset's signature columns (and the most).
+MIN_SHARE = 0.5
 
 
 def header_of(path: str | PathLike[str]) -> list[str]:
@@ -57,13 +71,23 @@ def normalise_header(header: list[str]) -> list[str]:
     return out
 
 
-def dataset_of_header(header: list[str]) -> str | None:
-    """Return "gtd", "acled" or "ucdp" for a header row, or ``None`` when it matches no known layout."""
+def signature_scores(header: list[str]) -> dict[str, float]:
+    """Return, for each dataset, the share of its signature columns that ``header`` holds (0 to 1)."""
     names = set(normalise_header(header))
-    for dataset, needed in SIGNATURES.items():
-        if all(c in names for c in needed):
-            return dataset
-    return None
+    return {d: sum(c in names for c in cols) / len(cols) for d, cols in SIGNATURES.items()}
+
+
+def dataset_of_header(header: list[str]) -> str | None:
+    """Return "gtd", "acled" or "ucdp" for a header row, or ``None`` when it matches no known layout.
+
+    The dataset is the one whose signature columns the header holds the largest share of, if that share is at least
+    :data:`MIN_SHARE` (a tie is no match)."""
+    scores = signature_scores(header)
+    best = max(scores.values())
+    winners = [d for d, v in scores.items() if v == best]
+    if best < MIN_SHARE or len(winners) != 1:
+        return None
+    return winners[0]
 
 
 def detect_dataset(path: str | PathLike[str]) -> str:
@@ -77,10 +101,21 @@ def detect_dataset(path: str | PathLike[str]) -> str:
     if found is None:
         expected = "; ".join(f"{d.upper()}: {', '.join(cols)}" for d, cols in SIGNATURES.items())
         shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+        scores = signature_scores(header)
+        closest = max(scores, key=lambda d: scores[d])
+        names = set(normalise_header(header))
+        near = ""
+        if scores[closest] > 0:
+            have = sum(c in names for c in SIGNATURES[closest])
+            lacking = [c for c in SIGNATURES[closest] if c not in names]
+            near = (
+                f"; closest: {closest.upper()}, {have} of its {len(SIGNATURES[closest])} columns, lacking "
+                + ", ".join(lacking)
+            )
         raise ReaderError(
-            f"the header ({shown}) is not a GTD, ACLED or UCDP GED layout",
+            f"the header ({shown}) is not a GTD, ACLED or UCDP GED layout{near}",
             path=Path(path),
             line=1,
-            expected=f"a header with the columns of one layout ({expected})",
+            expected=f"a header with at least half the columns of one layout ({expected})",
         )
     return found
