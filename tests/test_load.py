@@ -10,7 +10,7 @@ from incidentkit.schema import field_names
 
 def test_curated_incidents_follow_the_contract(mini_data):
     df = ik.load_incidents()
-    assert list(df.columns) == [*field_names("incidents"), "source_dataset", "source_event_id", "theatre"]
+    assert list(df.columns) == [*field_names("incidents"), "source_dataset", "source_event_id"]
     assert len(df) == 6
     assert str(df["killed_best"].dtype) == "Int64"
     assert str(df["date"].dtype) == "datetime64[ns]"
@@ -120,3 +120,38 @@ def test_countries_by_name_code_or_dataset_spelling(mini_data):
     assert ik.load_incidents(countries="NGA").empty
     sel = ik.check_parameters(source="curated", countries=["Nigeria"])
     assert sel.countries == ["Nigeria"]
+
+
+def test_an_explicit_theatre_places_what_country_and_admin1_cannot(mini_data):
+    path = mini_data / "incidents.csv"
+    text = path.read_text(encoding="utf-8")
+    # the Moscow row, told explicitly that it belongs to the North Caucasus theatre (allowed: RUS has that theatre)
+    text = text.replace("Moscow,,,,admin1,,", "Moscow,,,,admin1,North Caucasus,")
+    path.write_text(text, encoding="utf-8")
+    df = ik.load_incidents().set_index("incident_id")
+    assert df.loc["2018-08-01-rus-d", "theatre"] == "North Caucasus"
+
+
+@pytest.mark.parametrize("table", ["sources", "branches"])
+def test_a_missing_reference_table_is_an_error_not_a_skipped_check(mini_data, table):
+    (mini_data / f"{table}.csv").unlink()
+    with pytest.raises(ik.IncidentkitError, match=f"{table}.csv"):
+        ik.load_incidents()
+
+
+def test_every_ragged_row_is_reported_and_a_bom_is_ignored(mini_data):
+    path = mini_data / "sources.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    assert len(ik.load_sources()) == 2
+    lines = text.splitlines()
+    path.write_text("\n".join([lines[0], lines[1] + ",extra", lines[2] + ",extra"]) + "\n", encoding="utf-8")
+    with pytest.raises(ik.IncidentkitError) as err:
+        ik.load_sources()
+    assert "line 2" in str(err.value) and "line 3" in str(err.value)
+
+
+def test_a_corrupt_data_dictionary_names_its_file(mini_data):
+    (mini_data / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(ik.IncidentkitError, match=r"datapackage.json, line 1"):
+        ik.load_incidents()

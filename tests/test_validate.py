@@ -50,7 +50,12 @@ def test_the_mini_tables_are_valid(mini_data, raw):
         (0, "date", "2099-01-01", "future-date"),
         (0, "date", "2999-01-01", "type"),
         (1, "date", "2016-03-05", "date-precision"),
-        (0, "admin1", "Narnia", None),  # RUS has a '*' row: a new admin1 still has a theatre
+        (0, "admin1", "Narnia", "admin1"),  # a misspelt or unknown admin1 is not silently sent to RUS '*'
+        (0, "country", "Syria", "country"),  # the name does not match the iso3 code
+        (0, "theatre", "Libya", "theatre"),  # an explicit theatre the map never gives to Russia
+        (0, "summary", "   ", "required"),  # whitespace is not a value
+        (0, "killed_best", "6.0", "type"),  # an integer is written without a fraction
+        (2, "latitude", None, "coordinates"),  # a locality without coordinates
         (5, "iso3", "PER", "theatre"),
         (0, "latitude", None, "coordinates"),
     ],
@@ -58,8 +63,10 @@ def test_the_mini_tables_are_valid(mini_data, raw):
 def test_each_class_of_bad_value(mini_data, raw, row, column, value, check):
     df, lines = raw
     df = df.copy()
-    if check == "coordinates":
+    if check == "coordinates" and row == 0:
         df.loc[row, "longitude"] = "47.0"
+    elif check == "coordinates":
+        df.loc[row, ["latitude", "longitude"]] = [None, None]
     else:
         df.loc[row, column] = value
     report = ik.validate(df, lines=lines, today=date(2026, 11, 21))

@@ -91,7 +91,9 @@ def load_events(
     ``theatre`` is attached from the theatre map (events with no country/admin1 in it get "Elsewhere").
     """
     df = _read_validated("events", folder)
-    df["theatre"] = assign_theatre(df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, folder=folder)
+    df["theatre"] = assign_theatre(
+        df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, explicit=df["theatre"], folder=folder
+    )
     df = _filter(df, theatres=theatres, countries=countries, branches=branches, start=start, end=end, folder=folder)
     return df.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
 
@@ -105,7 +107,7 @@ def _curated_incidents(folder: Path | None) -> pd.DataFrame:
     df = _read_validated("incidents", folder)
     df["source_dataset"] = pd.Series(CURATED, index=df.index, dtype="str")
     df["source_event_id"] = df["incident_id"].astype("str")
-    df["theatre"] = assign_theatre(df["iso3"], df["admin1"], folder=folder)
+    df["theatre"] = assign_theatre(df["iso3"], df["admin1"], explicit=df["theatre"], folder=folder)
     return df
 
 
@@ -115,7 +117,9 @@ def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.Da
     df = read_export(path)
     if only_is:
         df = df[df["is_branch"].notna()].copy()
-    df["theatre"] = assign_theatre(df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, folder=folder)
+    df["theatre"] = assign_theatre(
+        df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, explicit=df["theatre"], folder=folder
+    )
     report = validate(df, "incidents", folder=folder)
     if report:
         raise DataValidationError(list(report), source=str(path))
@@ -252,7 +256,7 @@ def load_incidents(
         min_date_precision=min_date_precision,
         folder=folder,
     )
-    ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS, "theatre"]
+    ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS]
     return df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
 
 

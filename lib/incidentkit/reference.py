@@ -53,12 +53,18 @@ def load_gazetteer(folder: Path | None = None) -> pd.DataFrame:
 
 
 def assign_theatre(
-    iso3: pd.Series, admin1: pd.Series, *, fallback: str | None = None, folder: Path | None = None
+    iso3: pd.Series,
+    admin1: pd.Series,
+    *,
+    fallback: str | None = None,
+    explicit: pd.Series | None = None,
+    folder: Path | None = None,
 ) -> pd.Series:
     """Return the theatre of each (iso3, admin1) pair: an exact admin1 row first, then the country's ``*`` row.
 
-    Pairs that match no row get ``fallback`` (``None`` leaves them missing, which validation reports).
-    The result is a categorical in the fixed theatre order.
+    ``explicit`` (a row's own ``theatre`` field) wins where it is given: it places rows that country/admin1 cannot
+    (the Syrian desert with no governorate named). Pairs that match no row get ``fallback`` (``None`` leaves them
+    missing, which validation reports). The result is a categorical in the fixed theatre order.
     """
     tmap = load_theatre_map(folder)
     exact = {(r.iso3, r.admin1): r.theatre for r in tmap.itertuples() if r.admin1 != WILDCARD}
@@ -70,6 +76,9 @@ def assign_theatre(
         hit = exact.get((a, b), country.get(a, fallback))
         lookup[(a, b)] = hit
     values = [lookup[(a, b)] for a, b in zip(keys["iso3"], keys["admin1"], strict=True)]
+    if explicit is not None:
+        given = explicit.astype(object).where(explicit.notna(), None).tolist()
+        values = [g if isinstance(g, str) and g else v for g, v in zip(given, values, strict=True)]
     order = theatre_order(folder)
     return pd.Series(pd.Categorical(values, categories=order), index=iso3.index, name="theatre")
 
@@ -105,3 +114,26 @@ def match_branch(dataset: str, names: pd.Series, iso3: pd.Series, folder: Path |
         for n, c in zip(names.astype(object), iso3.astype(object), strict=True)
     ]
     return pd.Series(out, index=names.index, dtype="str", name="is_branch")
+
+
+def country_theatres(folder: Path | None = None) -> dict[str, set[str]]:
+    """Return, per ISO3 code, the theatres that ``data/theatre_map.csv`` gives to that country."""
+    out: dict[str, set[str]] = {}
+    for r in load_theatre_map(folder).itertuples():
+        out.setdefault(r.iso3, set()).add(r.theatre)
+    return out
+
+
+def known_admin1(folder: Path | None = None) -> dict[str, set[str]]:
+    """Return, per ISO3 code, the admin1 names the project knows (theatre map, admin1 aliases, gazetteer)."""
+    out: dict[str, set[str]] = {}
+    frames = [load_theatre_map(folder)[["iso3", "admin1"]], admin1_aliases(folder)[["iso3", "admin1"]]]
+    try:
+        frames.append(load_gazetteer(folder)[["iso3", "admin1"]])
+    except Exception:  # noqa: BLE001 - the gazetteer is validated on its own; its absence only narrows the list
+        pass
+    for frame in frames:
+        for iso3, name in zip(frame["iso3"], frame["admin1"], strict=True):
+            if isinstance(name, str) and name != WILDCARD:
+                out.setdefault(iso3, set()).add(name)
+    return out

@@ -11,6 +11,7 @@ fails on Arrow timestamps); a field with an ``enum`` constraint -> ``Categorical
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,18 @@ EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
 #: The datasets an incident row can come from.
 SOURCE_DATASETS: tuple[str, ...] = ("curated", "gtd", "acled", "ucdp")
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
 
 
 @lru_cache(maxsize=8)
 def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise IncidentkitError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
 
 
 def datapackage_path(folder: Path | None = None) -> Path:
@@ -167,11 +172,16 @@ def _convert(
         out = raw.where(present, None).astype("str")
         return out, problems
     if typ in ("integer", "number"):
-        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        textual = not (pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype))
+        if not textual:
             num = pd.to_numeric(raw, errors="coerce")
         else:
             num = pd.to_numeric(raw.where(present, None), errors="coerce")
         failed = present & num.isna().to_numpy()
+        if typ == "integer" and textual:
+            # as text, a whole number is written without a fraction: "6.0" is not an integer (Frictionless agrees)
+            digits = raw.astype(object).map(lambda v: isinstance(v, (int, np.integer)) or bool(_INTEGER.fullmatch(str(v).strip())))
+            failed |= present & ~digits.to_numpy(dtype=bool)
         if typ == "integer":
             arr = num.to_numpy(dtype="float64", na_value=np.nan)
             frac = np.zeros(len(arr), dtype=bool)

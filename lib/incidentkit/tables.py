@@ -26,7 +26,7 @@ def read_csv_raw(path: Path, table: str) -> tuple[pd.DataFrame, np.ndarray]:
     A missing or unreadable file, a ragged row or a bad encoding raises :class:`IncidentkitError` naming the path.
     """
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:  # a byte-order mark is not part of the header
             reader = csv.reader(fh)
             try:
                 header = next(reader)
@@ -34,18 +34,20 @@ def read_csv_raw(path: Path, table: str) -> tuple[pd.DataFrame, np.ndarray]:
                 raise IncidentkitError(f"{path}: the file is empty; expected a header row") from None
             rows: list[list[str]] = []
             starts: list[int] = []
+            ragged: list[str] = []
             start = reader.line_num + 1
             for rec in reader:
                 if len(rec) != len(header):
                     if rec == [] or rec == [""]:
                         start = reader.line_num + 1
                         continue
-                    raise IncidentkitError(
-                        f"{path}, line {start}: found {len(rec)} fields, expected {len(header)} (the header's count)"
-                    )
+                    ragged.append(f"line {start}: found {len(rec)} fields, expected {len(header)} (the header's count)")
                 rows.append(rec)
                 starts.append(start)
                 start = reader.line_num + 1
+            if ragged:
+                raise IncidentkitError(f"{path}: {len(ragged)} row(s) with the wrong number of fields:\n  - "
+                                       + "\n  - ".join(ragged))
     except FileNotFoundError:
         raise IncidentkitError(f"{path}: file not found (table {table!r})") from None
     except UnicodeDecodeError as exc:

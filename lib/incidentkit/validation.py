@@ -21,7 +21,7 @@ from .schema import EXTRA_INCIDENT_COLUMNS, coerce_with_problems, fields, primar
 #: Quality flag that lets a row of an external dataset break low <= best <= high (the source's own figures).
 FLAG_RANGE_AS_REPORTED = "killed_range_as_reported"
 _ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
-_ALLOWED_EXTRA = {"incidents": {*EXTRA_INCIDENT_COLUMNS, "theatre"}, "events": {"theatre"}}
+_ALLOWED_EXTRA = {"incidents": set(EXTRA_INCIDENT_COLUMNS)}
 
 
 class ValidationReport(list[Problem]):
@@ -85,9 +85,10 @@ class _Checker:
 
 
 def _present(s: pd.Series) -> np.ndarray:
+    """True where a cell holds a value (blank and whitespace-only text count as missing)."""
     out = s.notna().to_numpy(dtype=bool).copy()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        out &= (s.astype("str").str.len() > 0).fillna(False).to_numpy(dtype=bool)
+        out &= (s.astype("str").str.strip().str.len() > 0).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -102,10 +103,8 @@ def _context_table(context: Mapping[str, pd.DataFrame] | None, name: str, folder
         return context[name]
     from .tables import read_table
 
-    try:
-        return read_table(name, folder)
-    except Exception:  # noqa: BLE001 - a broken reference table is reported when it is validated itself
-        return None
+    # A missing or broken reference table raises here, naming its file: foreign keys are never skipped silently.
+    return read_table(name, folder)
 
 
 def validate(
@@ -190,8 +189,12 @@ def validate(
         _check_sources(chk, table, context, folder, external)
     if table in ("incidents", "events"):
         _check_dates(chk, d, today)
+        _check_places(chk, d, folder, external)
     if table == "incidents":
         _check_incident_rules(chk, d, context, folder, external)
+    if table == "sources":
+        late = (d["published"] > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
+        chk.add(late, "future-date", "published", f"a date not after {today}")
     if table == "reported_statistics":
         lo, hi = d["value_low"], d["value_high"]
         chk.add((lo > hi).fillna(False).to_numpy(dtype=bool), "range-order", "value_high", "value_high >= value_low")
@@ -200,6 +203,12 @@ def validate(
             "date-order",
             "period_end",
             "period_end on or after period_start",
+        )
+        chk.add(
+            (d["period_start"] > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool),
+            "future-date",
+            "period_start",
+            f"a date not after {today}",
         )
     return ValidationReport(chk.problems, table=table, source=report_source)
 
@@ -214,14 +223,15 @@ def _check_foreign_keys(
         ref_cols = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
         if len(cols) != 1 or cols[0] not in d.columns:
             continue
-        target = _context_table(context, ref["resource"], folder)
+        # Frictionless: an empty resource name refers to the table itself
+        target = d if ref["resource"] == "" else _context_table(context, ref["resource"], folder)
         if target is None or ref_cols[0] not in target.columns:
             continue
         valid = set(target[ref_cols[0]].dropna().astype(str))
         s = d[cols[0]]
         present = _present(s)
         bad = present & ~s.astype(object).isin(valid).to_numpy(dtype=bool)
-        chk.add(bad, "foreign-key", cols[0], f"a value of {ref['resource']}.{ref_cols[0]}")
+        chk.add(bad, "foreign-key", cols[0], f"a value of {ref['resource'] or table}.{ref_cols[0]}")
 
 
 def _check_sources(
@@ -286,15 +296,42 @@ def _check_incident_rules(
     )
     has_lat, has_lon = d["latitude"].notna().to_numpy(), d["longitude"].notna().to_numpy()
     chk.add(has_lat ^ has_lon, "coordinates", "latitude", "latitude and longitude given together")
-    if "theatre" in d.columns:
-        theatre = d["theatre"]
-    else:
-        from .reference import assign_theatre
+    geo = d["geo_precision"].astype(object)
+    fine = geo.isin(["point", "locality"]).to_numpy(dtype=bool)
+    chk.add(fine & ~has_lat & ~external, "coordinates", "latitude",
+            "coordinates for geo_precision 'point' or 'locality' (code an unplaceable place at admin1 or country)")
 
-        try:
-            theatre = assign_theatre(d["iso3"], d["admin1"], folder=folder)
-        except Exception:  # noqa: BLE001 - a broken theatre map is reported when it is validated itself
-            return
-    missing = theatre.isna().to_numpy() & ~external & d["iso3"].notna().to_numpy()
-    pairs = d["iso3"].astype(object) + "/" + d["admin1"].astype(object).fillna("(no admin1)")
+
+def _check_places(chk: _Checker, d: pd.DataFrame, folder: Path | None, external: np.ndarray) -> None:
+    """Curated rows: the country name matches its ISO3 code, admin1 is a name the project knows, the row has a
+    theatre, and an explicit ``theatre`` is one the theatre map gives to the row's country."""
+    from .reference import assign_theatre, country_theatres, known_admin1, load_theatre_map
+
+    curated = ~external
+    tmap = load_theatre_map(folder)
+    names = dict(zip(tmap["iso3"], tmap["country"], strict=True))
+    iso3 = d["iso3"].astype(object)
+    country = d["country"].astype(object)
+    expected_name = iso3.map(names)
+    bad_country = (expected_name.notna() & country.notna() & (country != expected_name)).to_numpy(dtype=bool)
+    chk.add(bad_country & curated, "country", "country",
+            "the country name data/theatre_map.csv gives to the row's iso3 code", country + " / " + iso3.fillna(""))
+    known = known_admin1(folder)
+    admin1 = d["admin1"].astype(object)
+    unknown = np.array(
+        [isinstance(a, str) and a.strip() != "" and a not in known.get(c, set()) for c, a in zip(iso3, admin1, strict=True)],
+        dtype=bool,
+    )
+    chk.add(unknown & curated, "admin1", "admin1",
+            "an admin1 name known for the country (data/theatre_map.csv, data/admin1_aliases.csv or data/gazetteer.csv)")
+    explicit = d["theatre"].astype(object) if "theatre" in d.columns else pd.Series(None, index=d.index, dtype=object)
+    allowed = country_theatres(folder)
+    wrong = np.array(
+        [isinstance(t, str) and t != "" and t not in allowed.get(c, set()) for c, t in zip(iso3, explicit, strict=True)],
+        dtype=bool,
+    )
+    chk.add(wrong & curated, "theatre", "theatre", "a theatre that data/theatre_map.csv gives to the row's country")
+    theatre = assign_theatre(d["iso3"], d["admin1"], explicit=explicit.where(~wrong, None), folder=folder)
+    missing = theatre.isna().to_numpy() & curated & iso3.notna().to_numpy()
+    pairs = iso3.fillna("") + "/" + admin1.fillna("(no admin1)")
     chk.add(missing, "theatre", "admin1", "a country/admin1 listed in data/theatre_map.csv", pairs)
