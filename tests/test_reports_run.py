@@ -220,6 +220,90 @@ def test_changed_inputs_invalidate_reuse(tmp_path: Path) -> None:
     assert statuses() == ["ok", "ok"]
 
 
+def stub_execute_failing(task: Any) -> dict[str, Any]:
+    """Like :func:`stub_execute`, but the fixture reports ``failing`` and ``too slow`` fail."""
+    Path(task.folder).mkdir(parents=True)
+    if task.name in {"failing", "too slow"}:
+        return {"status": "failed", "error": f"ValueError: stub failure of {task.name}", "duration": 0.0}
+    return {"status": "ok", "error": None, "duration": 0.0, "html": None}
+
+
+def test_only_carries_failures_over_as_failures(tmp_path: Path) -> None:
+    opts = options(tmp_path / "out", "plan-mixed.yaml", jobs=1)
+
+    def run(**kw: Any) -> RunResult:
+        for key, value in kw.items():
+            setattr(opts, key, value)
+        return run_plan(opts, executor=stub_execute_failing, stream=io.StringIO())
+
+    first = run()
+    assert [r["status"] for r in first.reports] == ["ok", "ok", "failed", "failed"] and first.exit_code == 1
+    second = run(only=["good one"])
+    assert [r["status"] for r in second.reports] == ["reused", "reused", "failed", "failed"]
+    assert second.exit_code == 1 and len(second.failed) == 2
+    failing = next(r for r in second.reports if r["name"] == "failing")
+    assert failing["error"] == "ValueError: stub failure of failing"
+    assert failing["executed_in"] == first.run_id
+    assert failing["note"] == f"failed in run {first.run_id}; not re-run (not selected with --only)"
+    assert (second.path / "failing").is_dir()  # its (partial) output is carried over too
+    index = (second.path / "index.html").read_text()
+    assert "inputs changed" not in index and "STALE" not in index
+    assert index.count(">FAILED</span>") == 2 and "2 FAILED" in index
+    # selected again, the failure is re-executed (failures are never reused)
+    third = run(only=["failing"])
+    assert [r["status"] for r in third.reports] == ["reused", "reused", "failed", "failed"]
+    assert next(r for r in third.reports if r["name"] == "failing")["executed_in"] == third.run_id
+    assert next(r for r in third.reports if r["name"] == "too slow")["executed_in"] == first.run_id
+
+
+def test_only_lists_reports_that_never_ran(tmp_path: Path) -> None:
+    opts = options(tmp_path / "out", "plan-good.yaml", jobs=1)
+    run_plan(opts, executor=stub_execute_failing, stream=io.StringIO())
+    opts.plan, opts.only = FIXTURES / "plan-mixed.yaml", ["good one"]
+    result = run_plan(opts, executor=stub_execute_failing, stream=io.StringIO())
+    assert [(r["name"], r["status"]) for r in result.reports] == [
+        ("good one", "reused"),
+        ("../../good two", "reused"),
+        ("failing", "not-run"),
+        ("too slow", "not-run"),
+    ]
+    assert result.exit_code == 0
+    assert not (result.path / "failing").exists()
+    index = (result.path / "index.html").read_text()
+    assert index.count(">NOT RUN</span>") == 2 and "2 NOT RUN" in index
+    assert "never executed; not selected (--only)" in index
+    # and on the next run that selects them they are executed
+    opts.only = []
+    assert [
+        r["status"] for r in run_plan(opts, executor=stub_execute_failing, stream=io.StringIO()).reports
+    ] == [
+        "reused",
+        "reused",
+        "failed",
+        "failed",
+    ]
+
+
+def test_stale_only_when_the_inputs_changed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    opts = options(tmp_path / "out", "plan-good.yaml", jobs=1)
+    opts.data = data
+    run_plan(opts, executor=stub_execute, stream=io.StringIO())
+    (data / "new.csv").write_text("x\n")
+    opts.only = ["good one"]
+    result = run_plan(opts, executor=stub_execute, stream=io.StringIO())
+    stale = result.reports[1]
+    assert stale["status"] == "stale" and stale["note"].startswith("inputs changed since run ")
+    # the data change is undone: the stale report's output matches its inputs again and is reused
+    (data / "new.csv").unlink()
+    opts.only = ["good one"]
+    assert [r["status"] for r in run_plan(opts, executor=stub_execute, stream=io.StringIO()).reports] == [
+        "ok",
+        "reused",
+    ]
+
+
 def test_a_second_concurrent_run_is_refused(tmp_path: Path) -> None:
     import fcntl
 

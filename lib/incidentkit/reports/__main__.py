@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m incidentkit.reports`` and ``incidentkit-reports``; returns the exit code.
 
-    0: every report ok or reused; 1: at least one report failed (the run is still published); 2: the plan or the
-    command line is wrong (nothing ran).
+    0: every report ok or reused (with ``--only``: or stale or not run); 1: at least one report failed, in this run
+    or carried over (the run is still published); 2: the plan or the command line is wrong (nothing ran).
     """
     args = build_parser().parse_args(argv)
     from .runner import RunOptions, run_plan

@@ -47,6 +47,8 @@ KERNEL_LOG = "kernel.log"
 RUN_FILE = "run.json"
 INDEX_FILE = "index.html"
 STAGING = ".staging"
+#: Statuses whose files may be reused when the inputs are unchanged (a stale report keeps its old fingerprint).
+REUSABLE = frozenset({"ok", "reused", "stale"})
 KERNEL_NAME = "python3"
 
 _LIB_DIR = Path(__file__).resolve().parents[1]
@@ -125,7 +127,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every report is ok, reused or stale; 1 when any failed."""
+        """0 when every report is ok, reused, stale or not run; 1 when any failed (in this run or, not selected
+        with ``--only``, in the run it is carried over from)."""
         return 1 if self.failed else 0
 
 
@@ -464,26 +467,23 @@ def run_plan(
         for report in reports:
             record = _base_record(report, opts, cache, data_digest, library_digest, env_digest)
             prev = previous.get(report.name)
-            prev_folder = previous_dir / report.slug if previous_dir is not None else None
-            reusable = (
-                prev is not None
-                and prev_folder is not None
-                and prev_folder.is_dir()
-                and prev.get("status") in {"ok", "reused"}
-                and prev.get("fingerprint") == record["fingerprint"]
+            prev_folder = (
+                previous_dir / report.slug if previous_dir is not None and prev is not None else None
             )
+            has_output = prev_folder is not None and prev_folder.is_dir()
+            unchanged = prev is not None and prev.get("fingerprint") == record["fingerprint"]
+            # a stale record keeps the fingerprint it was executed with, so it is reusable when its inputs are back
+            reusable = has_output and unchanged and prev is not None and prev.get("status") in REUSABLE
             wanted = selected is None or report.name in selected
             if reusable and not (opts.force and wanted):
+                assert prev is not None and prev_folder is not None
                 _link_tree(prev_folder, staging / report.slug)
                 record.update(_carried(prev, "reused"))
-            elif not wanted:
-                if prev is None or prev_folder is None or not prev_folder.is_dir():
-                    continue  # never run and not selected: not part of this run
-                _link_tree(prev_folder, staging / report.slug)
-                record.update(_carried(prev, "stale"))
-            else:
+            elif wanted:
                 tasks.append((len(records), _task(report, opts, staging)))
                 expected[report.name] = (prev or {}).get("duration")
+            else:
+                record.update(_not_selected(prev, prev_folder if has_output else None, staging / report.slug))
             records.append(record)
 
         progress = _Progress(len(tasks), opts.progress, stream)
@@ -567,6 +567,7 @@ def _base_record(
         "error": None,
         "duration": None,
         "executed_in": None,
+        "note": None,
         "html": None,
         "notebook_file": None,
         "kernel_log": None,
@@ -578,12 +579,14 @@ def _base_record(
 
 
 def _carried(prev: dict[str, Any], status: str) -> dict[str, Any]:
+    """The fields of a report carried over from the previous run with ``status`` (its files are linked)."""
     keys = (
         "error",
         "duration",
         "started_at",
         "html",
         "notebook_file",
+        "kernel_log",
         "summary_file",
         "summary",
         "figures",
@@ -594,9 +597,37 @@ def _carried(prev: dict[str, Any], status: str) -> dict[str, Any]:
     out["figures"] = list(out.get("figures") or [])
     out["status"] = status
     out["executed_in"] = prev.get("executed_in") or prev.get("run_id")
-    if status == "stale":
-        # a stale report keeps its old fingerprint so that the next full run re-executes it
+    if status == "reused":
+        out["note"] = f"inputs unchanged; executed in run {out['executed_in']}"
+    if status in {"stale", "failed"}:
+        # keep the fingerprint it was executed with: the next run that selects it re-executes it
         out["fingerprint"] = prev.get("fingerprint")
+    return out
+
+
+def _not_selected(prev: dict[str, Any] | None, prev_folder: Path | None, folder: Path) -> dict[str, Any]:
+    """The record of a report left out by ``--only`` whose previous result cannot be reused as it is.
+
+    Its latest result is carried over with its real status: FAILED stays failed (and counts as a failure of this
+    run), a good result whose inputs changed since becomes STALE, and a report that never produced a result is
+    listed as NOT-RUN.
+    """
+    status = (prev or {}).get("status")
+    if prev is None or status in {None, "not-run"} or (prev_folder is None and status != "failed"):
+        why = (
+            "never executed" if prev is None or status in {None, "not-run"} else "no output in the latest run"
+        )
+        return {"status": "not-run", "note": f"{why}; not selected (--only)", "fingerprint": None}
+    if prev_folder is not None:
+        _link_tree(prev_folder, folder)
+    if status == "failed":
+        out = _carried(prev, "failed")
+        out["note"] = f"failed in run {out['executed_in']}; not re-run (not selected with --only)"
+        if prev_folder is None:  # the failure is reported even when its files are gone
+            out.update(html=None, notebook_file=None, kernel_log=None, summary_file=None, figures=[])
+        return out
+    out = _carried(prev, "stale")
+    out["note"] = f"inputs changed since run {out['executed_in']}; not re-run (not selected with --only)"
     return out
 
 

@@ -112,7 +112,13 @@ def failure_page(html_path: Path, *, title: str, error: str) -> Path:
 
 #: Summary keys shown first in the index, in this order (the headline figures every notebook writes).
 HEADLINE_KEYS: tuple[str, ...] = (
-    "incidents", "deaths_best", "deaths_low", "deaths_high", "deaths_unknown_incidents", "first_date", "last_date",
+    "incidents",
+    "deaths_best",
+    "deaths_low",
+    "deaths_high",
+    "deaths_unknown_incidents",
+    "first_date",
+    "last_date",
 )
 
 
@@ -203,5 +209,5 @@ def _status_counts(statuses: Iterable[str]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for status in statuses:
         counts[status] = counts.get(status, 0) + 1
-    order = ["failed", "ok", "reused", "stale"]
+    order = ["failed", "ok", "reused", "stale", "not-run"]
     return [(s, counts[s]) for s in sorted(counts, key=lambda s: (order.index(s) if s in order else 99, s))]
