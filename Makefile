@@ -35,7 +35,7 @@ test: $(STAMP)  ## run the library tests, the notebook tests (nbval) and the pap
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider $(PYTEST_ARGS) notebooks
 
 lab: $(STAMP)  ## start JupyterLab with the project's kernel ("Python (incidentkit)")
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(STAMP)  ## ruff on the library, tests and notebooks; notebooks must be stored without outputs
 	$(VENV)/bin/ruff check lib tests bench notebooks
