@@ -106,6 +106,63 @@ def test_line_numbers_point_at_the_offending_value(tmp_path: Path) -> None:
     assert problem.startswith(f"{plan}:4:5: report 'x': parameter 'n': expected int, found str '3'")
 
 
+def test_items_of_list_parameters_must_be_strings(tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path,
+        "- name: x\n  notebook: good.ipynb\n  parameters:\n"
+        '    theatres: [NO, 643, "RUS", [a], 2015-01-01, "syria"]\n',
+    )
+    assert problems_of(plan) == [
+        f"{plan}:4:16: report 'x': parameter 'theatres', item 1: expected str, found bool False "
+        '(YAML read an unquoted code or number; write "NO")',
+        f"{plan}:4:20: report 'x': parameter 'theatres', item 2: expected str, found int 643 "
+        '(YAML read an unquoted code or number; write "643")',
+        f"{plan}:4:32: report 'x': parameter 'theatres', item 4: expected str, found list ['a']",
+        f"{plan}:4:37: report 'x': parameter 'theatres', item 5: expected str, found date "
+        'datetime.date(2015, 1, 1) (YAML read an unquoted date; write "2015-01-01")',
+    ]
+    good = write_plan(
+        tmp_path, '- name: x\n  notebook: good.ipynb\n  parameters: {theatres: ["NO", "643"]}\n'
+    )
+    assert load_plan(good, NOTEBOOKS)[0].parameters["theatres"] == ["NO", "643"]
+
+
+def test_duplicate_keys_are_refused_with_line_and_column(tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path,
+        "- name: x\n  notebook: good.ipynb\n"
+        '  parameters: {start: "2024-01-01", label: "a", start: "2023-01-01"}\n'
+        "  name: y\n",
+    )
+    problems = problems_of(plan)
+    assert problems == [
+        f"{plan}:3:49: duplicate key 'start' (first given at 3:16); expected each key once in a mapping "
+        "(YAML would silently keep the last value)",
+        f"{plan}:4:3: duplicate key 'name' (first given at 1:3); expected each key once in a mapping "
+        "(YAML would silently keep the last value)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("annotation", "default", "items"),
+    [
+        ("list", [], "str"),
+        ("list", [2015, 2016], "int"),
+        ("list[int]", [], "int"),
+        ("list[str] | None", None, "str"),
+        ("Optional[List[float]]", None, "float"),
+        ("tuple[str, ...]", (), "str"),
+        ("str", "", None),
+        (None, [], "str"),
+    ],
+)
+def test_item_type_of_list_parameters(annotation: str | None, default: object, items: str | None) -> None:
+    from incidentkit.reports.plan import ParamSpec, list_item_type
+
+    spec = ParamSpec(name="p", annotation=annotation, default=default, has_default=True)
+    assert list_item_type(spec) == items
+
+
 def test_names_that_slug_to_the_same_folder_are_refused(tmp_path: Path) -> None:
     plan = write_plan(
         tmp_path,

@@ -233,8 +233,71 @@ def _matches(node: ast.expr, value: Any) -> bool:
     return True  # Any, object, Path, date, ...: not checkable from YAML, accepted
 
 
-def check_value(spec: ParamSpec, value: Any) -> str | None:
-    """Return ``None`` if ``value`` fits the parameter, else what was expected and what was found."""
+def list_item_type(spec: ParamSpec) -> str | None:
+    """The annotation every item of a list parameter must fit, or ``None`` when the parameter takes no list.
+
+    ``list[int]`` gives ``int``. A bare ``list`` (``theatres: list = []``, the notebooks' selection lists) holds
+    strings, unless its default is a non-empty list of one other kind (``years: list = [2015, 2016]`` gives ``int``).
+    A parameter without annotation whose default is a list is read the same way.
+    """
+    if spec.annotation:
+        try:
+            node: ast.expr | None = ast.parse(spec.annotation, mode="eval").body
+        except SyntaxError:
+            return None
+        node = _list_branch(node)
+        if node is None:
+            return None
+        if isinstance(node, ast.Subscript):
+            args = _args_of(node)
+            if _name_of(node.value) in {"tuple", "Tuple"}:
+                if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
+                    return ast.unparse(args[0])
+                return None  # a fixed-length tuple: not checked item by item
+            return ast.unparse(args[0]) if args else _bare_list_items(spec.default)
+        return _bare_list_items(spec.default)
+    if spec.has_default and spec.literal_default and isinstance(spec.default, (list, tuple)):
+        return _bare_list_items(spec.default)
+    return None
+
+
+def _list_branch(node: ast.expr) -> ast.expr | None:
+    """The part of an annotation that describes a list (``list[str]`` in ``list[str] | None``), if any."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return _list_branch(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _list_branch(node.left) or _list_branch(node.right)
+    if isinstance(node, ast.Subscript):
+        base = _name_of(node.value)
+        if base in _SEQUENCES:
+            return node
+        if base in {"Optional", "Union"}:
+            for arg in _args_of(node):
+                found = _list_branch(arg)
+                if found is not None:
+                    return found
+        return None
+    return node if _name_of(node) in _SEQUENCES else None
+
+
+def _bare_list_items(default: Any) -> str:
+    kinds = {_default_kind(item) for item in default} if isinstance(default, (list, tuple)) else set()
+    if len(kinds) == 1 and kinds <= {"int", "float", "bool"}:
+        return kinds.pop()
+    return "str"
+
+
+def check_value(spec: ParamSpec, value: Any, raw: str | None = None) -> str | None:
+    """Return ``None`` if ``value`` fits the parameter, else what was expected and what was found.
+
+    ``raw`` is the value as written in the plan (for the hint when YAML read a code as a boolean or number). The
+    items of a list are not looked at here; :func:`check_items` does that, one problem per item.
+    """
+    if isinstance(value, list) and list_item_type(spec) is not None:
+        return None
     if spec.annotation:
         try:
             node = ast.parse(spec.annotation, mode="eval").body
@@ -254,16 +317,41 @@ def check_value(spec: ParamSpec, value: Any) -> str | None:
         ok = True
     if ok:
         return None
-    found = f"{_yaml_kind(value)} {value!r}"
-    hint = ""
     expected = spec.expected()
+    return f"expected {expected}, found {_yaml_kind(value)} {value!r}{_hint(expected, value, raw)}"
+
+
+def check_items(spec: ParamSpec, value: Any, raw: list[str | None] | None = None) -> list[tuple[int, str]]:
+    """The items of a list value that do not fit the parameter's item type: ``[(index, problem), ...]``.
+
+    ``raw`` holds each item as written in the plan (``NO`` for an item YAML read as ``False``), for the hint.
+    """
+    item_type = list_item_type(spec)
+    if item_type is None or not isinstance(value, list):
+        return []
+    try:
+        node = ast.parse(item_type, mode="eval").body
+    except SyntaxError:
+        return []
+    problems = []
+    for index, item in enumerate(value):
+        if not _matches(node, item):
+            text = raw[index] if raw is not None and index < len(raw) else None
+            found = f"{_yaml_kind(item)} {item!r}"
+            problems.append((index, f"expected {item_type}, found {found}{_hint(item_type, item, text)}"))
+    return problems
+
+
+def _hint(expected: str, value: Any, raw: str | None) -> str:
+    """How to write ``value`` so that it fits ``expected``, when YAML's reading of it is the likely cause."""
     if "str" in expected and isinstance(value, (date, datetime)):
-        hint = f' (YAML read an unquoted date; write "{value.isoformat()}")'
-    elif "str" in expected and isinstance(value, (bool, int, float)):
-        hint = " (YAML read an unquoted code or number; put it in quotes)"
-    elif re.search(r"\b(list|List|Sequence)\b", expected) and isinstance(value, str):
-        hint = f" (write a YAML list: [{value!r}])"
-    return f"expected {expected}, found {found}{hint}"
+        return f' (YAML read an unquoted date; write "{value.isoformat()}")'
+    if "str" in expected and isinstance(value, (bool, int, float)):
+        quoted = f'write "{raw}"' if raw else "put it in quotes"
+        return f" (YAML read an unquoted code or number; {quoted})"
+    if re.search(r"\b(list|List|Sequence)\b", expected) and isinstance(value, str):
+        return f" (write a YAML list: [{value!r}])"
+    return ""
 
 
 def _yaml_kind(value: Any) -> str:
@@ -282,19 +370,36 @@ def _yaml_kind(value: Any) -> str:
 
 
 def _where(node: Any) -> str:
-    mark = getattr(node, "start_mark", None)
-    return f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "?"
+    from .plan_yaml import mark
+
+    return mark(node)
+
+
+def _raw_items(node: Any) -> list[str | None] | None:
+    """The items of a YAML sequence node as written (``None`` for items that are not plain scalars)."""
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode):
+        return None
+    return [item.value if isinstance(item, yaml.ScalarNode) else None for item in node.value]
+
+
+def _raw_scalar(node: Any) -> str | None:
+    import yaml
+
+    return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _mapping_nodes(node: Any) -> dict[str, tuple[Any, Any]]:
-    """Map each scalar key of a YAML mapping node to its (key node, value node)."""
+    """Map each scalar key of a YAML mapping node to its (key node, value node); the last one of a repeated key,
+    as in the loaded data."""
     import yaml
 
     out: dict[str, tuple[Any, Any]] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                out.setdefault(str(key.value), (key, value))
+                out[str(key.value)] = (key, value)
     return out
 
 
@@ -320,9 +425,10 @@ def load_plan(
         text = plan_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlanError([f"{label}: cannot read the plan ({exc.strerror or exc})"], source=label) from exc
+    from .plan_yaml import compose_and_load
+
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data, duplicates = compose_and_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "?"
@@ -339,7 +445,11 @@ def load_plan(
             source=label,
         )
 
-    problems: list[str] = []
+    problems: list[str] = [
+        f"{label}:{where}: duplicate key {key!r} (first given at {first}); expected each key once in a mapping "
+        "(YAML would silently keep the last value)"
+        for where, key, first in duplicates
+    ]
     reports: list[Report] = []
     names: dict[str, str] = {}
     slugs: dict[str, str] = {}
@@ -431,9 +541,15 @@ def load_plan(
                     f"{pwhere}: {who}: unknown parameter {pname!r} for {notebook}; expected one of: {known}"
                 )
                 continue
-            error = check_value(specs[pname], value)
+            value_node = param_nodes[str(pname)][1] if str(pname) in param_nodes else None
+            error = check_value(specs[pname], value, _raw_scalar(value_node))
             if error:
                 problems.append(f"{pwhere}: {who}: parameter {pname!r}: {error}")
+                continue
+            items = getattr(value_node, "value", None) if _raw_items(value_node) is not None else None
+            for item, item_error in check_items(specs[pname], value, _raw_items(value_node)):
+                iwhere = f"{label}:{_where(items[item])}" if items and item < len(items) else pwhere
+                problems.append(f"{iwhere}: {who}: parameter {pname!r}, item {item + 1}: {item_error}")
         if specs is not None:
             for pname, spec in specs.items():
                 if not spec.has_default and pname not in parameters and pname not in RUNNER_PARAMETERS:
