@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from incidentkit.readers import read_export, read_gtd
+from incidentkit.readers import RowsRejectedWarning, read_export, read_gtd
 from incidentkit.readers.gtd import parse_approxdate
 from incidentkit.schema import pandas_dtypes
 
@@ -156,3 +156,38 @@ def test_xlsx_reads_like_the_csv(tmp_path):
     for df in (from_xlsx, from_csv):  # Excel stores a line break inside a cell as LF
         df["summary"] = df["summary"].str.replace("\r\n", "\n")
     pd.testing.assert_frame_equal(from_xlsx, from_csv)
+
+
+def _undefined_bytes_export(tmp_path, *, truncated: bool):
+    """The fixture with bytes cp1252 leaves undefined: 0x81/0x9D in a summary (beside the 0x93/0x94 curly quotes),
+    0x8F in one row's city (a dictionary-read column); optionally a cut last row holding cp1252 bytes (which sends
+    the read through pyarrow's transcoding instead of the untranscoded fast path)."""
+    raw = GTD.read_bytes()
+    raw = raw.replace(b"\x93quoted\x94 words,", b"\x93quoted\x94 \x81words\x9d,")
+    raw = raw.replace(b"Dayr az Zawr,Testville", b"Dayr az Zawr,Test\x8fville")
+    if truncated:
+        raw += b'201801010001,2018,1,1,,0,,167,Russia,9,Dagestan,Testgrad,42.9,47.5,1,0,"Cut \x93here'
+    path = tmp_path / f"gtd_undefined_{truncated}.csv"
+    path.write_bytes(raw)
+    return path
+
+
+@pytest.mark.parametrize("truncated", [False, True])
+def test_bytes_undefined_in_cp1252_are_read_as_latin1_and_flagged(tmp_path, truncated):
+    path = _undefined_bytes_export(tmp_path, truncated=truncated)
+    if truncated:
+        with pytest.warns(RowsRejectedWarning, match="line 9"):
+            df = read_gtd(path)
+    else:
+        df = read_gtd(path)
+    df = df.set_index("source_event_id")
+    summary = df.loc["201501010001", "summary"]
+    assert "\u201cquoted\u201d \u0081words\u009d," in summary  # curly quotes still cp1252, only 0x81/0x9D latin-1
+    assert "\u00e9" in summary  # the rest of the value (second line) still cp1252
+    assert df.loc["201603150001", "location"] == "Test\u008fville"
+    assert "cp1252_undefined_bytes" in df.loc["201501010001", "flags"].split(";")
+    assert "cp1252_undefined_bytes" in df.loc["201603150001", "flags"].split(";")
+    for other in ("197001000002", "197000000003", "201604020001", "201705050001"):
+        assert "cp1252_undefined_bytes" not in str(df.loc[other, "flags"])
+    assert "2 row(s) with bytes undefined in cp1252" in df.attrs["read_report"]["encoding_note"]
+

@@ -23,12 +23,16 @@ from ..errors import ReaderError
 from ..reference import match_branch, normalise_admin1
 from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
 from .countries import UNKNOWN_ISO3, iso3_for_name
+from .encoding import CP1252_UNDEFINED_PATTERN, decode_value, lenient
 from .report import rejection
 
 #: Block size for pyarrow's CSV reader: large blocks parse faster and keep one chunk per ~16 MiB.
 BLOCK_SIZE = 16 << 20
 #: Text column read dictionary-encoded (few distinct values: countries, actors, dates): less memory, faster.
 DICT = pa.dictionary(pa.int32(), pa.string())
+#: Boolean column :func:`read_csv_text` adds when some values held bytes undefined in the file's code page (read as
+#: Latin-1): true on those rows. Absent when there were none.
+UNDEFINED_BYTES_COLUMN = "__undefined_bytes__"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -87,13 +91,16 @@ def read_csv_text(
         bad_rows.append((row.number, row.actual_columns, row.expected_columns, row.text))
         return "skip"
 
+    undefined: np.ndarray | None = None
     if encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
         # Fast path for single-byte encodings (GTD's cp1252): pyarrow's transcoding runs a Python codec over every
         # byte on one thread. Read the bytes untranscoded instead (text columns as binary) and decode here: a chunk
         # with no byte >= 0x80 is ASCII (identical in both encodings), other chunks are decoded value by value.
+        # An invalid row that is not valid UTF-8 makes pyarrow fail (it decodes the row's text for the handler):
+        # then the file is read again with pyarrow transcoding it.
         try:
             table = _read(path, {c: _as_binary(t) for c, t in columns.items()}, "utf8", on_invalid)
-            table = _decode_binary(table, columns, encoding, report)
+            table, undefined = _decode_binary(table, columns, encoding)
         except (pa.ArrowInvalid, UnicodeError):
             bad_rows.clear()
             table = None
@@ -101,13 +108,21 @@ def read_csv_text(
         table = None
     if table is None:
         try:
-            table = _read(path, columns, encoding, on_invalid)
+            table = _read(path, columns, lenient(encoding), on_invalid)
         except UnicodeDecodeError as exc:
             raise ReaderError(
                 f"bytes at offset {exc.start} are not valid {encoding}", path=path, expected=f"a {encoding} text file"
             ) from exc
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise ReaderError(f"not a readable CSV file: {exc}", path=path, expected="a CSV export") from exc
+        if lenient(encoding) != encoding:
+            undefined = _undefined_rows(table)
+    if undefined is not None and undefined.any():
+        report["encoding_note"] = (
+            f"{int(undefined.sum())} row(s) with bytes undefined in {encoding} (0x81, 0x8D, 0x8F, 0x90, 0x9D), "
+            "read as Latin-1; the rest of each value as " + encoding
+        )
+        table = table.append_column(UNDEFINED_BYTES_COLUMN, pa.array(undefined, pa.bool_()))
     if bad_rows:
         lines = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
         for (number, actual, expected, text), line in zip(bad_rows, lines, strict=True):
@@ -158,41 +173,78 @@ def _as_binary(t: pa.DataType) -> pa.DataType:
     return pa.dictionary(pa.int32(), pa.binary()) if pa.types.is_dictionary(t) else pa.binary()
 
 
-def _decode_value(v: bytes | None, encoding: str, fallbacks: list[int]) -> str | None:
-    if v is None:
-        return None
-    try:
-        return v.decode(encoding)
-    except UnicodeDecodeError:
-        fallbacks.append(1)
-        return v.decode("latin-1")  # bytes undefined in cp1252 (0x81, 0x8D, ...): kept as their code points
-
-
-def _decode_array(arr: pa.Array, encoding: str, fallbacks: list[int]) -> pa.Array:
+def _decode_array(arr: pa.Array, encoding: str) -> tuple[pa.Array, np.ndarray | None]:
+    """Return a binary array decoded, and the positions of values with undefined bytes (``None`` when none)."""
     data = arr.buffers()[2]
     if data is None or np.frombuffer(data, dtype=np.uint8).max(initial=0) < 0x80:
-        return arr.cast(pa.string())
-    return pa.array([_decode_value(v, encoding, fallbacks) for v in arr.to_pylist()], pa.string())
+        return arr.cast(pa.string()), None
+    out: list[str | None] = []
+    odd: list[int] = []
+    for i, v in enumerate(arr.to_pylist()):
+        if v is None:
+            out.append(None)
+            continue
+        text, fell_back = decode_value(v, encoding)
+        out.append(text)
+        if fell_back:
+            odd.append(i)
+    return pa.array(out, pa.string()), (np.array(odd, dtype=np.int64) if odd else None)
 
 
 def _decode_binary(
-    table: pa.Table, columns: Mapping[str, pa.DataType], encoding: str, report: dict[str, Any]
-) -> pa.Table:
-    """Decode the binary columns of an untranscoded read into text (dictionary columns: distinct values only)."""
-    fallbacks: list[int] = []
+    table: pa.Table, columns: Mapping[str, pa.DataType], encoding: str
+) -> tuple[pa.Table, np.ndarray | None]:
+    """Decode the binary columns of an untranscoded read into text (dictionary columns: distinct values only).
+
+    Returns the table and a row mask of values that held bytes undefined in ``encoding`` (``None`` when none did)."""
+    undefined: np.ndarray | None = None
     out = []
     for name in table.column_names:
         chunks = []
+        offset = 0
         for chunk in table.column(name).chunks:
             if pa.types.is_dictionary(chunk.type):
-                values = _decode_array(chunk.dictionary, encoding, fallbacks)
+                values, odd = _decode_array(chunk.dictionary, encoding)
                 chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, values))
+                rows = None
+                if odd is not None:
+                    hit = pc.is_in(chunk.indices, pa.array(odd, chunk.indices.type)).fill_null(False)
+                    rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
             else:
-                chunks.append(_decode_array(chunk, encoding, fallbacks))
+                decoded, rows = _decode_array(chunk, encoding)
+                chunks.append(decoded)
+            if rows is not None and len(rows):
+                if undefined is None:
+                    undefined = np.zeros(table.num_rows, dtype=bool)
+                undefined[rows + offset] = True
+            offset += len(chunk)
         out.append(pa.chunked_array(chunks, type=columns[name]))
-    if fallbacks:
-        report["encoding_note"] = f"{len(fallbacks)} value(s) with bytes undefined in {encoding} read as latin-1"
-    return pa.table(out, names=table.column_names)
+    return pa.table(out, names=table.column_names), undefined
+
+
+def _undefined_rows(table: pa.Table) -> np.ndarray:
+    """Return the row mask of text values holding U+0081/8D/8F/90/9D (bytes undefined in cp1252, read as Latin-1)."""
+    mask = np.zeros(table.num_rows, dtype=bool)
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            for chunk_start, chunk in _chunks_with_offsets(col):
+                bad = pc.match_substring_regex(chunk.dictionary, CP1252_UNDEFINED_PATTERN).fill_null(False)
+                if pc.any(bad).as_py():
+                    hit = pc.take(bad, chunk.indices).fill_null(False).to_numpy(zero_copy_only=False)
+                    mask[chunk_start : chunk_start + len(chunk)] |= hit
+        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            bad = pc.match_substring_regex(col, CP1252_UNDEFINED_PATTERN).fill_null(False)
+            mask |= bad.to_numpy(zero_copy_only=False)
+    return mask
+
+
+def _chunks_with_offsets(col: pa.ChunkedArray) -> list[tuple[int, pa.Array]]:
+    out, start = [], 0
+    for chunk in col.chunks:
+        out.append((start, chunk))
+        start += len(chunk)
+    return out
 
 
 def _lines_of_texts(path: Path, encoding: str, texts: list[str]) -> list[int | None]:
@@ -202,7 +254,7 @@ def _lines_of_texts(path: Path, encoding: str, texts: list[str]) -> list[int | N
         start = 0
         for text in texts:
             pos = -1
-            for enc in (encoding, "utf-8"):
+            for enc in (lenient(encoding), "utf-8"):
                 try:
                     needle = text.encode(enc)
                 except UnicodeEncodeError:

@@ -36,7 +36,9 @@ wounded_low/best          nwound
 hostages                  nhostkid (-99 / -9 -> blank)
 summary                   summary (blank before 1997 for most rows)
 source_ids                'gtd' or 'gtd-<release>' from a file name like globalterrorismdb_0718dist.csv
-flags                     also ``gtd_doubtterr`` when doubtterr = 1 (doubt that the incident is terrorism)
+flags                     also ``gtd_doubtterr`` when doubtterr = 1 (doubt that the incident is terrorism);
+                          ``cp1252_undefined_bytes`` when a value read held a byte cp1252 does not define (0x81, 0x8D,
+                          0x8F, 0x90, 0x9D): that byte is read as Latin-1 (U+0081 ...), the rest of the value as cp1252
 ========================  ==============================================================================================
 
 Unknown codes are mapped per column, never by a blanket replace. Rows that cannot be read (a truncated last row, a
@@ -60,6 +62,7 @@ from ..schema import enum_values
 from .cache import cached_read
 from .common import (
     DICT,
+    UNDEFINED_BYTES_COLUMN,
     Rejects,
     admin1_names,
     branches,
@@ -83,7 +86,7 @@ from .report import new_report, warn_rejected
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 2
+READER_VERSION = 3
 
 #: Columns read, and how (DICT = few distinct values).
 COLUMNS: dict[str, pa.DataType] = {
@@ -357,6 +360,9 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     over = (nkillter > nkill).fillna(False).to_numpy()
     flags["nkillter_exceeds_nkill"] = over
     nkillter = nkillter.mask(over)
+
+    if UNDEFINED_BYTES_COLUMN in table.column_names:  # bytes cp1252 does not define, read as Latin-1
+        flags["cp1252_undefined_bytes"] = table.column(UNDEFINED_BYTES_COLUMN).to_numpy(zero_copy_only=False)
 
     doubt = number(table, "doubtterr", rejects, integer=True)
     flags["gtd_doubtterr"] = (unknown_to_na(doubt, [-9]) == 1).fillna(False).to_numpy()
