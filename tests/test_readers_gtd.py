@@ -191,3 +191,22 @@ def test_bytes_undefined_in_cp1252_are_read_as_latin1_and_flagged(tmp_path, trun
         assert "cp1252_undefined_bytes" not in str(df.loc[other, "flags"])
     assert "2 row(s) with bytes undefined in cp1252" in df.attrs["read_report"]["encoding_note"]
 
+
+def test_truncated_cp1252_row_leaves_stderr_clean(tmp_path, capfd):
+    raw = GTD.read_bytes()
+    path = tmp_path / "gtd_cut_in_quote.csv"
+    path.write_bytes(raw[: raw.index(b"\x93quoted") + 12])  # cut inside the quoted summary, after a 0x93 byte
+    import sys
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = sys.__unraisablehook__  # the default hook prints to stderr (pytest's own would hide it)
+    try:
+        with pytest.warns(RowsRejectedWarning, match="truncated"):
+            df = read_gtd(path, use_cache=False)
+    finally:
+        sys.unraisablehook = previous
+    assert len(df) == 0
+    (rej,) = df.attrs["read_report"]["rejected"]
+    assert rej["line"] == 2 and "\u201cquoted" in rej["value"]
+    err = capfd.readouterr().err
+    assert "Exception ignored" not in err and "UnicodeDecodeError" not in err, err

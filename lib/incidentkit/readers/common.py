@@ -23,7 +23,7 @@ from ..errors import ReaderError
 from ..reference import match_branch, normalise_admin1
 from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
 from .countries import UNKNOWN_ISO3, iso3_for_name
-from .encoding import CP1252_UNDEFINED_PATTERN, decode_value, lenient
+from .encoding import CP1252_UNDEFINED_PATTERN, decode_value, lenient, quiet_handler_decoding
 from .report import rejection
 
 #: Block size for pyarrow's CSV reader: large blocks parse faster and keep one chunk per ~16 MiB.
@@ -158,7 +158,10 @@ def _read(path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_inva
             quoted_strings_can_be_null=True,
             null_values=[""],
         )
-        return pacsv.read_csv(path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+        with quiet_handler_decoding(handler):
+            return pacsv.read_csv(
+                path, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
+            )
 
     try:
         table = once(False, probe)
