@@ -210,3 +210,49 @@ def test_truncated_cp1252_row_leaves_stderr_clean(tmp_path, capfd):
     assert rej["line"] == 2 and "\u201cquoted" in rej["value"]
     err = capfd.readouterr().err
     assert "Exception ignored" not in err and "UnicodeDecodeError" not in err, err
+
+
+def test_is_named_in_gname2_or_gname3(tmp_path):
+    import csv
+
+    with open(GTD, encoding="cp1252", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0] + ["gname2", "gname3", "guncertain2", "guncertain3"]
+    isil = "Islamic State of Iraq and the Levant (ISIL)"
+    extra = {
+        "197001000002": ("Unknown", isil, "", "0", ""),  # gname, gname2, gname3, guncertain2, guncertain3
+        "201603150001": (isil, "Test Group", "", "0", ""),
+        "197000000003": ("Unknown", "Test Group", "Caucasus Province of the Islamic State", "0", "0"),
+    }
+    out = [header]
+    g = rows[0].index("gname")
+    for r in rows[1:]:
+        if r[0] in extra:
+            r = list(r)
+            r[g] = extra[r[0]][0]
+            out.append(r + list(extra[r[0]][1:]))
+        else:
+            out.append(r + ["", "", "", ""])
+    path = tmp_path / "gtd_gname2.csv"
+    with open(path, "w", encoding="cp1252", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(out)
+    df = read_gtd(path).set_index("source_event_id")
+
+    row = df.loc["197001000002"]  # gname 'Unknown', IS second: IS, with gname2's uncertainty
+    assert row["is_branch"] == "is-unspecified"  # ISIL outside Iraq/Syria
+    assert row["perpetrator"] == f"Unknown; {isil}"
+    assert row["attribution"] == "confirmed"  # guncertain2 = 0 (guncertain1 = 1 is about the unknown first group)
+    assert "is_branch_from_gname2_or_3" in row["flags"].split(";")
+
+    row = df.loc["197000000003"]  # IS third
+    assert row["is_branch"] == "is-caucasus"
+    assert row["perpetrator"] == "Unknown; Test Group; Caucasus Province of the Islamic State"
+    assert row["attribution"] == "confirmed"
+    assert "is_branch_from_gname2_or_3" in row["flags"].split(";")
+
+    row = df.loc["201603150001"]  # IS first, another group second: gname decides, no flag
+    assert row["is_branch"] == "is-central" and row["perpetrator"] == f"{isil}; Test Group"
+    assert "is_branch_from_gname2_or_3" not in str(row["flags"])
+
+    row = df.loc["201501010001"]  # one group: perpetrator is gname alone
+    assert row["perpetrator"] == "Caucasus Province of the Islamic State" and row["is_branch"] == "is-caucasus"

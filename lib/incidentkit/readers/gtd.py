@@ -24,10 +24,13 @@ location                  city ('Unknown' -> blank)
 latitude, longitude       as given (-9/-99 are real coordinates: no sentinel here); one of the two blank -> both
                           blank + flag ``coordinates_incomplete``
 geo_precision             specificity 1 -> 'locality'; 2, 3, 4 -> 'admin1'; 5 -> 'country'; blank -> 'country' + flag
-perpetrator, is_branch    gname; branch by exact alias in data/branch_aliases.csv (dataset 'gtd')
+perpetrator, is_branch    gname as GTD gives it ("gname; gname2[; gname3]" when GTD names more groups). Branch: the
+                          first of gname, gname2, gname3 that is an exact alias in data/branch_aliases.csv (dataset
+                          'gtd'), so an attack GTD credits to "Unknown" or another group first and to IS second is IS;
+                          when it is gname2/gname3, flag ``is_branch_from_gname2_or_3``
 claim_status              claimed 1 -> 'claimed' ('disputed' when compclaim = 1: competing claims), 0 -> 'unclaimed',
                           -9 / blank -> 'unknown'
-attribution               guncertain1 = 1 -> 'suspected', else 'confirmed'
+attribution               guncertainN = 1 -> 'suspected', else 'confirmed', N the group naming the branch (else 1)
 attack_type, target_type  attacktype1_txt / targtype1_txt (already GTD's categories; an unknown label -> 'Unknown' + flag)
 suicide                   suicide 1 -> true, 0 -> false, else blank
 killed_low/best           nkill (blank stays blank = unknown; negative codes -> blank); killed_high blank (no upper bound)
@@ -86,7 +89,7 @@ from .report import new_report, warn_rejected
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 3
+READER_VERSION = 4
 
 #: Columns read, and how (DICT = few distinct values).
 COLUMNS: dict[str, pa.DataType] = {
@@ -109,7 +112,11 @@ COLUMNS: dict[str, pa.DataType] = {
     "attacktype1_txt": DICT,
     "targtype1_txt": DICT,
     "gname": DICT,
+    "gname2": DICT,
+    "gname3": DICT,
     "guncertain1": pa.string(),
+    "guncertain2": pa.string(),
+    "guncertain3": pa.string(),
     "claimed": pa.string(),
     "compclaim": pa.string(),
     "nkill": pa.string(),
@@ -326,16 +333,28 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     flags["geo_precision_unknown"] = ~((spec_np >= 1) & (spec_np <= 5))
 
     gname = category(table, "gname")
-    perpetrator = gname.astype(object).fillna("Unknown").astype("str")
-    is_branch = branches("gtd", perpetrator, iso3)
+    if "Unknown" not in gname.cat.categories:
+        gname = gname.cat.add_categories(["Unknown"])
+    groups = [gname.fillna("Unknown"), category(table, "gname2"), category(table, "gname3")]
+    perpetrator = _perpetrators(groups)
+    hits = [branches("gtd", g, iso3) for g in groups]
+    found = np.full(n, -1, dtype=np.int64)  # which of gname, gname2, gname3 (0, 1, 2) names the IS branch
+    is_branch = hits[0]
+    for k in (2, 1, 0):  # the first group that is an alias wins
+        found = np.where(hits[k].notna().to_numpy(), k, found)
+    for k in (1, 2):
+        is_branch = is_branch.where(found != k, hits[k])
+    flags["is_branch_from_gname2_or_3"] = found >= 1
 
     claimed = number(table, "claimed", rejects, integer=True)
     compclaim = number(table, "compclaim", rejects, integer=True)
     cl = claimed.to_numpy(dtype="float64", na_value=np.nan)
     cc = compclaim.to_numpy(dtype="float64", na_value=np.nan)
     claim_codes = np.where(cl == 1, np.where(cc == 1, 3, 0), np.where(cl == 0, 1, 4))
-    guncertain = number(table, "guncertain1", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
-    attribution = np.where(guncertain == 1, 1, 0)
+    uncertain = [number(table, f"guncertain{k}", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
+                 for k in (1, 2, 3)]  # fmt: skip
+    guncertain = np.where(found == 1, uncertain[1], np.where(found == 2, uncertain[2], uncertain[0]))
+    attribution = np.where(guncertain == 1, 1, 0)  # of the group that names the branch (else gname's)
 
     attack_txt = category(table, "attacktype1_txt")
     target_txt = category(table, "targtype1_txt")
@@ -409,6 +428,27 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     }
     df = finish(columns, n, origin=str(path))
     return drop_rejected(df, rejects, report, line_of=line_of)
+
+
+def _perpetrators(groups: list[pd.Series]) -> pd.Series:
+    """Return the perpetrator as GTD names it: ``gname``, or "gname; gname2[; gname3]" when GTD names more groups
+    (in GTD's order, blank ones left out), built once per distinct combination."""
+    codes = [g.cat.codes.to_numpy().astype(np.int64) for g in groups]
+    cats = [list(g.cat.categories) for g in groups]
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, labels in zip(codes, cats, strict=True):
+        key = key * (len(labels) + 1) + (c + 1)
+    row_codes, uniq = pd.factorize(key)
+    labels_out = []
+    for k in uniq:
+        parts = []
+        for labels in reversed(cats):
+            idx = int(k % (len(labels) + 1)) - 1
+            k //= len(labels) + 1
+            parts.append(labels[idx] if idx >= 0 and str(labels[idx]).strip() else None)
+        names = [str(v) for v in reversed(parts) if v is not None]
+        labels_out.append("; ".join(names) if names else "Unknown")
+    return str_from_codes(row_codes, labels_out)
 
 
 def _enum_from_text(values: pd.Series, categories: list[str]) -> pd.Categorical:
