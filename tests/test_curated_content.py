@@ -245,8 +245,14 @@ def test_readme_documents_every_field_under_its_table() -> None:
 
 
 def test_changelog_counts_match_the_tables() -> None:
-    log = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert "## 1.0.0 (2026-11-21)" in log
+    import json
+
+    text = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
+    version = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    releases = re.findall(r"^## (\d+\.\d+\.\d+) \(", text, flags=re.M)
+    assert releases and releases[0] == version, f"the latest CHANGELOG section {releases[:1]} is not version {version}"
+    assert "## 1.0.0 (2026-11-21)" in text
+    log = text.split("\n## ", 2)[1]  # the latest release's section only: its counts must be the current ones
     for name in ("incidents", "events", "sources", "reported_statistics", "gazetteer", "branches", "theatres", "theatre_map"):
         with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as fh:
             n = sum(1 for _ in csv.DictReader(fh))
