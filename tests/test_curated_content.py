@@ -136,24 +136,56 @@ def test_nothing_dated_after_its_sources_were_published(table: str, date_col: st
 
 
 def test_incident_coordinates_come_from_the_gazetteer(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
-    places = {(g.latitude, g.longitude): g for g in gazetteer.itertuples()}
+    placed = gazetteer[gazetteer["latitude"] != ""]
+    places = {(g.latitude, g.longitude): g for g in placed.itertuples()}
     for r in incidents.itertuples():
-        if r.geo_precision == "country":
-            assert r.latitude == "" and r.longitude == "", r.incident_id
+        if r.latitude == "" and r.longitude == "":
+            # blank coordinates only where the place is known no finer than its region (README 'Places and coordinates')
+            assert r.geo_precision in ("admin1", "country"), f"{r.incident_id}: {r.geo_precision} without coordinates"
+            if r.geo_precision == "admin1":
+                assert r.admin1, r.incident_id
             continue
+        assert r.geo_precision != "country", f"{r.incident_id}: country precision with coordinates"
         assert (r.latitude, r.longitude) in places, f"{r.incident_id}: coordinates not in the gazetteer"
         g = places[(r.latitude, r.longitude)]
         assert (g.iso3, g.admin1, g.geo_precision) == (r.iso3, r.admin1, r.geo_precision), r.incident_id
 
 
-def test_gazetteer_rows_are_used_and_rounded(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
+def test_a_known_admin1_is_never_coded_at_country_precision(incidents: pd.DataFrame) -> None:
+    wrong = incidents[(incidents["geo_precision"] == "country") & (incidents["admin1"] != "")]
+    assert wrong.empty, f"admin1 known but geo_precision country: {wrong['incident_id'].tolist()}"
+
+
+def test_gazetteer_lists_every_place_and_its_rows_are_rounded(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
     used = set(zip(incidents["latitude"], incidents["longitude"], strict=True))
+    text = " ".join(incidents["location"] + " " + incidents["summary"] + " " + incidents["notes"]).lower()
     for g in gazetteer.itertuples():
-        assert (g.latitude, g.longitude) in used, f"gazetteer place {g.place_id} is not used"
+        assert g.coord_source, g.place_id
+        assert (g.latitude == "") == (g.longitude == ""), g.place_id
+        short = g.name.split(" (")[0].lower()
+        assert short in text, f"gazetteer place {g.name} is named by no incident"
+        if g.latitude == "":
+            assert "not" in g.coord_source.lower(), f"{g.place_id}: blank coordinates without the reason"
+            continue
         decimals = 2 if g.geo_precision == "locality" else 1
         for v in (g.latitude, g.longitude):
             assert round(float(v), decimals) == float(v), f"{g.place_id}: {v} not rounded to {decimals} decimals"
-        assert g.coord_source
+        if (g.latitude, g.longitude) not in used:
+            assert "reference point" in g.coord_source, f"gazetteer place {g.place_id} has coordinates no row uses"
+    names = {g.split(" (")[0] for g in gazetteer["name"]}
+    for place in ("al-Uqaylah", "Ajdabiya", "Sirte", "Qanan", "Jalin", "Ein Zubaydah", "Mara-Ayagy", "Jabal al-Amour",
+                  "Qusar district", "Achkhoy-Martanovsky district", "Kabardino-Balkaria", "Al Wahat"):
+        assert place in names, f"{place} missing from the gazetteer"
+
+
+def test_near_rule_is_applied_as_documented(incidents: pd.DataFrame, gazetteer: pd.DataFrame) -> None:
+    inc = incidents.set_index("incident_id")
+    ajdabiya = gazetteer.set_index("place_id").loc["ajdabiya"]
+    qanan = inc.loc["2018-06-01-lby-qanan-police-station-attack"]
+    assert (qanan["latitude"], qanan["longitude"], qanan["geo_precision"]) == (ajdabiya["latitude"], ajdabiya["longitude"], "locality")
+    assert "near rule" in qanan["notes"]
+    jalin = inc.loc["2018-07-24-syr-jalin-clashes-regime-advance"]
+    assert jalin["geo_precision"] == "admin1" and "near rule" in jalin["notes"]
 
 
 def test_casualty_arithmetic(incidents: pd.DataFrame) -> None:
