@@ -209,6 +209,31 @@ def test_vague_quantities_have_no_invented_best(incidents: pd.DataFrame) -> None
     assert combined["killed_low"] == combined["wounded_low"] == ""
 
 
+def test_combined_killed_and_wounded_figures_count_only_certain_deaths(incidents: pd.DataFrame) -> None:
+    # README: a combined statement is not a killed figure; only deaths certain on their own (a suicide bomber) count
+    combined = incidents[incidents["notes"].str.contains("combined", case=False)]
+    assert len(combined) >= 2
+    for r in combined.itertuples():
+        assert r.killed_best == "" and r.killed_high == "", r.incident_id
+        if r.killed_low:
+            assert r.killed_low == r.perpetrators_killed, f"{r.incident_id}: counts deaths the combined figure does not establish"
+
+
+def test_audited_codings_follow_the_readme_rules(incidents: pd.DataFrame) -> None:
+    inc = incidents.set_index("incident_id")
+    assert inc.loc["2018-07-24-syr-ein-zubaydah-suicide-car-bombing", "killed_low"] == "1"
+    # 'Khorasani and other IS-K militants': one named + an unspecified plural (2)
+    assert inc.loc["2021-08-01-afg-taliban-execute-is-k-prisoners", "killed_low"] == "3"
+    # perpetrators_killed is a lower bound where the wording gives one: 'all of the attackers' (plural) and 'at least five'
+    assert inc.loc["2024-04-28-rus-mara-ayagy-police-post-attack", "perpetrators_killed"] == "2"
+    assert inc.loc["2024-06-23-rus-dagestan-church-synagogue-attacks", "perpetrators_killed"] == "5"
+    # a subset (one tribe's dead) is not a conflicting total
+    sukhnah = inc.loc["2023-02-17-syr-al-sukhnah-truffle-hunters-massacre"]
+    assert (sukhnah["killed_low"], sukhnah["killed_best"], sukhnah["killed_high"]) == ("68", "68", "")
+    # a document reporting IS's statement after the attack makes it claimed
+    assert inc.loc["2024-03-22-rus-krasnogorsk-crocus-city-hall-attack", "claim_status"] == "claimed"
+
+
 def test_incident_ids_encode_date_and_country(incidents: pd.DataFrame) -> None:
     for r in incidents.itertuples():
         assert re.match(rf"^{r.date}-{r.iso3.lower()}-[a-z0-9-]+$", r.incident_id), r.incident_id
