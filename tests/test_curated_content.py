@@ -236,8 +236,19 @@ def test_audited_codings_follow_the_readme_rules(incidents: pd.DataFrame) -> Non
 
 def test_incident_ids_encode_date_and_country(incidents: pd.DataFrame) -> None:
     for r in incidents.itertuples():
-        assert re.match(rf"^{r.date}-{r.iso3.lower()}-[a-z0-9-]+$", r.incident_id), r.incident_id
+        assert re.match(rf"^\d{{4}}-\d{{2}}-\d{{2}}-{r.iso3.lower()}-[a-z0-9-]+$", r.incident_id), r.incident_id
+        if not r.incident_id.startswith(r.date):
+            # ids are stable: a date corrected after the first release keeps the id, and the notes say so
+            assert "keeps its 1.0.0 date" in r.notes, f"{r.incident_id}: id date differs from {r.date} without a note"
     assert incidents["incident_id"].is_unique
+
+
+def test_windows_the_documents_imply_are_coded_as_windows(incidents: pd.DataFrame, events: pd.DataFrame) -> None:
+    ingushetia = incidents.set_index("incident_id").loc["2023-04-01-rus-ingushetia-clashes-cto"]
+    assert (ingushetia["date"], ingushetia["date_end"], ingushetia["date_precision"]) == ("2023-03-01", "2023-04-30", "month")
+    leader = events.set_index("event_id").loc["2023-02-abu-al-hussein-leads-is"]
+    # named after his predecessor's death (October 2022) and before the article (February 2023)
+    assert (leader["date"], leader["date_end"], leader["date_precision"]) == ("2022-10-01", "2023-02-28", "month")
 
 
 def test_dates_and_precision(incidents: pd.DataFrame, events: pd.DataFrame) -> None:
