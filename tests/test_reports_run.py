@@ -93,6 +93,8 @@ def test_report_html_has_outputs_but_no_code(runs: Runs) -> None:
     assert "alpha #3" in page  # the printed rows and the table
     assert 'class="dataframe"' in page
     assert "save_figure(fig" not in page and "import matplotlib" not in page  # no code cell source
+    # a path the notebook prints reads relative to the run folder, not into the run's staging folder
+    assert "PosixPath('good-one/summary.json')" in page and ".staging" not in page
     assert (
         "jp-InputPrompt jp-InputArea-prompt" not in page
         and "jp-OutputPrompt jp-OutputArea-prompt" not in page

@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m incidentkit.reports`` and ``incidentkit-reports``; returns the exit code.
 
     0: every report ok or reused (with ``--only``: or stale or not run); 1: at least one report failed, in this run
-    or carried over (the run is still published); 2: the plan or the command line is wrong (nothing ran).
+    or carried over (the run is still published); 2: the plan or the command line is wrong (nothing ran);
+    128 + the signal's number (143 for SIGTERM, 130 for SIGINT): stopped by a signal (nothing was published).
     """
     args = build_parser().parse_args(argv)
     from .runner import RunOptions, run_plan
@@ -75,11 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     options.force = args.force
     options.timeout = args.timeout
     options.progress = args.progress
+    from .runner import RunInterrupted
+
     try:
         result = run_plan(options)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunInterrupted as exc:
+        print(
+            f"error: {exc}: the workers and their kernels were stopped and nothing was published "
+            "(latest still points at the previous run)",
+            file=sys.stderr,
+        )
+        return exc.exit_code
     return result.exit_code
 
 

@@ -13,11 +13,16 @@ Layout of the output folder (``reports/`` by default)::
           report.html            the notebook as HTML, without code cells
           figures/*.png|*.svg    written by the notebook with incidentkit.save_figure
           summary.json           written by the notebook with incidentkit.write_summary
-      runs/.staging/             the run being written (renamed to runs/<run-id> when complete)
+      runs/.staging-<random>/    the run being written (renamed to runs/<run-id> when complete); a new one for
+                                 every run, so that nothing left running by a killed run can write into it
       .hashes.json               cached SHA-256 of input files, keyed on size and modification time
       .lock                      held while a run is in progress
 
-papermill, nbconvert and tqdm are imported inside the functions that need them: a run where every report is
+SIGTERM, SIGINT and SIGHUP (a cron timeout, a cancelled CI job, Ctrl-C) stop a run cleanly: the worker processes
+and every kernel they started are killed, the staging folder is deleted, nothing is published (``latest`` still
+points at the previous run), and :class:`RunInterrupted` is raised (the command line exits with 128 + the signal).
+
+papermill, nbconvert, tqdm and psutil are imported inside the functions that need them: a run where every report is
 reused never imports them.
 """
 
@@ -26,7 +31,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +54,7 @@ FIGURES_DIR = "figures"
 KERNEL_LOG = "kernel.log"
 RUN_FILE = "run.json"
 INDEX_FILE = "index.html"
-STAGING = ".staging"
+STAGING = ".staging"  # prefix of the staging folders: runs/.staging-<random>
 #: Statuses whose files may be reused when the inputs are unchanged (a stale report keeps its old fingerprint).
 REUSABLE = frozenset({"ok", "reused", "stale"})
 KERNEL_NAME = "python3"
@@ -56,6 +64,29 @@ _LIB_DIR = Path(__file__).resolve().parents[1]
 
 class RunLockedError(PlanError):
     """Another run holds the output folder's lock."""
+
+
+class RunInterrupted(BaseException):
+    """The run was stopped by a signal; its workers and kernels were killed and nothing was published.
+
+    A :class:`BaseException` (like :class:`KeyboardInterrupt`), so that no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        name = signal.Signals(signum).name if signum in set(signal.Signals) else str(signum)
+        super().__init__(f"interrupted by {name}")
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention for a process ended by a signal: 128 + its number (SIGTERM: 143, SIGINT: 130)."""
+        return 128 + self.signum
+
+
+#: The signals that stop a run cleanly (where they exist: SIGHUP is POSIX only).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
 
 
 @dataclass
@@ -108,6 +139,9 @@ class ReportTask:
     parameters: dict[str, Any]
     timeout: int
     kernel_name: str = KERNEL_NAME
+    ipc_dir: str | None = (
+        None  # where the kernel's IPC sockets go (a folder the parent deletes after the run)
+    )
 
 
 @dataclass
@@ -157,7 +191,6 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     after a timeout). A failed report still gets its partially executed notebook and an HTML page of it.
     """
     import logging
-    import tempfile
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a debugpy warning in each kernel
     # The plan was validated from the parameters cell with ast; papermill's own regex parser warns about lines it
@@ -175,9 +208,21 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
         import papermill
         from traitlets.config import Config
 
-        with tempfile.TemporaryDirectory(prefix="ik-kernel-") as ipc_dir, _stderr_to(log_path):
-            # IPC sockets in a private folder: no TCP ports to race for, no sockets left in notebooks/.
-            config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
+        with (
+            tempfile.TemporaryDirectory(prefix="ik-kernel-", dir=task.ipc_dir) as ipc_dir,
+            _stderr_to(log_path),
+        ):
+            # IPC sockets and the connection file in a private folder: no TCP ports to race for, no sockets left in
+            # notebooks/, and nothing left in /tmp when the run is killed (the parent deletes task.ipc_dir).
+            config = Config(
+                {
+                    "KernelManager": {
+                        "transport": "ipc",
+                        "ip": os.path.join(ipc_dir, "k"),
+                        "connection_file": os.path.join(ipc_dir, "kernel.json"),
+                    }
+                }
+            )
             papermill.execute_notebook(
                 task.notebook_path,
                 str(notebook_out),
@@ -198,7 +243,9 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
         try:
             from .site import render_report_html
 
-            render_report_html(notebook_out, folder / HTML_FILE, title=task.name)
+            # paths into the run's (randomly named) staging folder read relative to the run folder
+            staging_prefix = str(folder.parent) + os.sep
+            render_report_html(notebook_out, folder / HTML_FILE, title=task.name, strip_prefix=staging_prefix)
             html = HTML_FILE
         except Exception as exc:
             render_error = f"rendering the HTML failed: {type(exc).__name__}: {exc}"
@@ -445,83 +492,133 @@ def run_plan(
             source=str(opts.plan),
         )
     out, runs = opts.out, opts.out / "runs"
-    with _Lock(out / ".lock"):
+    with _Lock(out / ".lock"), _stop_on_signals():
         runs.mkdir(parents=True, exist_ok=True)
-        staging = runs / STAGING
-        if staging.exists():  # left by an interrupted run; we hold the lock, so it is nobody's
-            shutil.rmtree(staging)
-        staging.mkdir()
-        started_at = datetime.now(UTC).isoformat(timespec="seconds")
-        run_id = _new_run_id(runs)
-        previous_dir, previous = _previous_run(out)
-
-        cache = HashCache(out / ".hashes.json")
-        data_digest = tree_digest(opts.data, cache)
-        library_digest = tree_digest(opts.library or _LIB_DIR, cache)
-        env_digest = environment_digest()
-        selected = set(opts.only) if opts.only else None
-
-        records: list[dict[str, Any]] = []
-        tasks: list[tuple[int, ReportTask]] = []
-        expected: dict[str, float | None] = {}
-        for report in reports:
-            record = _base_record(report, opts, cache, data_digest, library_digest, env_digest)
-            prev = previous.get(report.name)
-            prev_folder = (
-                previous_dir / report.slug if previous_dir is not None and prev is not None else None
-            )
-            has_output = prev_folder is not None and prev_folder.is_dir()
-            unchanged = prev is not None and prev.get("fingerprint") == record["fingerprint"]
-            # a stale record keeps the fingerprint it was executed with, so it is reusable when its inputs are back
-            reusable = has_output and unchanged and prev is not None and prev.get("status") in REUSABLE
-            wanted = selected is None or report.name in selected
-            if reusable and not (opts.force and wanted):
-                assert prev is not None and prev_folder is not None
-                _link_tree(prev_folder, staging / report.slug)
-                record.update(_carried(prev, "reused"))
-            elif wanted:
-                tasks.append((len(records), _task(report, opts, staging)))
-                expected[report.name] = (prev or {}).get("duration")
-            else:
-                record.update(_not_selected(prev, prev_folder if has_output else None, staging / report.slug))
-            records.append(record)
-
-        progress = _Progress(len(tasks), opts.progress, stream)
-        reused = sum(r["status"] == "reused" for r in records)
-        progress.log(
-            f"report run: {len(records)} report(s) from {opts.plan.name}: {reused} reused, "
-            f"{len(tasks)} to execute" + (f" with {min(opts.jobs, len(tasks))} worker(s)" if tasks else "")
-        )
+        # We hold the lock: staging folders left by interrupted runs are nobody's. A process a killed run left
+        # behind may still write into one; deleting it does no harm, and this run writes into a new one.
+        for old in runs.glob(f"{STAGING}*"):
+            shutil.rmtree(old, ignore_errors=True)
+        staging = _new_staging(runs)
+        ipc_root = tempfile.mkdtemp(prefix="ik-run-")
         try:
-            # Longest first (by the previous run's durations; unknown ones first of all): a shorter tail.
-            tasks.sort(key=lambda item: -(expected.get(item[1].name) or float("inf")))
-            _execute_all(tasks, records, opts.jobs, executor, progress)
+            return _render(opts, reports, staging, ipc_root, executor, stream)
+        except BaseException:  # interrupted (or a bug): nothing is published, the staging folder goes
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         finally:
-            progress.close()
-            cache.save()
+            shutil.rmtree(ipc_root, ignore_errors=True)
 
-        if (runs / run_id).exists():  # another run (outside the lock, e.g. another --out) took the name
-            run_id = _new_run_id(runs)
-        for index, _ in tasks:
-            records[index]["executed_in"] = run_id
-        run = {
-            "run_id": run_id,
-            "started_at": started_at,
-            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "plan": _display_path(opts.plan),
-            "force": opts.force,
-            "only": list(opts.only),
-            "reports": records,
-        }
-        from .site import render_index
 
-        (staging / RUN_FILE).write_text(
-            json.dumps(run, indent=2, sort_keys=True, default=str) + "\n", "utf-8"
-        )
-        render_index(run, staging / INDEX_FILE)
-        final = runs / run_id
-        os.rename(staging, final)
-        _swap_latest(out, run_id)
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM, SIGINT and SIGHUP into :class:`RunInterrupted` while the block runs (main thread only).
+
+    After the first signal the others are ignored until the block ends, so that the clean-up is not cut short.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: Any) -> None:
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        raise RunInterrupted(signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def _new_staging(runs: Path) -> Path:
+    """A new, empty staging folder ``runs/.staging-<random>`` with a published folder's permissions."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}-", dir=runs))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the published run must be readable
+    return staging
+
+
+def _render(
+    opts: RunOptions,
+    reports: list[Report],
+    staging: Path,
+    ipc_root: str,
+    executor: Callable[[ReportTask], dict[str, Any]],
+    stream: Any,
+) -> RunResult:
+    """Reuse or execute every report into ``staging``, write the index, publish the run as ``latest``."""
+    assert opts.out is not None and opts.plan is not None and opts.jobs is not None
+    out, runs = opts.out, opts.out / "runs"
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    run_id = _new_run_id(runs)
+    previous_dir, previous = _previous_run(out)
+
+    cache = HashCache(out / ".hashes.json")
+    data_digest = tree_digest(opts.data, cache)
+    library_digest = tree_digest(opts.library or _LIB_DIR, cache)
+    env_digest = environment_digest()
+    selected = set(opts.only) if opts.only else None
+
+    records: list[dict[str, Any]] = []
+    tasks: list[tuple[int, ReportTask]] = []
+    expected: dict[str, float | None] = {}
+    for report in reports:
+        record = _base_record(report, opts, cache, data_digest, library_digest, env_digest)
+        prev = previous.get(report.name)
+        prev_folder = previous_dir / report.slug if previous_dir is not None and prev is not None else None
+        has_output = prev_folder is not None and prev_folder.is_dir()
+        unchanged = prev is not None and prev.get("fingerprint") == record["fingerprint"]
+        # a stale record keeps the fingerprint it was executed with, so it is reusable when its inputs are back
+        reusable = has_output and unchanged and prev is not None and prev.get("status") in REUSABLE
+        wanted = selected is None or report.name in selected
+        if reusable and not (opts.force and wanted):
+            assert prev is not None and prev_folder is not None
+            _link_tree(prev_folder, staging / report.slug)
+            record.update(_carried(prev, "reused"))
+        elif wanted:
+            tasks.append((len(records), _task(report, opts, staging, ipc_root)))
+            expected[report.name] = (prev or {}).get("duration")
+        else:
+            record.update(_not_selected(prev, prev_folder if has_output else None, staging / report.slug))
+        records.append(record)
+
+    progress = _Progress(len(tasks), opts.progress, stream)
+    reused = sum(r["status"] == "reused" for r in records)
+    progress.log(
+        f"report run: {len(records)} report(s) from {opts.plan.name}: {reused} reused, "
+        f"{len(tasks)} to execute" + (f" with {min(opts.jobs, len(tasks))} worker(s)" if tasks else "")
+    )
+    try:
+        # Longest first (by the previous run's durations; unknown ones first of all): a shorter tail.
+        tasks.sort(key=lambda item: -(expected.get(item[1].name) or float("inf")))
+        _execute_all(tasks, records, opts.jobs, executor, progress)
+    finally:
+        progress.close()
+        cache.save()
+
+    if (runs / run_id).exists():  # another run (outside the lock, e.g. another --out) took the name
+        run_id = _new_run_id(runs)
+    for index, _ in tasks:
+        records[index]["executed_in"] = run_id
+    run = {
+        "run_id": run_id,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "plan": _display_path(opts.plan),
+        "force": opts.force,
+        "only": list(opts.only),
+        "reports": records,
+    }
+    from .site import render_index
+
+    (staging / RUN_FILE).write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+    render_index(run, staging / INDEX_FILE)
+    final = runs / run_id
+    os.rename(staging, final)
+    _swap_latest(out, run_id)
     failed = [r for r in records if r["status"] == "failed"]
     progress.log(
         f"report run {run_id}: {len(records) - len(failed)} ok, {len(failed)} failed -> {final / INDEX_FILE}"
@@ -631,7 +728,7 @@ def _not_selected(prev: dict[str, Any] | None, prev_folder: Path | None, folder:
     return out
 
 
-def _task(report: Report, opts: RunOptions, staging: Path) -> ReportTask:
+def _task(report: Report, opts: RunOptions, staging: Path, ipc_root: str | None = None) -> ReportTask:
     assert opts.notebooks is not None
     return ReportTask(
         name=report.name,
@@ -641,6 +738,7 @@ def _task(report: Report, opts: RunOptions, staging: Path) -> ReportTask:
         folder=str(staging / report.slug),
         parameters=dict(report.parameters),
         timeout=report.timeout,
+        ipc_dir=ipc_root,
     )
 
 
@@ -663,7 +761,8 @@ def _execute_all(
 
     workers = min(jobs, len(tasks))
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         futures = {pool.submit(executor, task): (index, task) for index, task in tasks}
         for future in as_completed(futures):
             index, task = futures[future]
@@ -683,3 +782,48 @@ def _execute_all(
                     if (folder / NOTEBOOK_FILE).is_file():
                         outcome["notebook_file"] = NOTEBOOK_FILE
             finish(index, outcome)
+    except BaseException:  # a stop signal (RunInterrupted) or a bug: no worker or kernel may outlive the run
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: Any, grace: float = 3.0) -> list[int]:
+    """Stop a process pool at once: its worker processes and every process they started (the kernels).
+
+    The workers are suspended first (so that none starts another kernel meanwhile), their descendants are listed,
+    everything gets SIGTERM, and what is still alive after ``grace`` seconds gets SIGKILL. Returns the ids of the
+    processes stopped.
+    """
+    import psutil
+
+    workers: list[Any] = []
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            worker = psutil.Process(pid)
+            worker.suspend()
+            workers.append(worker)
+        except psutil.Error:
+            pass
+    processes = list(workers)
+    for worker in workers:
+        try:
+            processes.extend(worker.children(recursive=True))
+        except psutil.Error:
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.terminate()
+            if process in workers:
+                process.resume()  # a stopped process only acts on SIGTERM once it runs again
+        except psutil.Error:
+            pass
+    _gone, alive = psutil.wait_procs(processes, timeout=grace)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=grace)
+    return [p.pid for p in processes]

@@ -45,9 +45,23 @@ def guard_markdown(text: str) -> str:
     return "".join(out)
 
 
-def normalise_notebook(nb: Any) -> Any:
+def _strip(value: Any, prefix: str) -> Any:
+    """``value`` (a string or a list of strings, as in notebook outputs) with every ``prefix`` removed."""
+    if isinstance(value, str):
+        return value.replace(prefix, "")
+    if isinstance(value, list):
+        return [v.replace(prefix, "") if isinstance(v, str) else v for v in value]
+    return value
+
+
+def normalise_notebook(nb: Any, strip_prefix: str | None = None) -> Any:
     """Return a copy of ``nb`` ready to render: no execution time stamps or per-process paths, and raw HTML in
-    Markdown outputs neutralised (:func:`guard_markdown`)."""
+    Markdown outputs neutralised (:func:`guard_markdown`).
+
+    ``strip_prefix`` (the run's staging folder, with a trailing separator) is removed from every text output, so
+    that a path the notebook prints (``.../runs/.staging-x1y2/trends/summary.json``) reads relative to the run
+    folder (``trends/summary.json``) and is the same in every run.
+    """
     nb = copy.deepcopy(nb)
     meta = nb.get("metadata", {})
     for key in _TIMING_KEYS:
@@ -63,6 +77,13 @@ def normalise_notebook(nb: Any) -> Any:
             cmeta.get("papermill", {}).pop(key, None)
         for output in cell.get("outputs", []) or []:
             data = output.get("data") or {}
+            if strip_prefix:
+                for key in ("text", "traceback", "evalue"):
+                    if key in output:
+                        output[key] = _strip(output[key], strip_prefix)
+                for mime in list(data):
+                    if mime.startswith("text/") or mime == "application/json":
+                        data[mime] = _strip(data[mime], strip_prefix)
             if isinstance(data.get("text/markdown"), str):
                 data["text/markdown"] = guard_markdown(data["text/markdown"])
             elif isinstance(data.get("text/markdown"), list):
@@ -76,17 +97,20 @@ def normalise_notebook(nb: Any) -> Any:
     return nb
 
 
-def render_report_html(notebook_path: Path, html_path: Path, *, title: str) -> Path:
+def render_report_html(
+    notebook_path: Path, html_path: Path, *, title: str, strip_prefix: str | None = None
+) -> Path:
     """Render an executed notebook to a standalone HTML page without code cells or prompts.
 
     Outputs (tables, figures as embedded ``data:`` images, tracebacks of a failed run) are kept; code inputs and
-    ``In [n]:`` prompts are not. Time stamps are removed first, so the same outputs give the same bytes.
+    ``In [n]:`` prompts are not. Time stamps (and ``strip_prefix``, see :func:`normalise_notebook`) are removed
+    first, so the same outputs give the same bytes.
     """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook_path), as_version=4)
-    nb = normalise_notebook(nb)
+    nb = normalise_notebook(nb, strip_prefix)
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
