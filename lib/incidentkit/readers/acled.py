@@ -80,7 +80,7 @@ from .report import new_report, warn_rejected
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 2
+READER_VERSION = 3
 
 COLUMNS: dict[str, pa.DataType] = {
     "event_id_cnty": pa.string(),
@@ -197,7 +197,7 @@ def _assoc_match(assoc: pd.Series, iso3: pd.Series) -> tuple[np.ndarray, list[st
 
 def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
     n = table.num_rows
-    rejects = Rejects()
+    rejects = Rejects.from_table(table)
     flags: dict[str, np.ndarray] = {}
     cats = {f: enum_values("incidents", f) for f in ("date_precision", "geo_precision", "claim_status", "attack_type",
                                                        "target_type", "attribution", "date_basis")}

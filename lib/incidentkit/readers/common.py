@@ -24,6 +24,7 @@ from ..reference import match_branch, normalise_admin1
 from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
 from .countries import UNKNOWN_ISO3, iso3_for_name
 from .encoding import CP1252_UNDEFINED_PATTERN, decode_value, lenient, quiet_handler_decoding
+from .lines import check_record_lines
 from .report import rejection
 
 #: Block size for pyarrow's CSV reader: large blocks parse faster and keep one chunk per ~16 MiB.
@@ -33,6 +34,10 @@ DICT = pa.dictionary(pa.int32(), pa.string())
 #: Boolean column :func:`read_csv_text` adds when some values held bytes undefined in the file's code page (read as
 #: Latin-1): true on those rows. Absent when there were none.
 UNDEFINED_BYTES_COLUMN = "__undefined_bytes__"
+#: Text column :func:`read_csv_text` adds when a kept row holds lines that are whole records of their own (records
+#: merged by a stray quote): the reason (with the line range) on those rows, null elsewhere. :meth:`Rejects.from_table`
+#: rejects them.
+MERGED_COLUMN = "__merged_records__"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -123,18 +128,58 @@ def read_csv_text(
             "read as Latin-1; the rest of each value as " + encoding
         )
         table = table.append_column(UNDEFINED_BYTES_COLUMN, pa.array(undefined, pa.bool_()))
+    starts: list[int | None] = []
     if bad_rows:
-        lines = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
-        for (number, actual, expected, text), line in zip(bad_rows, lines, strict=True):
-            what = "truncated or broken row" if actual < expected else "row with extra fields (a broken quote?)"
-            report["rejected"].append(
-                rejection(
-                    number if number is not None else line,
-                    None,
-                    f"{what}: {actual} fields, expected {expected}",
-                    text,
-                )
+        starts = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
+        starts = [number if number is not None else line for (number, *_), line in zip(bad_rows, starts, strict=True)]
+    check = check_record_lines(path, lenient(encoding), table.num_rows + len(bad_rows), len(header))
+    report["line_check"] = {
+        "lines_after_header": check.lines,
+        "records_read": check.records,
+        "multi_line_records": check.multi_line,
+        "records_may_be_merged": sum(len(v) for v in check.swallowed.values()),
+    }
+    record_of_line = {int(line): r for r, line in enumerate(check.starts)} if len(check.starts) else {}
+    rejected_records = set()
+    for (_, actual, expected, text), start in zip(bad_rows, starts, strict=True):
+        what = "truncated or broken row" if actual < expected else "row with extra fields (a broken quote?)"
+        reason = f"{what}: {actual} fields, expected {expected}"
+        end = None if start is None else start + text.count("\n")
+        r = record_of_line.get(start) if start is not None else None
+        if r is not None:
+            rejected_records.add(r)
+            end = int(check.ends[r])
+        if start is not None and end is not None and end > start:
+            reason += f"; it spans lines {start}-{end}: records may be merged (a stray quote?)"
+            if r is not None and r in check.swallowed:
+                inner = check.swallowed[r]
+                reason += f"; line(s) {', '.join(map(str, inner))} hold whole records of their own, not read"
+        report["rejected"].append(rejection(start, None, reason, text, line_end=end))
+    kept_merged = sorted(r for r in check.swallowed if r not in rejected_records)
+    if kept_merged:
+        rejected_sorted = np.array(sorted(rejected_records), dtype=np.int64)
+        reasons: list[str | None] = [None] * table.num_rows
+        for r in kept_merged:
+            pos = r - int(np.searchsorted(rejected_sorted, r))  # the record's row in the table
+            start, end, inner = int(check.starts[r]), int(check.ends[r]), check.swallowed[r]
+            reasons[pos] = (
+                f"lines {start}-{end} were read as one row, but line(s) {', '.join(map(str, inner))} hold whole "
+                "records of their own: records may be merged (a stray quote?); the row and those records not read"
             )
+        table = table.append_column(MERGED_COLUMN, pa.array(reasons, pa.string()))
+    if check.swallowed:
+        inner = sorted(k for v in check.swallowed.values() for k in v)
+        shown = ", ".join(map(str, inner[:20])) + (", ..." if len(inner) > 20 else "")
+        report["problems"].append(
+            f"the file's lines imply {check.records + len(inner)} record(s) but {check.records} were read: "
+            f"{len(inner)} record(s) on line(s) {shown} were read inside other rows (records merged by a stray "
+            "quote?) and are not in the result"
+        )
+    if not check.mapped:
+        report["problems"].append(
+            f"the file has {check.lines} line(s) after the header but {check.records} record(s) were read, and the "
+            "lines of each record could not be told: records may be merged (a stray quote?)"
+        )
     return table
 
 
@@ -318,7 +363,20 @@ class Rejects:
     """Collects rows that cannot be converted: ``{position: (column, reason, value)}`` (first problem wins)."""
 
     def __init__(self) -> None:
-        self.rows: dict[int, tuple[str, str, object]] = {}
+        self.rows: dict[int, tuple[str | None, str, object]] = {}
+        self.ends: dict[int, int] = {}  # position -> last line, for rows spanning several lines
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> Rejects:
+        """Return the rejects of a table read by :func:`read_csv_text`: its rows holding merged records first."""
+        out = cls()
+        if MERGED_COLUMN in table.column_names:
+            reasons = table.column(MERGED_COLUMN).to_pylist()
+            for pos, reason in enumerate(reasons):
+                if reason is not None:
+                    out.rows[pos] = (None, reason, None)
+                    out.ends[pos] = int(reason.split("-", 1)[1].split(" ", 1)[0])  # "lines 11-12 were read ..."
+        return out
 
     def add(self, mask: np.ndarray, column: str, reason: str, values: pd.Series | None = None) -> None:
         """Reject every row where ``mask`` is true."""
@@ -569,7 +627,9 @@ def drop_rejected(
             column, reason, value = rejects.rows[pos]
             sid = ids.iloc[pos]
             report["rejected"].append(
-                rejection(lines.get(pos), column, reason, value, None if pd.isna(sid) else sid)
+                rejection(
+                    lines.get(pos), column, reason, value, None if pd.isna(sid) else sid, line_end=rejects.ends.get(pos)
+                )
             )
         keep = np.ones(len(df), dtype=bool)
         keep[positions] = False

@@ -89,7 +89,7 @@ from .report import new_report, warn_rejected
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 4
+READER_VERSION = 5
 
 #: Columns read, and how (DICT = few distinct values).
 COLUMNS: dict[str, pa.DataType] = {
@@ -238,7 +238,7 @@ def _dates(
 
 def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
     n = table.num_rows
-    rejects = Rejects()
+    rejects = Rejects.from_table(table)
     cats = {f: enum_values("incidents", f) for f in ("date_precision", "geo_precision", "claim_status", "attack_type",
                                                        "target_type", "attribution", "date_basis")}
     flags: dict[str, np.ndarray] = {}

@@ -8,7 +8,10 @@ Every reader returns its frame with ``df.attrs["read_report"]``, a plain JSON-ab
                    "value": "197203150002,1972,...", "source_event_id": None}, ...]}
 
 ``line`` is the 1-based physical line of the file on which the rejected row starts (the header is line 1; for an
-.xlsx file the worksheet row). When rows were rejected a :class:`RowsRejectedWarning` lists them. The report is stored
+.xlsx file the worksheet row); ``line_end`` the last line of a row that spans several lines (else ``None``). A row
+spanning several lines that is rejected, or that holds lines which are whole records of their own, is reported as
+"records may be merged (a stray quote?)" with its line range. ``problems`` lists file-level findings (e.g. the records
+read do not match the file's lines and the lines of each record could not be told); ``line_check`` gives the counts. When rows were rejected a :class:`RowsRejectedWarning` lists them. The report is stored
 in the Parquet cache with the frame, so a warm (cached) read warns the same way.
 """
 
@@ -39,15 +42,23 @@ def new_report(path: str, dataset: str, reader_version: int, encoding: str) -> d
         "rows_read": 0,
         "rows_kept": 0,
         "rejected": [],
+        "problems": [],
     }
 
 
 def rejection(
-    line: int | None, column: str | None, reason: str, value: object = None, source_event_id: object = None
+    line: int | None,
+    column: str | None,
+    reason: str,
+    value: object = None,
+    source_event_id: object = None,
+    line_end: int | None = None,
 ) -> dict[str, Any]:
-    """Return one rejected-row record (plain JSON-able values)."""
+    """Return one rejected-row record (plain JSON-able values); ``line_end`` is the last line of a row spanning
+    several physical lines (``None`` for a one-line row)."""
     return {
         "line": None if line is None else int(line),
+        "line_end": None if line_end is None or line_end == line else int(line_end),
         "column": column,
         "reason": reason,
         "value": None if value is None else str(value)[:200],
@@ -57,7 +68,12 @@ def rejection(
 
 def format_rejection(r: dict[str, Any]) -> str:
     """Return one rejected row as 'line N, column 'c': reason (found 'v')'."""
-    parts = [f"line {r['line']}" if r.get("line") is not None else "line unknown"]
+    if r.get("line") is None:
+        parts = ["line unknown"]
+    elif r.get("line_end") is not None:
+        parts = [f"lines {r['line']}-{r['line_end']}"]
+    else:
+        parts = [f"line {r['line']}"]
     if r.get("column"):
         parts.append(f"column {r['column']!r}")
     text = ", ".join(parts) + f": {r['reason']}"
@@ -69,7 +85,8 @@ def format_rejection(r: dict[str, Any]) -> str:
 def warn_rejected(report: dict[str, Any], *, stacklevel: int = 3) -> None:
     """Emit a :class:`RowsRejectedWarning` listing the rejected rows of ``report`` (nothing when none were)."""
     rejected = report.get("rejected") or []
-    if not rejected:
+    problems = report.get("problems") or []
+    if not rejected and not problems:
         return
     shown = "\n".join(f"  - {format_rejection(r)}" for r in rejected[:WARNING_ROWS_SHOWN])
     more = len(rejected) - WARNING_ROWS_SHOWN
@@ -78,4 +95,6 @@ def warn_rejected(report: dict[str, Any], *, stacklevel: int = 3) -> None:
         f"{report['path']}: {len(rejected)} of {report['rows_read']} row(s) not read "
         f"({report['rows_kept']} kept):\n{shown}{tail}"
     )
+    if problems:
+        message += "\n" + "\n".join(f"  - {p}" for p in problems)
     warnings.warn(RowsRejectedWarning(message, report), stacklevel=stacklevel)

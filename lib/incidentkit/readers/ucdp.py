@@ -65,7 +65,7 @@ from .report import new_report, warn_rejected
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 2
+READER_VERSION = 3
 
 COLUMNS: dict[str, pa.DataType] = {
     "id": pa.string(),
@@ -116,7 +116,7 @@ def _dates(values: pd.Series) -> pd.Series:
 
 def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) -> pd.DataFrame:
     n = table.num_rows
-    rejects = Rejects()
+    rejects = Rejects.from_table(table)
     flags: dict[str, np.ndarray] = {}
     cats = {f: enum_values("incidents", f) for f in ("date_precision", "geo_precision", "claim_status", "attack_type",
                                                        "target_type", "attribution", "date_basis")}
