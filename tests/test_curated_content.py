@@ -102,9 +102,32 @@ def test_every_seed_document_has_a_sources_row(sources: pd.DataFrame) -> None:
 
 def test_seed_rows_cite_nothing_and_cited_rows_name_a_seed_row(sources: pd.DataFrame) -> None:
     is_seed = sources["notes"].str.startswith("Seed document ")
-    assert (sources.loc[is_seed, "cited_by"] == "").all()
+    external = sources["notes"].str.startswith("External source ")
+    assert (sources.loc[is_seed | external, "cited_by"] == "").all()
     seed_ids = set(sources.loc[is_seed, "source_id"])
-    assert set(sources.loc[~is_seed, "cited_by"]) <= seed_ids, "cited_by must name a seed document's row"
+    cited = sources[~is_seed & ~external]
+    assert set(cited["cited_by"]) <= seed_ids, "cited_by must name a seed document's row"
+    # a cited source was not consulted: its title is descriptive (in brackets) unless the seed gives the real one
+    assert cited["notes"].str.contains("Not consulted").all()
+
+
+def test_sources_named_by_the_documents_have_rows(sources: pd.DataFrame) -> None:
+    publishers = " ".join(sources["publisher"])
+    for name in ("Palmyra News Network", "Combating Terrorism Center", "@libyaalhadathtv", "SITE Intelligence Group",
+                 "SANA", "Syrian Observatory for Human Rights", "Counter Extremism Project"):
+        assert name in publishers, f"no sources row for {name}"
+
+
+def test_facts_beyond_the_seeds_cite_an_external_source(incidents: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame) -> None:
+    external = set(sources.loc[sources["notes"].str.startswith("External source "), "source_id"])
+    assert external, "the countries of the al-Baghdadi and Mansour events need a cited source"
+    ev = events.set_index("event_id")
+    for eid in ("2019-10-27-al-baghdadi-killed", "2016-05-mansour-killed-us-strike"):
+        assert set(_ids(ev.loc[eid, "source_ids"])) & external, eid
+    branches = _read("branches").set_index("branch_id")
+    # announcement days only where a document gives the day (the Caucasus Province, 23 June 2015)
+    assert branches.loc[branches["announced"] != "", "announced"].to_dict() == {"is-caucasus": "2015-06-23"}
+    assert not branches.drop(index="is-caucasus")["description"].str.contains(r"\d{4}-\d{2}-\d{2}").any()
 
 
 def test_every_source_is_used(sources: pd.DataFrame) -> None:
@@ -114,11 +137,14 @@ def test_every_source_is_used(sources: pd.DataFrame) -> None:
 
 
 def test_urls_are_only_those_stated(sources: pd.DataFrame) -> None:
-    urls = sources.loc[sources["url"] != "", "url"].tolist()
-    assert urls == ["https://www.al-monitor.com/originals/2022/03/islamic-state-takes-advantage-ukraine-war-increase-attacks"]
+    stated = sources[(sources["url"] != "") & ~sources["notes"].str.startswith("External source ")]
+    assert stated["url"].tolist() == ["https://www.al-monitor.com/originals/2022/03/islamic-state-takes-advantage-ukraine-war-increase-attacks"]
     if SEEDS.is_dir():
         text = (SEEDS / SEED_FILES[3]).read_text(encoding="utf-8")
-        assert all(u in text for u in urls)
+        assert all(u in text for u in stated["url"])
+    # an external source's URL is the address where it was consulted, and its notes say so
+    consulted = sources[(sources["url"] != "") & sources["notes"].str.startswith("External source ")]
+    assert consulted["notes"].str.contains("Consulted at the URL given").all()
 
 
 @pytest.mark.parametrize("table,date_col", [("incidents", "date"), ("events", "date"), ("reported_statistics", "period_start")])
@@ -232,6 +258,42 @@ def test_audited_codings_follow_the_readme_rules(incidents: pd.DataFrame) -> Non
     assert (sukhnah["killed_low"], sukhnah["killed_best"], sukhnah["killed_high"]) == ("68", "68", "")
     # a document reporting IS's statement after the attack makes it claimed
     assert inc.loc["2024-03-22-rus-krasnogorsk-crocus-city-hall-attack", "claim_status"] == "claimed"
+
+
+def test_every_leader_killed_or_captured_in_an_operation_has_its_incident(incidents: pd.DataFrame, events: pd.DataFrame) -> None:
+    # README 'events': a leader killed in a raid has both an event and an incident; the event's notes name the
+    # incident, or say why there is none (not IS, dated only to a year, no operation described)
+    ids = set(incidents["incident_id"])
+    leaders = events[events["event_type"].isin(["leader_killed", "leader_arrested"])]
+    assert len(leaders) >= 10
+    for r in leaders.itertuples():
+        named = [i for i in ids if i in r.notes]
+        assert named or "No incident:" in r.notes, f"{r.event_id}: names no incident and gives no reason"
+        for i in named:
+            assert incidents.set_index("incident_id").loc[i, "date"][:4] in (r.date[:4], r.date_end[:4]), (r.event_id, i)
+    baghdadi = incidents.set_index("incident_id").loc["2019-10-27-syr-us-raid-kills-abu-bakr-al-baghdadi"]
+    assert baghdadi["date"] == "2019-10-27" and baghdadi["target_type"] == "Terrorists/Non-State Militia"
+
+
+def test_north_caucasus_events_are_in_the_north_caucasus_theatre(events: pd.DataFrame) -> None:
+    tmap = _read("theatre_map")
+    nc_admin1 = set(tmap.loc[tmap["theatre"] == "North Caucasus", "admin1"])
+    russian = events[events["iso3"] == "RUS"]
+    for r in russian.itertuples():
+        theatre = r.theatre or ("North Caucasus" if r.admin1 in nc_admin1 else "Russia (other)")
+        text = f"{r.title} {r.summary}"
+        if re.search(r"Caucasus|Dagestan|Chechnya|Ingushetia|Qawqaz", text):
+            assert theatre == "North Caucasus", f"{r.event_id} concerns the North Caucasus but falls in {theatre}"
+    explicit = events[events["theatre"] != ""]
+    assert (explicit["admin1"] == "").all(), "an explicit theatre only for rows without admin1"
+    assert len(explicit[explicit["theatre"] == "North Caucasus"]) == 6
+
+
+def test_syrian_desert_rows_without_a_governorate_are_in_the_badia(incidents: pd.DataFrame) -> None:
+    no_admin1 = incidents[(incidents["iso3"] == "SYR") & (incidents["admin1"] == "")]
+    desert = no_admin1[no_admin1["summary"].str.contains("desert|Badia", case=False)]
+    assert len(desert) >= 1
+    assert (desert["theatre"] == "Syria: Badia").all(), desert["incident_id"].tolist()
 
 
 def test_incident_ids_encode_date_and_country(incidents: pd.DataFrame) -> None:
