@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from incidentkit.reports.__main__ import main
-from incidentkit.reports.plan import PlanError, load_plan, notebook_parameters
+from incidentkit.reports.plan import DEFAULT_TIMEOUT, PlanError, load_plan, notebook_parameters
 from incidentkit.reports.slug import slugify
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reports"
@@ -31,9 +31,10 @@ def problems_of(plan: Path) -> list[str]:
 
 def test_fixture_plans_are_valid() -> None:
     reports = load_plan(FIXTURES / "plan-mixed.yaml", NOTEBOOKS)
-    assert [r.name for r in reports] == ["good one", "../../good two", "failing", "too slow"]
+    assert [r.name for r in reports] == ["good one", "../../good two", "failing", "too slow", "over time"]
     assert reports[1].slug == "good-two"
-    assert reports[3].timeout == 2
+    assert (reports[3].timeout, reports[3].cell_timeout) == (DEFAULT_TIMEOUT, 2)
+    assert (reports[4].timeout, reports[4].cell_timeout) == (5, None)
     assert reports[0].parameters["theatres"] == ["north_caucasus", "syria"]
 
 
@@ -98,6 +99,18 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert len(problems) == len(expected_fragments) - 1  # the date hint is part of the 'start' problem
     # every problem names the plan file and a line:column
     assert all(p.startswith(f"{plan}:") and p.split(":")[1].isdigit() for p in problems)
+
+
+def test_timeouts_must_be_positive_seconds(tmp_path: Path) -> None:
+    plan = write_plan(
+        tmp_path,
+        "- name: x\n  notebook: good.ipynb\n  timeout: 0\n  cell_timeout: 1.5\n"
+        "- name: y\n  notebook: good.ipynb\n  timeout: 60\n  cell_timeout: null\n",
+    )
+    assert problems_of(plan) == [
+        f"{plan}:3:12: report 'x': 'timeout' must be a positive integer (seconds for the whole report), found 0",
+        f"{plan}:4:17: report 'x': 'cell_timeout' must be a positive integer (seconds per cell) or null, found 1.5",
+    ]
 
 
 def test_line_numbers_point_at_the_offending_value(tmp_path: Path) -> None:

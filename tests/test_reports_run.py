@@ -127,10 +127,24 @@ def test_failing_report_among_good_ones(runs: Runs) -> None:
     second = runs.second
     assert second.exit_code == 1
     status = {r["name"]: r["status"] for r in second.reports}
-    assert status == {"good one": "ok", "../../good two": "ok", "failing": "failed", "too slow": "failed"}
+    assert status == {
+        "good one": "ok",
+        "../../good two": "ok",
+        "failing": "failed",
+        "too slow": "failed",
+        "over time": "failed",
+    }
     failing = runs.record(second, "failing")
     assert "ValueError" in failing["error"] and "fixture failure: deliberate" in failing["error"]
-    assert "CellTimeoutError" in runs.record(second, "too slow")["error"]
+    assert (
+        "CellTimeoutError: a cell ran longer than the cell_timeout of 2 s"
+        in runs.record(second, "too slow")["error"]
+    )
+    # the report's own time limit: the runner killed its kernel after 5 s (the cell would have slept 60 s)
+    over = runs.record(second, "over time")
+    assert over["error"].startswith("timed out after 5 s (the report's time limit, 'timeout')"), over["error"]
+    assert 5 <= over["duration"] < 15
+    assert (second.path / "over-time" / "report.html").is_file()
     # the partially executed notebooks and their HTML are kept
     failing_page = (second.path / "failing" / "report.html").read_text()
     assert "first cell ran" in failing_page and "fixture failure: deliberate" in failing_page
@@ -223,9 +237,9 @@ def test_changed_inputs_invalidate_reuse(tmp_path: Path) -> None:
 
 
 def stub_execute_failing(task: Any) -> dict[str, Any]:
-    """Like :func:`stub_execute`, but the fixture reports ``failing`` and ``too slow`` fail."""
+    """Like :func:`stub_execute`, but the fixture reports ``failing``, ``too slow`` and ``over time`` fail."""
     Path(task.folder).mkdir(parents=True)
-    if task.name in {"failing", "too slow"}:
+    if task.name in {"failing", "too slow", "over time"}:
         return {"status": "failed", "error": f"ValueError: stub failure of {task.name}", "duration": 0.0}
     return {"status": "ok", "error": None, "duration": 0.0, "html": None}
 
@@ -239,10 +253,11 @@ def test_only_carries_failures_over_as_failures(tmp_path: Path) -> None:
         return run_plan(opts, executor=stub_execute_failing, stream=io.StringIO())
 
     first = run()
-    assert [r["status"] for r in first.reports] == ["ok", "ok", "failed", "failed"] and first.exit_code == 1
+    assert [r["status"] for r in first.reports] == ["ok", "ok", "failed", "failed", "failed"]
+    assert first.exit_code == 1
     second = run(only=["good one"])
-    assert [r["status"] for r in second.reports] == ["reused", "reused", "failed", "failed"]
-    assert second.exit_code == 1 and len(second.failed) == 2
+    assert [r["status"] for r in second.reports] == ["reused", "reused", "failed", "failed", "failed"]
+    assert second.exit_code == 1 and len(second.failed) == 3
     failing = next(r for r in second.reports if r["name"] == "failing")
     assert failing["error"] == "ValueError: stub failure of failing"
     assert failing["executed_in"] == first.run_id
@@ -250,10 +265,10 @@ def test_only_carries_failures_over_as_failures(tmp_path: Path) -> None:
     assert (second.path / "failing").is_dir()  # its (partial) output is carried over too
     index = (second.path / "index.html").read_text()
     assert "inputs changed" not in index and "STALE" not in index
-    assert index.count(">FAILED</span>") == 2 and "2 FAILED" in index
+    assert index.count(">FAILED</span>") == 3 and "3 FAILED" in index
     # selected again, the failure is re-executed (failures are never reused)
     third = run(only=["failing"])
-    assert [r["status"] for r in third.reports] == ["reused", "reused", "failed", "failed"]
+    assert [r["status"] for r in third.reports] == ["reused", "reused", "failed", "failed", "failed"]
     assert next(r for r in third.reports if r["name"] == "failing")["executed_in"] == third.run_id
     assert next(r for r in third.reports if r["name"] == "too slow")["executed_in"] == first.run_id
 
@@ -268,22 +283,18 @@ def test_only_lists_reports_that_never_ran(tmp_path: Path) -> None:
         ("../../good two", "reused"),
         ("failing", "not-run"),
         ("too slow", "not-run"),
+        ("over time", "not-run"),
     ]
     assert result.exit_code == 0
     assert not (result.path / "failing").exists()
     index = (result.path / "index.html").read_text()
-    assert index.count(">NOT RUN</span>") == 2 and "2 NOT RUN" in index
+    assert index.count(">NOT RUN</span>") == 3 and "3 NOT RUN" in index
     assert "never executed; not selected (--only)" in index
     # and on the next run that selects them they are executed
     opts.only = []
     assert [
         r["status"] for r in run_plan(opts, executor=stub_execute_failing, stream=io.StringIO()).reports
-    ] == [
-        "reused",
-        "reused",
-        "failed",
-        "failed",
-    ]
+    ] == ["reused", "reused", "failed", "failed", "failed"]
 
 
 def test_stale_only_when_the_inputs_changed(tmp_path: Path) -> None:

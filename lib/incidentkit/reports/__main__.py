@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .plan import DEFAULT_TIMEOUT, PlanError
+from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         type=int,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds a single cell may run, for reports whose plan entry sets none (default {DEFAULT_TIMEOUT})",
+        help="seconds a whole report may run (kernel start to last cell; then its kernel is killed and it fails), "
+        f"for reports whose plan entry sets no 'timeout' (default {DEFAULT_TIMEOUT})",
+    )
+    run.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=DEFAULT_CELL_TIMEOUT,
+        help="seconds any one cell may run, for reports whose plan entry sets no 'cell_timeout' "
+        "(default: no limit per cell)",
     )
     bar = run.add_mutually_exclusive_group()
     bar.add_argument(
@@ -74,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     options.only = args.only
     options.jobs = args.jobs
     options.force = args.force
+    for flag, value in (("--timeout", args.timeout), ("--cell-timeout", args.cell_timeout)):
+        if value is not None and value < 1:
+            print(f"error: {flag} must be at least 1 second", file=sys.stderr)
+            return 2
     options.timeout = args.timeout
+    options.cell_timeout = args.cell_timeout
     options.progress = args.progress
     from .runner import RunInterrupted
 

@@ -4,7 +4,8 @@ A plan is a YAML list of reports::
 
     - name: trends-north-caucasus
       notebook: 10-trends.ipynb          # relative to notebooks/
-      timeout: 900                       # optional: seconds a single cell may run (default 600)
+      timeout: 900                       # optional: seconds the whole report may run (default 1800)
+      cell_timeout: 300                  # optional: seconds any one cell may run (default: no limit per cell)
       parameters:
         theatres: ["north_caucasus"]
         start: "2010-01-01"              # quote dates and codes: YAML would turn them into dates/booleans
@@ -29,11 +30,13 @@ from typing import Any
 from ..errors import IncidentkitError
 from .slug import slugify
 
-#: Seconds a single cell may run when the plan and the command line do not say otherwise.
-DEFAULT_TIMEOUT = 600
+#: Seconds a whole report (kernel start to last cell) may run when the plan and the command line do not say otherwise.
+DEFAULT_TIMEOUT = 1800
+#: Seconds any one cell may run by default (``None``: no limit per cell; the report's ``timeout`` still applies).
+DEFAULT_CELL_TIMEOUT: int | None = None
 #: Parameters the runner sets itself; a plan may not set them.
 RUNNER_PARAMETERS = ("output_dir",)
-_REPORT_KEYS = ("name", "notebook", "parameters", "timeout")
+_REPORT_KEYS = ("name", "notebook", "parameters", "timeout", "cell_timeout")
 
 
 class PlanError(IncidentkitError, ValueError):
@@ -75,7 +78,8 @@ class Report:
     slug: str
     notebook: str
     parameters: dict[str, Any] = field(default_factory=dict)
-    timeout: int = DEFAULT_TIMEOUT
+    timeout: int = DEFAULT_TIMEOUT  # seconds for the whole report (enforced by the runner)
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT  # seconds per cell (papermill's execution_timeout)
     line: int = 0
 
 
@@ -408,6 +412,7 @@ def load_plan(
     notebooks_dir: Path | str,
     *,
     default_timeout: int = DEFAULT_TIMEOUT,
+    default_cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
 ) -> list[Report]:
     """Read and validate the whole plan; return its reports in file order.
 
@@ -494,7 +499,16 @@ def load_plan(
         timeout = entry.get("timeout", default_timeout)
         if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
             problems.append(
-                f"{at('timeout')}: {who}: 'timeout' must be a positive integer (seconds), found {timeout!r}"
+                f"{at('timeout')}: {who}: 'timeout' must be a positive integer (seconds for the whole report), "
+                f"found {timeout!r}"
+            )
+        cell_timeout = entry.get("cell_timeout", default_cell_timeout)
+        if cell_timeout is not None and (
+            isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int) or cell_timeout <= 0
+        ):
+            problems.append(
+                f"{at('cell_timeout')}: {who}: 'cell_timeout' must be a positive integer (seconds per cell) or "
+                f"null, found {cell_timeout!r}"
             )
 
         parameters = entry.get("parameters", {})
@@ -558,7 +572,12 @@ def load_plan(
                         f"expected a value ({spec.expected()}) in the plan"
                     )
 
-        if name and specs is not None and isinstance(timeout, int):
+        if (
+            name
+            and specs is not None
+            and isinstance(timeout, int)
+            and isinstance(cell_timeout, (int, type(None)))
+        ):
             reports.append(
                 Report(
                     name=name,
@@ -566,6 +585,7 @@ def load_plan(
                     notebook=Path(notebook).as_posix(),
                     parameters={k: parameters[k] for k in sorted(parameters)},
                     timeout=int(timeout),
+                    cell_timeout=cell_timeout,
                     line=node.start_mark.line + 1 if node is not None else 0,
                 )
             )

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .fingerprint import HashCache, environment_digest, report_fingerprint, source_paths, tree_digest
-from .plan import DEFAULT_TIMEOUT, PlanError, Report, load_plan
+from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError, Report, load_plan
 
 #: Names of the files in a report's folder.
 NOTEBOOK_FILE = "notebook.ipynb"
@@ -101,7 +101,8 @@ class RunOptions:
     only: list[str] = field(default_factory=list)
     jobs: int | None = None
     force: bool = False
-    timeout: int = DEFAULT_TIMEOUT
+    timeout: int = DEFAULT_TIMEOUT  # seconds for a whole report, where the plan sets no 'timeout'
+    cell_timeout: int | None = DEFAULT_CELL_TIMEOUT  # seconds per cell, where the plan sets no 'cell_timeout'
     progress: bool | None = None  # None: a bar when stderr is a terminal, plain lines otherwise
 
     def resolved(self) -> RunOptions:
@@ -123,6 +124,7 @@ class RunOptions:
             jobs=max(1, jobs),
             force=self.force,
             timeout=self.timeout,
+            cell_timeout=self.cell_timeout,
             progress=self.progress,
         )
 
@@ -137,7 +139,12 @@ class ReportTask:
     cwd: str
     folder: str
     parameters: dict[str, Any]
-    timeout: int
+    timeout: (
+        int  # seconds for the whole execution (kernel start to last cell); the kernel is killed after that
+    )
+    cell_timeout: int | None = (
+        None  # seconds per cell (papermill's execution_timeout); None: no limit per cell
+    )
     kernel_name: str = KERNEL_NAME
     ipc_dir: str | None = (
         None  # where the kernel's IPC sockets go (a folder the parent deletes after the run)
@@ -171,13 +178,13 @@ class RunResult:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _describe_exception(exc: BaseException, timeout: int) -> str:
+def _describe_exception(exc: BaseException, cell_timeout: int | None) -> str:
     kind = type(exc).__name__
     if kind == "PapermillExecutionError":
         where = f"cell {exc.exec_count}" if getattr(exc, "exec_count", None) else "a cell"
         return f"{exc.ename} in {where}: {exc.evalue}"  # type: ignore[attr-defined]
     if kind == "CellTimeoutError":
-        return f"CellTimeoutError: a cell ran longer than the timeout of {timeout} s"
+        return f"CellTimeoutError: a cell ran longer than the cell_timeout of {cell_timeout} s"
     if kind == "DeadKernelError":
         return f"DeadKernelError: the kernel died ({exc})"
     text = str(exc).strip().splitlines()
@@ -189,6 +196,8 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
 
     The exception raised by papermill is the source of truth for failure (its notebook metadata is not reliable
     after a timeout). A failed report still gets its partially executed notebook and an HTML page of it.
+    ``task.timeout`` limits the whole execution: when it passes, the kernel is killed (:class:`_Deadline`) and the
+    report fails with "timed out after N s"; ``task.cell_timeout`` limits each cell (papermill).
     """
     import logging
 
@@ -204,6 +213,7 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     started = time.time()
     clock = time.perf_counter()
     log_path = folder / KERNEL_LOG
+    deadline = _Deadline(task.timeout)
     try:
         import papermill
         from traitlets.config import Config
@@ -231,11 +241,21 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
                 cwd=task.cwd,
                 progress_bar=False,
                 log_output=False,
-                execution_timeout=task.timeout,
+                execution_timeout=task.cell_timeout,
                 config=config,
             )
     except Exception as exc:  # every failure is recorded, none stops the other reports
-        error = _describe_exception(exc, task.timeout)
+        error = _describe_exception(exc, task.cell_timeout)
+    except KeyboardInterrupt:  # the deadline's last resort (below); a real Ctrl-C is the parent's business
+        if not deadline.expired:
+            raise
+    finally:
+        deadline.stop()
+    if deadline.expired:
+        error = (
+            f"timed out after {task.timeout} s (the report's time limit, 'timeout'); its kernel was stopped"
+            + (f" [{error}]" if error and "DeadKernelError" not in error else "")
+        )
     _tidy_kernel_log(log_path)
     duration = time.perf_counter() - clock
     html: str | None = None
@@ -267,6 +287,53 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     }
     record.update(collect_outputs(folder))
     return record
+
+
+class _Deadline:
+    """Kill this worker's kernel (every process it started) when a report runs longer than ``seconds``.
+
+    A watchdog thread, started at once. When the time is up it sets :attr:`expired` and kills the worker's child
+    processes, again every half second (a kernel may still be starting), until :meth:`stop` is called; papermill
+    then fails with DeadKernelError. Should papermill not return within ``grace`` seconds after that, the main
+    thread gets a KeyboardInterrupt.
+    """
+
+    def __init__(self, seconds: float, grace: float = 20.0) -> None:
+        self.seconds = seconds
+        self.grace = grace
+        self.expired = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="report-deadline", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        if self._done.wait(self.seconds):
+            return
+        self.expired = True
+        import _thread
+
+        import psutil
+
+        given_up = time.monotonic() + self.grace
+        while not self._done.is_set():
+            try:
+                children = psutil.Process().children(recursive=True)
+            except psutil.Error:
+                children = []
+            for child in children:
+                try:
+                    child.kill()
+                except psutil.Error:
+                    pass
+            if time.monotonic() > given_up:
+                _thread.interrupt_main()
+                return
+            self._done.wait(0.5)
+
+    def stop(self) -> None:
+        """The report has finished (or failed): stop watching."""
+        self._done.set()
+        self._thread.join()
 
 
 @contextmanager
@@ -480,7 +547,9 @@ def run_plan(
     """
     opts = options.resolved()
     assert opts.plan and opts.out and opts.notebooks and opts.data and opts.jobs
-    reports = load_plan(opts.plan, opts.notebooks, default_timeout=opts.timeout)
+    reports = load_plan(
+        opts.plan, opts.notebooks, default_timeout=opts.timeout, default_cell_timeout=opts.cell_timeout
+    )
     unknown = [n for n in opts.only if n not in {r.name for r in reports}]
     if unknown:
         raise PlanError(
@@ -659,6 +728,7 @@ def _base_record(
         "notebook": report.notebook,
         "parameters": report.parameters,
         "timeout": report.timeout,
+        "cell_timeout": report.cell_timeout,
         "fingerprint": fingerprint,
         "status": "pending",
         "error": None,
@@ -738,6 +808,7 @@ def _task(report: Report, opts: RunOptions, staging: Path, ipc_root: str | None 
         folder=str(staging / report.slug),
         parameters=dict(report.parameters),
         timeout=report.timeout,
+        cell_timeout=report.cell_timeout,
         ipc_dir=ipc_root,
     )
 
