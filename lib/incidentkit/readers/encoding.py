@@ -59,11 +59,15 @@ class _LenientEncoder(_cp1252.IncrementalEncoder):
 
 
 def _lenient_decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
-    return codecs.charmap_decode(data, UNDEFINED_AS_LATIN1 if errors == "strict" else errors, _cp1252.decoding_table)
+    return codecs.charmap_decode(
+        data, UNDEFINED_AS_LATIN1 if errors == "strict" else errors, _cp1252.decoding_table
+    )
 
 
 def _lenient_encode(text: str, errors: str = "strict") -> tuple[bytes, int]:
-    return codecs.charmap_encode(text, UNDEFINED_AS_LATIN1 if errors == "strict" else errors, _cp1252.encoding_table)
+    return codecs.charmap_encode(
+        text, UNDEFINED_AS_LATIN1 if errors == "strict" else errors, _cp1252.encoding_table
+    )
 
 
 def _search(name: str) -> codecs.CodecInfo | None:
