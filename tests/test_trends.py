@@ -50,3 +50,21 @@ def test_rolling_mean_and_year_on_year(mini_data):
     assert yoy.loc[1, "incidents_change_pct"] == -100.0
     assert pd.isna(yoy.loc[2, "incidents_change_pct"])  # from zero: no percentage
     assert yoy.loc[3, "incidents_change"] == 0
+
+
+def test_year_on_year_gives_no_change_between_a_part_year_and_a_full_year(mini_data):
+    """Audit 5.2: start 2017-01-01, end 2019-06-30: 2019 is H1 only; no % change against the whole of 2018."""
+    df = ik.load_incidents()
+    yoy = ik.year_on_year(df, start="2017-01-01", end="2019-06-30")
+    assert list(yoy["year"]) == [2017, 2018, 2019]
+    assert list(yoy["partial"]) == [False, False, True]
+    assert list(yoy["days_covered"]) == [365, 365, 181]
+    last = yoy.iloc[2]
+    assert pd.isna(last["incidents_change"]) and pd.isna(last["incidents_change_pct"])
+    assert pd.isna(last["deaths_best_change_pct"])
+    assert last["note"] == "partial year (181 of 365 days): no change computed"
+    # a part-year at the start: the next full year has no change either
+    yoy = ik.year_on_year(df, start="2016-07-01", end="2018-12-31")
+    assert list(yoy["partial"]) == [True, False, False]
+    assert pd.isna(yoy.loc[1, "incidents_change"]) and yoy.loc[1, "note"].startswith("year before is partial")
+    assert not pd.isna(yoy.loc[2, "incidents_change"])

@@ -37,7 +37,8 @@ def counts_by_period(
     nothing happened).
 
     Columns: ``period`` (pandas Period), ``period_start`` (Timestamp, for plotting), ``incidents``, ``deaths_low``,
-    ``deaths_best``, ``deaths_high`` and ``deaths_unknown`` (incidents in the period with no death figure). With
+    ``deaths_best``, ``deaths_high``, ``deaths_unknown`` (incidents in the period with no death figure) and
+    ``deaths_open_high`` (incidents whose sources give no upper bound: the high is then a floor). With
     ``by`` (e.g. "theatre"), one block per group: the groups in ``groups`` (default: those present, in category
     order), each with every period. ``start``/``end`` default to the data's first and last date.
     """
@@ -45,7 +46,8 @@ def counts_by_period(
     dates = df["date"]
     lo = pd.Timestamp(start) if start is not None else (dates.min() if len(df) else None)
     hi = pd.Timestamp(end) if end is not None else (dates.max() if len(df) else None)
-    cols = ["period", "period_start", "incidents", "deaths_low", "deaths_best", "deaths_high", "deaths_unknown"]
+    cols = ["period", "period_start", "incidents", "deaths_low", "deaths_best", "deaths_high", "deaths_unknown",
+            "deaths_open_high"]
     if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
         return pd.DataFrame(columns=([by] if by else []) + cols)
     idx = period_index(lo, hi, period)
@@ -58,10 +60,11 @@ def counts_by_period(
             "deaths_best": fig["best"].fillna(0).astype("int64"),
             "deaths_high": fig["high"].fillna(0).astype("int64"),
             "deaths_unknown": (~fig["known"]).astype("int64"),
+            "deaths_open_high": (fig["known"] & fig["open_high"].astype(bool)).astype("int64"),
         },
         index=df.index,
     )
-    value_cols = ["incidents", "deaths_low", "deaths_best", "deaths_high", "deaths_unknown"]
+    value_cols = ["incidents", "deaths_low", "deaths_best", "deaths_high", "deaths_unknown", "deaths_open_high"]
     if by is None:
         agg = work.groupby("period", sort=True)[value_cols].sum()
         out = agg.reindex(idx, fill_value=0).reset_index()
@@ -98,24 +101,69 @@ def rolling_mean(series: pd.DataFrame, column: str = "incidents", window: int = 
 def year_on_year(df: pd.DataFrame, *, start: object = None, end: object = None, by: str | None = None) -> pd.DataFrame:
     """Return incidents and deaths per calendar year with the change from the year before (absolute and %).
 
-    The percentage change is missing when the previous year had zero (no division by zero, no infinities).
+    A year that ``start`` or ``end`` cuts is *partial*: ``days_covered`` (of ``days_in_year``) says how much of it
+    the selection holds and ``partial`` is True. No change is computed between a partial year and another year (H1
+    of one year against the whole of the year before is not a change); ``note`` says why a change is missing. The
+    percentage change is also missing when the previous year had zero (no division by zero, no infinities). With
+    ``start``/``end`` left out the years run from the data's first to last year and count as whole years.
     """
     yearly = counts_by_period(df, "year", start=start, end=end, by=by)
     yearly = yearly.rename(columns={"period": "year"})
+    first = pd.Timestamp(start).normalize() if start is not None else None
+    last = pd.Timestamp(end).normalize() if end is not None else None
+    year_start = yearly["year"].dt.start_time
+    year_end = yearly["year"].dt.end_time.dt.normalize()
+    lo = year_start if first is None else year_start.where(year_start >= first, first)
+    hi = year_end if last is None else year_end.where(year_end <= last, last)
+    yearly["days_in_year"] = ((year_end - year_start).dt.days + 1).astype("int64")
+    yearly["days_covered"] = ((hi - lo).dt.days + 1).clip(lower=0).astype("int64")
+    yearly["partial"] = yearly["days_covered"] < yearly["days_in_year"]
     yearly["year"] = yearly["year"].dt.year
     keys = [by] if by else []
-    out = yearly[keys + ["year", "incidents", "deaths_best", "deaths_unknown"]].copy()
+    out = yearly[keys + ["year", "days_covered", "days_in_year", "partial", "incidents", "deaths_best",
+                         "deaths_unknown"]].copy()
+
+    def previous(column: str) -> pd.Series:
+        return out.groupby(keys, sort=False)[column].shift(1) if by else out[column].shift(1)
+
+    prev_partial = previous("partial")
+    comparable = ~out["partial"] & (prev_partial == False)  # noqa: E712 - NaN (no year before) is not False
     for c in ("incidents", "deaths_best"):
-        prev = out.groupby(keys, sort=False)[c].shift(1) if by else out[c].shift(1)
+        prev = previous(c).where(comparable)
         out[f"{c}_change"] = (out[c] - prev).astype("Int64")
         out[f"{c}_change_pct"] = ((out[c] - prev) / prev.where(prev > 0) * 100).round(1).astype("Float64")
+    notes = []
+    for part, prev_part, days, of, prev_inc, prev_dead in zip(out["partial"], prev_partial, out["days_covered"],
+                                                              out["days_in_year"], previous("incidents"),
+                                                              previous("deaths_best"), strict=True):
+        if part:
+            notes.append(f"partial year ({days} of {of} days): no change computed")
+        elif pd.isna(prev_part):
+            notes.append("first year: no change")
+        elif prev_part:
+            notes.append("year before is partial: no change computed")
+        elif prev_inc == 0:
+            notes.append("year before had no incidents: no %")
+        elif prev_dead == 0:
+            notes.append("year before had no deaths: no % for deaths")
+        else:
+            notes.append("")
+    out["note"] = pd.Series(notes, index=out.index, dtype="str")
     return out.reset_index(drop=True)
 
 
 #: ``group_by`` parameter value -> incident column.
 GROUP_COLUMNS: dict[str, str | None] = {"theatre": "theatre", "branch": "is_branch", "country": "country", "none": None}
-#: Event types marked on trend charts by default: provinces announced, leaders killed, operations declared.
-TIMELINE_EVENT_TYPES: tuple[str, ...] = ("province_announced", "leader_killed", "operation_declared")
+#: Event types marked on trend charts by default: provinces announced, leaders killed, and every operation or regime
+#: declared or lifted (counter-terrorism operations and regimes, an insurgency declared over).
+TIMELINE_EVENT_TYPES: tuple[str, ...] = (
+    "province_announced",
+    "leader_killed",
+    "operation_declared",
+    "ct_regime_declared",
+    "ct_regime_lifted",
+    "insurgency_declared_over",
+)
 
 
 def group_column(group_by: str) -> str | None:
