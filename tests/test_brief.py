@@ -46,7 +46,17 @@ def test_previous_selection_needs_a_closed_period() -> None:
     assert (prev.start, prev.end, prev.theatres) == (pd.Timestamp("2017-01-01"), pd.Timestamp("2017-12-31"),
                                                      ["North Caucasus"])
     with pytest.raises(ParameterError, match="start and end"):
-        brief.previous_selection(Selection("curated", start=pd.Timestamp("2018-01-01")))
+        brief.previous_selection(Selection("curated", ["Libya"], start=pd.Timestamp("2018-01-01")))
+
+
+def test_a_brief_needs_a_place() -> None:
+    """Audit 5.8: theatre "" and countries [] must not run an "all theatres" brief."""
+    everywhere = Selection("curated", start=pd.Timestamp("2018-01-01"), end=pd.Timestamp("2018-12-31"))
+    with pytest.raises(ParameterError, match="give one theatre or countries"):
+        brief.previous_selection(everywhere)
+    by_country = Selection("curated", countries=["RUS"], start=pd.Timestamp("2018-01-01"),
+                           end=pd.Timestamp("2018-12-31"))
+    assert brief.previous_selection(by_country).countries == ["RUS"]
 
 
 def test_escape_markdown_leaves_no_markup() -> None:

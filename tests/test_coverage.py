@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from incidentkit import coverage, plots_coverage
+from incidentkit.style import parse_tag
 from test_regions import make_incidents
 
 
@@ -109,11 +110,18 @@ def test_reported_chart_bars_match_the_table(incidents: pd.DataFrame) -> None:
     fig = plots_coverage.plot_reported_vs_incidents(table)
     ax = fig.axes[0]
     compared = table[table["compared_with"] != "not comparable"]
-    reported = [p.get_width() for p in ax.patches if p.get_gid() == "reported"]
-    summed = [p.get_width() for p in ax.patches if p.get_gid() == "incidents"]
+    tags = [(parse_tag(p.get_gid()), p.get_width()) for p in ax.patches if parse_tag(p.get_gid())]
+    reported = [w for t, w in tags if t[0] == "reported"]
+    summed = [w for t, w in tags if t[0] == "incidents"]
     assert reported == compared["reported_low"].tolist()
     assert summed == compared["incident_best"].astype(float).tolist()
+    assert [t[2] for t, _ in tags if t[0] == "incidents"] == summed  # the tag carries the drawn value
+    assert [t[1] for t, _ in tags if t[0] == "reported"] == compared["stat_id"].tolist()
     assert sum("no upper bound" in t.get_text() for t in ax.texts) == 1
+    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    unknown = int(compared["incidents_unknown"].sum())
+    assert f"Incident rows with no figure inside the compared statistics: {unknown} (not counted" in caption
+    assert "state no upper bound" in caption
     plt.close(fig)
     fig = plots_coverage.plot_missing_fields(coverage.missing_fields(incidents))
     widths = np.array([p.get_width() for p in fig.axes[0].patches])

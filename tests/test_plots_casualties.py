@@ -91,7 +91,8 @@ def test_totals_chart_reads_back_the_casualty_totals(incidents):
     segments = killed_ax.collections[0].get_segments()
     spans = sorted((s[0][0], s[1][0]) for s in segments)
     assert spans == [(3.0, 3.0), (8.0, 14.0)]  # North Caucasus: every range closed at best; Badia 8-14
-    assert "no death figure: 1; with no wounded figure: 2" in _caption(fig)
+    assert "no death figure: 1 of 5; with no wounded figure: 2" in _caption(fig)
+    assert f"Deaths: {int(expected['open_high'].sum())} incident(s) give no upper bound: the high is a floor" in _caption(fig)
 
 
 def test_lethality_bars_errors_n_and_hidden_categories(incidents):
@@ -145,3 +146,33 @@ def test_every_chart_says_no_data_on_an_empty_selection(incidents):
     assert ik.plot_deaths_ccdf(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
     assert ik.plot_killed_wounded(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
     assert ik.plot_lethality(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
+
+
+def _all_texts(fig) -> str:
+    return " ".join(" ".join(t.get_text() for ax in fig.axes for t in ax.texts).split())
+
+
+def test_a_selection_without_any_death_figure_says_so_instead_of_an_empty_axis():
+    """Audit 5.1: every incident lacks a death figure: no 0-0.05 "persons" axis, a statement with the count."""
+    rows = [{"incident_id": k, "date": "2016-01-10", "theatre": NC} for k in "xyz"]
+    df = make_incidents(rows)
+    for fig in (ik.plot_totals(df), ik.plot_deaths_ccdf(df), ik.plot_lethality(df, "attack_type")):
+        assert fig.get_label() == plots_trends.NO_DATA_LABEL
+        text = _all_texts(fig)
+        assert "figure for any of the 3 incident(s)" in text
+        assert not any(p.get_width() == 0 for ax in fig.axes for p in ax.patches)
+    assert "3 with no death figure" in _caption(ik.plot_deaths_ccdf(df))
+    # wounded known, deaths unknown: the deaths panel is a statement, the wounded panel a bar with whole-number ticks
+    df = make_incidents([{**r, "wounded_best": 4} for r in rows])
+    fig = ik.plot_totals(df)
+    killed_ax, wounded_ax = fig.axes
+    assert not killed_ax.patches and "No death figure for any of the 3 incident(s)" in _all_texts(fig)
+    assert [p.get_width() for p in wounded_ax.patches] == [12]
+    assert all(float(t).is_integer() for t in wounded_ax.get_xticks())
+
+
+def test_casualty_captions_count_open_high_incidents(incidents):
+    fig = ik.plot_lethality(incidents, "attack_type")
+    open_high = int(ik.lethality(incidents, "attack_type")["open_high"].sum())
+    assert open_high > 0
+    assert f"{open_high} incident(s) give no upper bound: the high is a floor" in _caption(fig)

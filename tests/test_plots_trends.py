@@ -71,7 +71,9 @@ def test_death_bars_band_and_unknown_count(incidents):
     (line,) = ax.get_lines()
     np.testing.assert_allclose(line.get_ydata(), [13, 7, 0.5, 0])
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
-    assert "1 incident(s) in the selection have no death figure" in caption
+    assert "1 of 4 incident(s) in the selection have no death figure" in caption
+    assert counts["deaths_open_high"].sum() == 2  # "b" and "d" state no high figure
+    assert "2 incident(s) give no upper bound: the high is a floor" in caption
     assert ax.get_ylabel() == "deaths per quarter (persons)"
 
 
@@ -122,3 +124,77 @@ def test_group_column_and_period_stats(incidents):
     assert ik.period_stats(counts) == {"periods": 6, "periods_without_incidents": 3, "peak_period": "2016-01",
                                        "peak_value": 2}
     assert ik.period_stats(counts.iloc[0:0])["peak_period"] is None
+
+
+def test_deaths_with_no_figure_anywhere_give_the_statement_not_a_zero_axis():
+    """Audit 5.1: all incidents lack a death figure."""
+    df = make_incidents([{"incident_id": "x", "date": "2016-02-01", "theatre": "Iran"},
+                         {"incident_id": "y", "date": "2016-03-01", "theatre": "Iran"}])
+    counts = ik.counts_by_period(df, "month", start="2016-01-01", end="2016-06-30")
+    fig = ik.plot_deaths(counts)
+    assert fig.get_label() == plots_trends.NO_DATA_LABEL
+    assert "No death figure for any of the 2 incident(s)" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    fig = ik.plot_incidents(counts, rolling=1)
+    assert all(float(t).is_integer() for t in fig.axes[0].get_yticks())  # no "0.25 incidents"
+
+
+def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incidents):
+    """Audit 5.2: 1 year with a 12-year window must not be labelled a 12-year rolling mean."""
+    counts = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31")
+    fig = ik.plot_incidents(counts, period="year", rolling=12)
+    assert fig.axes[0].get_lines() == []
+    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "fewer than the 12-year window of the rolling mean: none is drawn" in caption
+    grouped = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31", by="theatre")
+    fig = ik.plot_deaths(grouped, period="year", rolling=12, by="theatre")
+    assert "12-year" not in fig.axes[0].get_legend().get_title().get_text()
+    monthly = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
+    fig = ik.plot_incidents(monthly, period="month", rolling=3)
+    (line,) = fig.axes[0].get_lines()
+    assert line.get_label() == "trailing mean over 3 months (fewer for the first 2)"
+
+
+def test_yearly_and_quarterly_ticks_name_years_and_quarters(incidents):
+    """Audit 5.9: no "2022-05" month ticks under yearly bars."""
+    years = ik.counts_by_period(incidents, "year", start="2014-01-01", end="2018-12-31")
+    fig = ik.plot_incidents(years, period="year", rolling=1)
+    fig.canvas.draw()
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2014", "2015", "2016", "2017", "2018"]
+    quarters = ik.counts_by_period(incidents, "quarter", start="2016-01-01", end="2016-12-31")
+    fig = ik.plot_deaths(quarters, period="quarter", rolling=1)
+    fig.canvas.draw()
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2016 Q1", "2016 Q2", "2016 Q3", "2016 Q4"]
+
+
+def test_number_boxes_of_close_events_do_not_overlap(incidents):
+    """Audit 5.3: events days apart are staggered on rows; no two number boxes overlap on the rendered figure."""
+    dates = pd.to_datetime(["2016-03-01", "2016-03-03", "2016-03-05", "2016-03-08", "2016-03-10", "2016-03-12",
+                            "2016-05-01"])
+    events = pd.DataFrame({"event_id": [f"e{i}" for i in range(len(dates))], "date": dates,
+                           "date_precision": "day", "event_type": "leader_killed",
+                           "title": [f"Event {i}" for i in range(len(dates))]})
+    counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
+    fig = ik.plot_incidents(counts, period="month", events=ik.timeline_events(events))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts
+             if t.get_gid() == plots_trends.EVENT_LABEL_GID]
+    assert len(boxes) == 7
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+    ymax = fig.axes[0].get_ylim()[1]
+    assert all(b.y0 >= fig.axes[0].transData.transform((0, counts["incidents"].max()))[1] for b in boxes)
+    assert ymax > counts["incidents"].max()
+
+
+def test_timeline_types_include_every_operation_or_regime_declared_or_lifted():
+    from incidentkit.schema import enum_values
+    from incidentkit.trends import TIMELINE_EVENT_TYPES
+
+    declared = [t for t in enum_values("events", "event_type")
+                if t.endswith(("_declared", "_lifted", "_declared_over"))]
+    assert set(declared) == {"ct_regime_declared", "ct_regime_lifted", "insurgency_declared_over",
+                             "operation_declared"}
+    assert set(declared) <= set(TIMELINE_EVENT_TYPES)
+    assert {"province_announced", "leader_killed"} <= set(TIMELINE_EVENT_TYPES)

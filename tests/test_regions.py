@@ -116,3 +116,47 @@ def test_small_multiples_share_axes_and_plot_the_series(incidents: pd.DataFrame)
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert axes[0].lines[0].get_ydata().tolist() == [4, 0, 0, 0]
     plt.close(fig)
+
+
+def test_comparison_without_any_death_figure_says_so_and_counts_whole_incidents() -> None:
+    """Audit 5.1: Iran and Turkey with incidents but no death figure: no -0.04..0.04 death axis, no 0.5 ticks."""
+    df = make_incidents([
+        {"date": "2018-01-05", "theatre": "Iran", "country": "Iran", "iso3": "IRN", "admin1": "Tehran"},
+        {"date": "2018-02-05", "theatre": "Turkey", "country": "Turkey", "iso3": "TUR", "admin1": "Istanbul"},
+        {"date": "2018-03-05", "theatre": "Turkey", "country": "Turkey", "iso3": "TUR", "admin1": "Istanbul"},
+    ])
+    comp = regions.theatre_comparison(df)
+    fig = plots_regions.plot_theatre_comparison(comp)
+    inc_ax, deaths_ax, per_ax = fig.axes
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in inc_ax.get_xticks())
+    assert [p.get_width() for p in inc_ax.patches] == [1, 2]
+    for ax in (deaths_ax, per_ax):
+        assert not ax.patches and list(ax.get_xticks()) == []
+        assert [t.get_text() for t in ax.texts] == ["No death figure for any of the 3 incident(s) in the selection"]
+    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "3 of 3 incident(s) have no death figure" in caption
+    series = regions.monthly_by_theatre(df, start="2018-01-01", end="2018-03-31")
+    fig = plots_regions.plot_small_multiples(series, measure="deaths")
+    assert fig.get_label() == "no-data"
+
+
+def test_comparison_marks_a_theatre_without_death_figure_instead_of_a_zero_bar(incidents: pd.DataFrame) -> None:
+    df = pd.concat([incidents, make_incidents([{"date": "2018-01-07", "theatre": "Libya", "country": "Libya",
+                                                "iso3": "LBY", "admin1": "Sirte"}])], ignore_index=True)
+    comp = regions.theatre_comparison(df)
+    fig = plots_regions.plot_theatre_comparison(comp)
+    deaths_ax = fig.axes[1]
+    assert len(deaths_ax.patches) == 2  # North Caucasus and Badia; Libya has no figure, so no bar
+    assert [t.get_text() for t in deaths_ax.texts] == ["no death figure"]
+
+
+def test_mix_labels_give_n_per_theatre(incidents: pd.DataFrame) -> None:
+    """Audit 5.9: a 100 % bar over one incident must show n=1."""
+    shares = regions.mix_shares(incidents, "attack_type")
+    assert shares.attrs["incidents"] == {"North Caucasus": 3, "Syria: Badia": 1}
+    fig = plots_regions.plot_mix(shares, title="Attack types")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["North Caucasus (n=3)", "Syria: Badia (n=1)"]
+    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "Few incidents, read shares with care: North Caucasus (n=3), Syria: Badia (n=1)" in caption

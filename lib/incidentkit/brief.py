@@ -59,8 +59,12 @@ def previous_period(start: object, end: object) -> tuple[pd.Timestamp, pd.Timest
 def previous_selection(sel: Selection) -> Selection:
     """Return the selection with the same area and source over the preceding period of the same length.
 
-    The brief needs a closed period: a blank ``start`` or ``end`` raises :class:`ParameterError`.
+    The brief needs a place and a closed period: a selection with neither a theatre nor countries, or with a blank
+    ``start`` or ``end``, raises :class:`ParameterError` (the notebook calls this in its validation cell).
     """
+    if not sel.theatres and not sel.countries:
+        raise ParameterError("theatre and countries: both are empty; the brief is on one place: give one theatre "
+                             "or countries (see data/theatres.csv)")
     if sel.start is None or sel.end is None:
         raise ParameterError("start and end: the brief compares the period with the one before, so both must be set")
     lo, hi = previous_period(sel.start, sel.end)
@@ -310,21 +314,27 @@ def plot_period_comparison(comp: pd.DataFrame, *, current_label: str, previous_l
     import matplotlib.pyplot as plt
 
     from .plots_trends import no_data_figure
-    from .style import PALETTE, RANGE_COLOR
+    from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, integer_ticks, tag_value
 
     title = title or "The period against the one before"
     if int(comp.loc["incidents", "current"]) == 0 and int(comp.loc["incidents", "previous"]) == 0:
         return no_data_figure(title, caption, text="No incidents in the period or in the one before")
     labels = [f"previous\n{previous_label}", f"current\n{current_label}"]
-    colors = [PALETTE[-1], PALETTE[0]]
+    colors = [NEUTRAL_COLOR, SERIES_COLORS["incidents"][1]]  # no theatre's colours: these are periods
     fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(9.0, 3.8))
-    ax_i.bar([0, 1], [comp.loc["incidents", "previous"], comp.loc["incidents", "current"]], color=colors)
+    ibars = ax_i.bar([0, 1], [comp.loc["incidents", "previous"], comp.loc["incidents", "current"]], color=colors)
     ax_i.set_ylabel("incidents")
+    integer_ticks(ax_i.yaxis)
     best = np.array([comp.loc["deaths_best", "previous"], comp.loc["deaths_best", "current"]], dtype=float)
     low = np.array([comp.loc["deaths_low", "previous"], comp.loc["deaths_low", "current"]], dtype=float)
     high = np.array([comp.loc["deaths_high", "previous"], comp.loc["deaths_high", "current"]], dtype=float)
-    ax_d.bar([0, 1], best, color=colors, yerr=np.vstack([best - low, high - best]), ecolor=RANGE_COLOR, capsize=4)
+    dbars = ax_d.bar([0, 1], best, color=colors, yerr=np.vstack([best - low, high - best]), ecolor=RANGE_COLOR,
+                     capsize=4)
     ax_d.set_ylabel("deaths (persons)")
+    integer_ticks(ax_d.yaxis)
+    for i, which in enumerate(("previous", "current")):
+        tag_value(ibars.patches[i], "incidents", which, comp.loc["incidents", which])
+        tag_value(dbars.patches[i], "deaths_best", which, comp.loc["deaths_best", which])
     for ax in (ax_i, ax_d):
         ax.set_xticks([0, 1], labels, fontsize=8)
         ax.grid(axis="x", visible=False)

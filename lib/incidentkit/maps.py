@@ -5,7 +5,8 @@ public domain; see ``geodata/README.md``), read from the installed package: no t
 
 Marker rules: a point at the incident's coordinates; marker *area* proportional to deaths (best figure);
 incidents with 0 deaths are a small dot, incidents with no death figure a hollow circle of fixed size; colour is the
-theatre's fixed colour. Rows without coordinates cannot be drawn and are counted (see :func:`map_counts`).
+theatre's fixed colour; the size legend's markers are the neutral grey (:data:`incidentkit.style.NEUTRAL_COLOR`), no
+theatre's colour. Rows without coordinates cannot be drawn and are counted (see :func:`map_counts`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pandas as pd
 
 from .errors import IncidentkitError
 from .measures import incident_figures
-from .style import PALETTE, add_caption, theatre_colors
+from .style import NEUTRAL_COLOR, add_caption, theatre_colors
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -147,7 +148,7 @@ def plot_incident_map(df: pd.DataFrame, *, title: str = "Incident locations", ca
     ax.grid(False)
     borders.plot(ax=ax, facecolor="#F7F7F7", edgecolor="#8C8C8C", linewidth=0.5)
     colors = theatre_colors()
-    col = pts["theatre"].map(lambda t: colors.get(t, PALETTE[-1])).to_numpy()
+    col = pts["theatre"].map(lambda t: colors.get(t, NEUTRAL_COLOR)).to_numpy()
     known = pts["deaths_known"].to_numpy(dtype=bool)
     deaths = pts["deaths"].fillna(0).astype("int64").to_numpy()
     positive = known & (deaths > 0)
@@ -177,7 +178,8 @@ def plot_incident_map(df: pd.DataFrame, *, title: str = "Incident locations", ca
                                  markeredgecolor="none", label=t) for t in present]
     for v in _size_legend_values(max_deaths):
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(v * k),
-                              markerfacecolor="#999999", alpha=0.6, markeredgecolor="white", label=f"{v} death" if v == 1 else f"{v} deaths"))
+                              markerfacecolor=NEUTRAL_COLOR, markeredgecolor="white", gid="size-legend",
+                              label=f"{v} death" if v == 1 else f"{v} deaths"))
     if zero.any():
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=math.sqrt(ZERO_MARKER_AREA),
                               markerfacecolor="#555555", markeredgecolor="none", label="0 deaths"))

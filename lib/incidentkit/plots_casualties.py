@@ -16,7 +16,7 @@ import pandas as pd
 from .measures import casualty_totals, deaths_distribution, killed_wounded_pairs, lethality
 from .plots_trends import group_colors, no_data_figure
 from .reference import theatre_order
-from .style import PALETTE, RANGE_COLOR, add_caption, finish
+from .style import RANGE_COLOR, add_caption, finish
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,37 +34,63 @@ def _ordered_index(table: pd.DataFrame, by: str | None) -> pd.DataFrame:
     return table.loc[[keys[t] for t in theatre_order() if t in keys]]
 
 
+def _no_figure_panel(ax: object, text: str) -> None:
+    """Turn a panel without any figure to draw into a short statement (no empty 0-0.05 axis)."""
+    ax.set_xticks([])  # type: ignore[attr-defined]
+    ax.grid(False)  # type: ignore[attr-defined]
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, transform=ax.transAxes,  # type: ignore[attr-defined]
+            fontsize=10, color="#333333", gid="no-figure-panel")
+
+
 def plot_totals(df: pd.DataFrame, *, by: str | None = "theatre", label: str = "", caption: str = "") -> Figure:
     """Plot total deaths and wounded (best figure, error bars from the low to the high total) per group of ``by``.
 
     Two panels side by side (killed, wounded) sharing the group axis; each group's tick label gives its number of
-    incidents, and the caption the number of incidents with no figure for each measure.
+    incidents, and the caption the number of incidents with no figure for each measure and the number whose
+    sources give no upper bound. Bars are tagged with their values (series ``killed_best``/``wounded_best``, see
+    :func:`incidentkit.style.tag_value`). A measure that no incident has a figure for is a one-line statement in
+    its panel; with neither figure anywhere, the "no data" figure says so.
     """
     import matplotlib.pyplot as plt
+
+    from .plots_trends import no_death_figure_text, open_high_note
+    from .style import SERIES_COLORS, integer_ticks, tag_value
 
     title = _title("Deaths and wounded, best figure with low-high range", label)
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
     killed = _ordered_index(casualty_totals(df, "killed", by), by)
     wounded = casualty_totals(df, "wounded", by).reindex(killed.index)
+    ku, wu = int(killed["unknown"].sum()), int(wounded["unknown"].sum())
+    ko, wo = int(killed["open_high"].sum()), int(wounded["open_high"].sum())
+    note = (f"Incidents with no death figure: {ku} of {len(df)}; with no wounded figure: {wu} (not counted as zero). "
+            f"Deaths: {open_high_note(ko)} Wounded: {open_high_note(wo)}")
+    if ku == len(df) and wu == len(df):
+        return no_data_figure(title, caption=f"{caption} {note}".strip(),
+                              text=f"No death or wounded figure for any of the {len(df)} incident(s) in the selection")
     names = [f"{i} (n={n}" + (f", {u} without death figure)" if u else ")")
              for i, n, u in zip(killed.index.astype(str), killed["incidents"], killed["unknown"], strict=True)]
     ypos = np.arange(len(names))[::-1]
     fig, axes = plt.subplots(1, 2, sharey=True, figsize=(10.0, max(3.2, 1.2 + 0.45 * len(names))))
-    for ax, table, colour, what in ((axes[0], killed, PALETTE[2], "killed"), (axes[1], wounded, PALETTE[3],
-                                                                               "wounded")):
+    for ax, table, what in ((axes[0], killed, "killed"), (axes[1], wounded, "wounded")):
+        fill, line = SERIES_COLORS["deaths" if what == "killed" else "wounded"]
+        finish(ax, title=what, xlabel=f"{what} (persons)", ylabel="")
+        if int(table["with_figure"].sum()) == 0:
+            _no_figure_panel(ax, no_death_figure_text(len(df)) if what == "killed"
+                             else f"No wounded figure for any of the {len(df)} incident(s)")
+            continue
         best = table["best"].to_numpy(dtype=float)
         err = np.vstack([best - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - best])
-        ax.barh(ypos, best, color=colour, alpha=0.75, label=f"{what} (best)")
+        bars = ax.barh(ypos, best, color=fill, edgecolor=line, linewidth=0.6, label=f"{what} (best)")
+        for bar, name, v, known in zip(bars.patches, table.index.astype(str), best, table["with_figure"], strict=True):
+            tag_value(bar, f"{what}_best", name, v if known else None)
         ax.errorbar(best, ypos, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1, label="low-high")
         ax.set_xlim(left=0)
-        finish(ax, title=what, xlabel=f"{what} (persons)", ylabel="")
+        integer_ticks(ax.xaxis)
     axes[0].set_yticks(ypos, names)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
-    ku, wu = int(killed["unknown"].sum()), int(wounded["unknown"].sum())
-    add_caption(fig, f"{caption} Incidents with no death figure: {ku}; with no wounded figure: {wu} (not counted "
-                     "as zero).".strip())
+    add_caption(fig, f"{caption} {note}".strip())
     return fig
 
 
@@ -83,11 +109,18 @@ def plot_lethality(
     title = _title(f"Deaths per incident by {what}", label)
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
+    from .plots_trends import no_death_figure_text, open_high_note
+    from .style import SERIES_COLORS
+
     table = lethality(df, by=by)
+    if int(table["with_figure"].sum()) == 0:
+        return no_data_figure(title, text=no_death_figure_text(len(df)),
+                              caption=f"{caption} {len(df)} incident(s) with no death figure.".strip())
     shown = table[table["with_figure"] >= max(min_incidents, 1)]
     hidden = [str(i) for i in table.index if i not in set(shown.index)]
     unknown = int(table["unknown"].sum())
-    note = f"n = incidents with a death figure; {unknown} incident(s) with no figure are left out."
+    note = (f"n = incidents with a death figure; {unknown} incident(s) with no figure are left out. "
+            f"{open_high_note(int(table['open_high'].sum()))}")
     if hidden:
         need = "no incident" if min_incidents <= 1 else f"fewer than {min_incidents} incidents"
         note += f" Not shown ({need} with a death figure): {', '.join(hidden)}."
@@ -100,7 +133,8 @@ def plot_lethality(
     high = shown["per_incident_high"].to_numpy(dtype=float)
     ypos = np.arange(len(shown))
     fig, ax = plt.subplots(figsize=(9.0, max(3.2, 1.4 + 0.42 * len(shown))))
-    ax.barh(ypos, best, color=PALETTE[0], alpha=0.75, label="best")
+    fill, line = SERIES_COLORS["deaths"]
+    ax.barh(ypos, best, color=fill, edgecolor=line, linewidth=0.6, label="best")
     ax.errorbar(best, ypos, xerr=np.vstack([best - low, high - best]), fmt="none", ecolor="#333333", capsize=3,
                 linewidth=1, label="low-high")
     for y, x, n in zip(ypos, high, shown["with_figure"], strict=True):
@@ -126,16 +160,25 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
     from .measures import incident_figures
 
     title = _title("Deaths per incident, share with at least x", label)
-    fig_known = incident_figures(df, "killed") if len(df) else None
-    if fig_known is None or not bool((fig_known["best"].fillna(0) > 0).any()):
-        return no_data_figure(title, text="No incident in the selection has one or more deaths recorded."
-                              if len(df) else "No incidents match the selection.", caption=caption)
+    from .plots_trends import no_death_figure_text
+    from .style import SERIES_COLORS
+
+    if len(df) == 0:
+        return no_data_figure(title, caption=caption)
+    fig_known = incident_figures(df, "killed")
     zero = int((fig_known["best"] == 0).fillna(False).sum())
     unknown = int((~fig_known["known"]).sum())
+    counted = (f"{len(df)} incident(s): {zero} with zero deaths, {unknown} with no death figure (left out, not "
+               "counted as zero).")
+    if unknown == len(df):
+        return no_data_figure(title, text=no_death_figure_text(len(df)), caption=f"{caption} {counted}".strip())
+    if not bool((fig_known["best"].fillna(0) > 0).any()):
+        return no_data_figure(title, text=f"No incident has one or more deaths recorded ({zero} with zero deaths, "
+                              f"{unknown} with no death figure)", caption=f"{caption} {counted}".strip())
     fig, ax = plt.subplots()
     if by is None:
         parts = [("all incidents", df)]
-        colours = {"all incidents": PALETTE[0]}
+        colours = {"all incidents": SERIES_COLORS["deaths"][1]}
     else:
         parts = [(str(k), g) for k, g in df.groupby(by, observed=True, sort=True)]
         colours = group_colors(by, [k for k, _ in parts])

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 
 from .plots_trends import no_data_figure
-from .style import PALETTE, RANGE_COLOR, add_caption
+from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Colours of the reported figure and of the incident rows' sum.
-REPORTED_COLOR = "#999999"
-INCIDENTS_COLOR = PALETTE[0]
+#: Colours of the reported figure and of the incident rows' sum (no theatre's colours: these are not theatres).
+REPORTED_COLOR = NEUTRAL_COLOR
+INCIDENTS_COLOR = SERIES_COLORS["incidents"][1]
 
 
 def plot_missing_fields(missing: pd.DataFrame, *, title: str = "Blank values per field", caption: str = "") -> Figure:
@@ -45,7 +45,9 @@ def plot_reported_vs_incidents(table: pd.DataFrame, *, title: str = "Reported fi
     """Draw, for each compared statistic of :func:`incidentkit.coverage.reported_vs_incidents`, the reported figure
     (grey bar at the low figure, whisker to the high figure when one is stated; "no upper bound" written when the
     statement has none) beside the incident rows' sum (best, whisker low-high). Non-comparable statistics are left
-    out of the chart (the table lists them)."""
+    out of the chart (the table lists them). The caption counts the incident rows with no figure and the statistics
+    with no upper bound. Bars are tagged with their values (series ``reported`` and ``incidents``, labelled by
+    ``stat_id``; see :func:`incidentkit.style.tag_value`)."""
     import matplotlib.pyplot as plt
 
     data = table[table["compared_with"] != "not comparable"]
@@ -60,15 +62,15 @@ def plot_reported_vs_incidents(table: pd.DataFrame, *, title: str = "Reported fi
     err_hi = np.where(np.isnan(rep_high), 0.0, rep_high - rep_low)
     bars = ax.barh(y - h / 2, rep_low, height=h, color=REPORTED_COLOR, label="reported (low; whisker to high)",
                    xerr=np.vstack([np.zeros(n), err_hi]), ecolor="#555555", capsize=3)
-    for patch in bars.patches:
-        patch.set_gid("reported")
+    for patch, sid, v in zip(bars.patches, data["stat_id"], rep_low, strict=True):
+        tag_value(patch, "reported", sid, v)
     best = data["incident_best"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     low = data["incident_low"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     high = data["incident_high"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     ibars = ax.barh(y + h / 2, best, height=h, color=INCIDENTS_COLOR, label="incident rows (best; whisker low-high)",
                     xerr=np.vstack([best - low, high - best]), ecolor=RANGE_COLOR, capsize=3)
-    for patch in ibars.patches:
-        patch.set_gid("incidents")
+    for patch, sid, v in zip(ibars.patches, data["stat_id"], best, strict=True):
+        tag_value(patch, "incidents", sid, None if np.isnan(v) else v)
     for i, (lo, open_) in enumerate(zip(rep_low, data["upper_bound"] == "none stated", strict=True)):
         if open_:
             ax.annotate("no upper bound", (lo, y[i] - h / 2), xytext=(4, 0), textcoords="offset points",
@@ -79,8 +81,12 @@ def plot_reported_vs_incidents(table: pd.DataFrame, *, title: str = "Reported fi
     ax.set_xlabel("count (deaths in persons, or incidents for attack counts)")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8)
+    integer_ticks(ax.xaxis)
     ax.set_title(title)
     fig.tight_layout()
-    if caption:
-        add_caption(fig, caption)
+    unknown = int(data["incidents_unknown"].fillna(0).sum())
+    open_ = int((data["upper_bound"] == "none stated").sum())
+    note = (f"Incident rows with no figure inside the compared statistics: {unknown} (not counted as zero). "
+            f"{open_} reported statistic(s) state no upper bound (the reported figure is a floor).")
+    add_caption(fig, f"{caption} {note}".strip())
     return fig

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .plots_trends import no_data_figure
-from .style import PALETTE, RANGE_COLOR, add_caption, category_colors, theatre_colors
+from .style import NEUTRAL_COLOR, RANGE_COLOR, add_caption, category_colors, theatre_colors
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,59 +22,105 @@ if TYPE_CHECKING:
 def plot_theatre_comparison(comp: pd.DataFrame, *, title: str = "Theatres side by side", caption: str = "") -> Figure:
     """Draw three bar panels per theatre: incidents, deaths (best, with a low-high error bar) and deaths per incident
     (best, with low-high error bar), from :func:`incidentkit.theatre_comparison`. Theatres run top to bottom in the
-    fixed order with their fixed colours; a theatre without a per-incident figure gets no bar there."""
+    fixed order with their fixed colours; count axes have whole-number ticks. A theatre none of whose incidents has
+    a death figure gets no death bar but the words "no death figure" (not a zero bar); when that is every theatre,
+    the death panels say "No death figure for any of the N incidents". The caption gives the incidents with no
+    figure and those with no stated upper bound. Bars are tagged (series ``incidents``, ``deaths_best``,
+    ``per_incident_best``; see :func:`incidentkit.style.tag_value`)."""
     import matplotlib.pyplot as plt
+
+    from .plots_trends import no_death_figure_text, open_high_note
+    from .style import integer_ticks, tag_value
 
     if comp.empty or int(comp["incidents"].sum()) == 0:
         return no_data_figure(title, caption)
     colors = theatre_colors()
-    names = list(comp.index)
+    names = [str(t) for t in comp.index]
     y = np.arange(len(names))
-    col = [colors.get(t, PALETTE[-1]) for t in names]
+    col = [colors.get(t, NEUTRAL_COLOR) for t in names]
+    incidents = comp["incidents"].to_numpy(dtype=int)
+    unknown = comp["deaths_unknown"].to_numpy(dtype=int)
+    has_figure = incidents > unknown
     fig, axes = plt.subplots(1, 3, figsize=(12.0, 0.45 * len(names) + 1.8), sharey=True)
-    axes[0].barh(y, comp["incidents"].to_numpy(dtype=float), color=col)
+    bars = axes[0].barh(y, incidents.astype(float), color=col)
+    for bar, name, v in zip(bars.patches, names, incidents, strict=True):
+        tag_value(bar, "incidents", name, v)
     axes[0].set_xlabel("incidents")
-    best = comp["deaths_best"].to_numpy(dtype=float)
-    err = np.vstack([best - comp["deaths_low"].to_numpy(dtype=float), comp["deaths_high"].to_numpy(dtype=float) - best])
-    axes[1].barh(y, best, color=col, xerr=err, ecolor=RANGE_COLOR, capsize=3)
-    axes[1].set_xlabel("deaths (persons; bar best, whisker low-high)")
-    pib = comp["per_incident_best"].astype("float64").to_numpy()
-    pil = comp["per_incident_low"].astype("float64").to_numpy()
-    pih = comp["per_incident_high"].astype("float64").to_numpy()
-    ok = ~np.isnan(pib)
-    axes[2].barh(y[ok], pib[ok], color=np.array(col)[ok].tolist(), xerr=np.vstack([pib[ok] - pil[ok], pih[ok] - pib[ok]]),
-                 ecolor=RANGE_COLOR, capsize=3)
-    axes[2].set_xlabel("deaths per incident (persons)")
+    integer_ticks(axes[0].xaxis)
+    total, total_unknown = int(incidents.sum()), int(unknown.sum())
+    if not has_figure.any():
+        for ax, what in ((axes[1], "deaths (persons)"), (axes[2], "deaths per incident (persons)")):
+            ax.set_xticks([])
+            ax.set_xlabel(what)
+            ax.text(0.5, 0.5, no_death_figure_text(total), ha="center", va="center", wrap=True,
+                    transform=ax.transAxes, fontsize=9, color="#333333", gid="no-figure-panel")
+    else:
+        best = comp["deaths_best"].to_numpy(dtype=float)
+        err = np.vstack([best - comp["deaths_low"].to_numpy(dtype=float),
+                         comp["deaths_high"].to_numpy(dtype=float) - best])
+        ok = has_figure
+        dbars = axes[1].barh(y[ok], best[ok], color=np.array(col)[ok].tolist(), xerr=err[:, ok], ecolor=RANGE_COLOR,
+                             capsize=3)
+        for bar, name, v in zip(dbars.patches, np.array(names)[ok], best[ok], strict=True):
+            tag_value(bar, "deaths_best", name, v)
+        axes[1].set_xlabel("deaths (persons; bar best, whisker low-high)")
+        integer_ticks(axes[1].xaxis)
+        axes[1].set_xlim(left=0)
+        pib = comp["per_incident_best"].astype("float64").to_numpy()
+        pil = comp["per_incident_low"].astype("float64").to_numpy()
+        pih = comp["per_incident_high"].astype("float64").to_numpy()
+        ok = ~np.isnan(pib)
+        pbars = axes[2].barh(y[ok], pib[ok], color=np.array(col)[ok].tolist(),
+                             xerr=np.vstack([pib[ok] - pil[ok], pih[ok] - pib[ok]]), ecolor=RANGE_COLOR, capsize=3)
+        for bar, name, v in zip(pbars.patches, np.array(names)[ok], pib[ok], strict=True):
+            tag_value(bar, "per_incident_best", name, v)
+        axes[2].set_xlabel("deaths per incident (persons)")
+        axes[2].set_xlim(left=0)
+        for i in np.flatnonzero(~has_figure & (incidents > 0)):
+            for ax in (axes[1], axes[2]):
+                ax.annotate("no death figure", (0, y[i]), xytext=(3, 0), textcoords="offset points", va="center",
+                            fontsize=7, color="#333333")
     axes[0].set_yticks(y, names)
     axes[0].invert_yaxis()
     for ax in axes:
         ax.grid(axis="y", visible=False)
     axes[0].set_title(title)
     fig.tight_layout()
-    if caption:
-        add_caption(fig, caption)
+    open_high = int(comp["deaths_open_high"].sum()) if "deaths_open_high" in comp else 0
+    note = (f"{total_unknown} of {total} incident(s) have no death figure (not counted as zero). "
+            f"{open_high_note(open_high)}")
+    add_caption(fig, f"{caption} {note}".strip())
     return fig
 
 
 def plot_mix(shares: pd.DataFrame, *, title: str, xlabel: str = "share of the theatre's incidents (%)",
-             caption: str = "") -> Figure:
+             caption: str = "", incidents: dict[str, int] | pd.Series | None = None) -> Figure:
     """Draw the category mix per theatre as 100 % stacked horizontal bars from :func:`incidentkit.mix_shares`
-    (one segment per category, in the table's column order; theatres in the table's order)."""
+    (one segment per category, in the table's column order, in the category colours; theatres in the table's
+    order). Each theatre's label gives its number of incidents ``n`` (from ``incidents``, else from the table's
+    ``attrs["incidents"]`` that :func:`~incidentkit.mix_shares` sets), so a 100 % bar over one incident reads as
+    such; the caption names the theatres with fewer than 5 incidents."""
     import matplotlib.pyplot as plt
 
+    from .style import tag_value
+
+    counts = dict(incidents) if incidents is not None else dict(shares.attrs.get("incidents", {}))
     data = shares.dropna(how="all")
     if data.empty:
         return no_data_figure(title, caption)
-    names = list(data.index)
+    names = [str(t) for t in data.index]
+    labels = [f"{t} (n={counts[t]})" if t in counts else t for t in names]
     y = np.arange(len(names))
     colors = category_colors([str(c) for c in data.columns])
     fig, ax = plt.subplots(figsize=(11.0, 0.45 * len(names) + 2.2))
     left = np.zeros(len(names))
     for c in data.columns:
         width = data[c].fillna(0).to_numpy(dtype=float) * 100
-        ax.barh(y, width, left=left, color=colors[str(c)], label=str(c), edgecolor="white", linewidth=0.5)
+        bars = ax.barh(y, width, left=left, color=colors[str(c)], label=str(c), edgecolor="white", linewidth=0.5)
+        for bar, name, v in zip(bars.patches, names, width, strict=True):
+            tag_value(bar, f"share:{c}", name, v)
         left += width
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
@@ -82,8 +128,12 @@ def plot_mix(shares: pd.DataFrame, *, title: str, xlabel: str = "share of the th
     ax.set_title(title)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(data.columns)), fontsize=8)
     fig.tight_layout()
-    if caption:
-        add_caption(fig, caption)
+    few = [f"{t} (n={counts[t]})" for t in names if t in counts and counts[t] < 5]
+    note = f"n = incidents per theatre. Few incidents, read shares with care: {', '.join(few)}." if few else (
+        "n = incidents per theatre." if counts else "")
+    text = f"{caption} {note}".strip()
+    if text:
+        add_caption(fig, text)
     return fig
 
 
@@ -98,14 +148,28 @@ def plot_small_multiples(
 ) -> Figure:
     """Draw one panel per theatre of a per-period series (:func:`incidentkit.monthly_by_theatre`), all panels on
     shared x and y axes, each in its theatre's colour. ``measure`` "incidents" draws the incident counts;
-    "deaths" draws deaths (best) with the low-high band."""
+    "deaths" draws deaths (best) with the low-high band; when no incident has a death figure the "no data" figure
+    says so, and the caption counts the incidents without a figure and those with no stated upper bound. The y
+    axis has whole-number ticks."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+
+    from .plots_trends import no_death_figure_text, open_high_note
+    from .style import integer_ticks
 
     if measure not in ("incidents", "deaths"):
         raise ValueError(f"measure {measure!r}: expected 'incidents' or 'deaths'")
     if series.empty or int(series["incidents"].sum()) == 0:
         return no_data_figure(title or "Series per theatre", caption)
+    total = int(series["incidents"].sum())
+    if measure == "deaths":
+        unknown = int(series["deaths_unknown"].sum())
+        open_high = int(series["deaths_open_high"].sum()) if "deaths_open_high" in series else 0
+        note = (f"{unknown} of {total} incident(s) have no death figure (not counted as zero). "
+                f"{open_high_note(open_high)}")
+        caption = f"{caption} {note}".strip()
+        if unknown == total:
+            return no_data_figure(title or "Series per theatre", caption, text=no_death_figure_text(total))
     colors = theatre_colors()
     names = list(dict.fromkeys(series["theatre"].astype(object)))
     ncols = max(1, min(ncols, len(names)))
@@ -116,7 +180,7 @@ def plot_small_multiples(
         ax = axes[i // ncols][i % ncols]
         part = series[series["theatre"].astype(object) == name]
         x = part["period_start"]
-        color = colors.get(name, PALETTE[-1])
+        color = colors.get(name, NEUTRAL_COLOR)
         if measure == "incidents":
             ax.plot(x, part["incidents"].to_numpy(dtype=float), color=color, linewidth=1.2, drawstyle="steps-mid")
         else:
@@ -134,6 +198,7 @@ def plot_small_multiples(
             axes[(j - ncols) // ncols][j % ncols].xaxis.set_tick_params(labelbottom=True)
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    integer_ticks(axes[0][0].yaxis)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
     axes[0][0].xaxis.set_major_locator(locator)
     axes[0][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .style import EVENT_COLOR, PALETTE, RANGE_COLOR, add_caption, category_colors, finish, theatre_colors
+from .style import (
+    EVENT_COLOR,
+    NEUTRAL_COLOR,
+    RANGE_COLOR,
+    add_caption,
+    category_colors,
+    finish,
+    theatre_colors,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,6 +34,11 @@ NO_DATA_LABEL = "no-data"
 NO_DATA_TEXT = "No incidents match the selection"
 #: ``gid`` of the vertical lines marking timeline events (tests and readers find them by it).
 EVENT_GID = "timeline-event"
+#: ``gid`` of the numbered boxes of timeline events.
+EVENT_LABEL_GID = "timeline-event-label"
+#: Font size (points) of the event numbers, and the pad of their boxes (a fraction of the font size).
+EVENT_FONT_SIZE = 7.0
+EVENT_BOX_PAD = 0.15
 #: Bar width per period, in days.
 BAR_WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
 
@@ -48,10 +61,11 @@ def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> F
 
 
 def group_colors(by: str | None, groups: list[str]) -> dict[str, str]:
-    """Return the colour of each group: the fixed theatre colours for ``theatre``, else the palette in order."""
+    """Return the colour of each group: the fixed theatre colours for ``theatre`` (a name that is no theatre gets the
+    neutral grey), else the category colours in order (never a theatre colour)."""
     if by == "theatre":
         colours = theatre_colors()
-        return {g: colours.get(g, PALETTE[-1]) for g in groups}
+        return {g: colours.get(g, NEUTRAL_COLOR) for g in groups}
     return category_colors(groups)
 
 
@@ -67,13 +81,33 @@ def _mid(counts: pd.DataFrame) -> pd.Series:
     return start + (end - start) / 2
 
 
-def mark_events(ax: Axes, events: pd.DataFrame | None, *, rows: int = 3) -> list[str]:
+def _event_rows(widths: list[float], lefts: list[float], *, gap: float, max_rows: int) -> list[int]:
+    """Assign each box (left edge and width in pixels, in date order) the first row where it clears the previous box
+    of that row by ``gap`` pixels; when every row is taken, the row whose last box ends first."""
+    ends: list[float] = []
+    rows = []
+    for left, width in zip(lefts, widths, strict=True):
+        row = next((r for r, end in enumerate(ends) if left >= end + gap), None)
+        if row is None:
+            if len(ends) < max_rows:
+                row = len(ends)
+                ends.append(float("-inf"))
+            else:
+                row = min(range(len(ends)), key=lambda r: ends[r])
+        ends[row] = left + width
+        rows.append(row)
+    return rows
+
+
+def mark_events(ax: Axes, events: pd.DataFrame | None, *, max_rows: int = 8) -> list[str]:
     """Mark timeline events (a table from :func:`incidentkit.trends.timeline_events`) on a time axis.
 
     Each event inside the axis' date range gets a dotted vertical line (gid :data:`EVENT_GID`) and, at the top of
-    the axes, its marker number (the table's index, 1 for the first event), staggered over ``rows`` heights so
-    that close events stay readable. Returns the key, one ``"<n> <when> <label>"`` line per event marked, for
-    the caption.
+    the axes, its marker number (the table's index, 1 for the first event) in a small box (gid
+    :data:`EVENT_LABEL_GID`). Boxes of close events are staggered on as many rows as they need (at most
+    ``max_rows``) so that they do not overlap, and the y axis gets the headroom for those rows. Call it after the
+    figure's layout is final (after ``tight_layout``): the rows are computed from the boxes' sizes on screen.
+    Returns the key, one ``"<n> <when> <label>"`` line per event marked, for the caption.
     """
     import matplotlib.dates as mdates
 
@@ -81,19 +115,34 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, rows: int = 3) -> list
         return []
     lo, hi = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
     inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
+    if len(inside) == 0:
+        return []
+    fig = ax.get_figure()
+    renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]
     trans = ax.get_xaxis_transform()
+    texts = []
     key = []
-    for i, (number, ev) in enumerate(inside.iterrows()):
+    for number, ev in inside.iterrows():
         ax.axvline(ev["date"], color=EVENT_COLOR, linestyle=":", linewidth=1.0, gid=EVENT_GID, zorder=1)
-        ax.text(ev["date"], 0.985 - 0.06 * (i % rows), str(number), transform=trans, fontsize=7, ha="center",
-                va="top", color=EVENT_COLOR, clip_on=True,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": EVENT_COLOR,
-                      "linewidth": 0.5})
+        texts.append(ax.text(ev["date"], 0.985, str(number), transform=trans, fontsize=EVENT_FONT_SIZE, ha="center",
+                             va="top", color=EVENT_COLOR, clip_on=True, gid=EVENT_LABEL_GID, zorder=5,
+                             bbox={"boxstyle": f"round,pad={EVENT_BOX_PAD}", "facecolor": "white",
+                                   "edgecolor": EVENT_COLOR, "linewidth": 0.5}))
         when = ev["when"] if "when" in ev.index else f"{ev['date']:%Y-%m-%d}"
         key.append(f"{number} {when} {ev['label']}")
-    if key:
-        top = ax.get_ylim()[1]
-        ax.set_ylim(top=top * (1.0 + 0.07 * min(len(key), rows)))
+    boxes = [t.get_window_extent(renderer) for t in texts]  # the text only: add the box's pad on each side
+    pad = EVENT_BOX_PAD * EVENT_FONT_SIZE * fig.dpi / 72.0  # type: ignore[union-attr]
+    height_px = max(b.height for b in boxes) + 2 * pad
+    ax_px = max(ax.get_window_extent(renderer).height, 1.0)
+    step = (height_px + 2.0) / ax_px  # one row of boxes, in axes fraction
+    fit = max(1, min(max_rows, int(0.45 / step)))  # rows take at most the top 45 % of the axes
+    rows = _event_rows([b.width + 2 * pad for b in boxes], [b.x0 - pad for b in boxes], gap=2.0, max_rows=fit)
+    for text, row in zip(texts, rows, strict=True):
+        text.set_y(0.985 - row * step)
+    used = max(rows) + 1
+    bottom, top = ax.get_ylim()
+    room = 1.0 - (0.015 + used * step + 0.01)  # share of the axes left under the lowest row
+    ax.set_ylim(bottom, bottom + (top - bottom) / max(room, 0.3))
     return key
 
 
@@ -103,6 +152,56 @@ def _event_caption(key: list[str]) -> str:
 
 def _empty(counts: pd.DataFrame) -> bool:
     return len(counts) == 0 or int(counts["incidents"].sum()) == 0
+
+
+def no_death_figure_text(incidents: int) -> str:
+    """The message of a casualty chart whose incidents all lack a death figure."""
+    return f"No death figure for any of the {incidents} incident(s) in the selection"
+
+
+def open_high_note(open_high: int) -> str:
+    """Caption sentence on incidents whose sources give no upper bound ("at least N"): the high total is a floor."""
+    if open_high <= 0:
+        return "Every incident with a death figure gives an upper bound."
+    return f"{open_high} incident(s) give no upper bound: the high is a floor."
+
+
+def _periods_per_group(counts: pd.DataFrame, by: str | None) -> int:
+    if by is None:
+        return int(len(counts))
+    return int(counts.groupby(counts[by].astype(object), sort=False).size().min())
+
+
+def rolling_label(rolling: int, period: str, periods: int) -> str | None:
+    """Legend text of a trailing rolling mean, or ``None`` when none is drawn (``rolling`` 1, or a series of
+    fewer ``periods`` than the window: a mean over fewer periods would not be what the label says)."""
+    if rolling <= 1 or periods < rolling:
+        return None
+    return f"trailing mean over {rolling} {period}s (fewer for the first {rolling - 1})"
+
+
+def _rolling_note(rolling: int, period: str, periods: int) -> str:
+    if rolling > 1 and periods < rolling:
+        return (f" The series has {periods} {period}(s), fewer than the {rolling}-{period} window of the rolling mean:"
+                " none is drawn.")
+    return ""
+
+
+def period_ticks(ax: Axes, periods: pd.Series, period: str, *, most: int = 12) -> None:
+    """Label a time axis by the periods drawn: years as "2022", quarters as "2022 Q2" (at most ``most`` labels,
+    evenly thinned); months keep matplotlib's date ticks."""
+    if period == "month" or len(periods) == 0:
+        return
+    unique = pd.PeriodIndex(pd.unique(periods), freq=PERIOD_FREQ[period])
+    step = max(1, -(-len(unique) // most))
+    shown = unique[::step]
+    mids = shown.start_time + (shown.end_time - shown.start_time) / 2
+    labels = [str(p.year) if period == "year" else f"{p.year} Q{p.quarter}" for p in shown]
+    ax.set_xticks(list(mids), labels)
+
+
+#: pandas frequency of each period name (for :func:`period_ticks`).
+PERIOD_FREQ: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def plot_incidents(
@@ -117,12 +216,16 @@ def plot_incidents(
 ) -> Figure:
     """Plot incidents per period from :func:`incidentkit.counts_by_period` (every period, zeros included).
 
-    Without ``by``: bars of incidents per period and a line of the trailing ``rolling``-period mean. With ``by``
-    (the group column of ``counts``): one line per group of the rolling mean (``rolling=1`` plots the raw counts),
-    theatres in their fixed colours. ``events`` (from :func:`incidentkit.trends.timeline_events`) are marked.
+    Without ``by``: bars of incidents per period (each tagged with its value, series ``incidents``, see
+    :func:`incidentkit.style.tag_value`) and a line of the trailing ``rolling``-period mean. With ``by`` (the group
+    column of ``counts``): one line per group of the rolling mean (``rolling=1`` plots the raw counts), theatres in
+    their fixed colours, other groups in the category colours. A series shorter than the window gets no rolling mean
+    (grouped: the raw counts), and the caption says so. ``events`` (from
+    :func:`incidentkit.trends.timeline_events`) are marked. Counts are on whole-number ticks.
     """
     import matplotlib.pyplot as plt
 
+    from .style import SERIES_COLORS, integer_ticks, tag_value
     from .trends import rolling_mean
 
     title = f"Incidents per {period}" + (f": {label}" if label else "")
@@ -130,27 +233,33 @@ def plot_incidents(
         return no_data_figure(title, caption=caption)
     fig, ax = plt.subplots()
     x = _mid(counts)
-    roll_label = f"{rolling}-{period} rolling mean" if rolling > 1 else f"incidents per {period}"
+    n_periods = _periods_per_group(counts, by)
+    roll = rolling_label(rolling, period, n_periods)
+    fill, line = SERIES_COLORS["incidents"]
     if by is None:
-        ax.bar(x, counts["incidents"], width=BAR_WIDTH_DAYS[period], color=PALETTE[0], alpha=0.45,
-               label=f"incidents per {period}")
-        if rolling > 1:
-            ax.plot(x, rolling_mean(counts, "incidents", rolling), color=PALETTE[0], linewidth=2, label=roll_label)
+        bars = ax.bar(x, counts["incidents"], width=BAR_WIDTH_DAYS[period], color=fill, edgecolor=line,
+                      linewidth=0.4, label=f"incidents per {period}")
+        for bar, p, v in zip(bars.patches, counts["period"], counts["incidents"], strict=True):
+            tag_value(bar, "incidents", p, v)
+        if roll:
+            ax.plot(x, rolling_mean(counts, "incidents", rolling), color=line, linewidth=2, label=roll)
     else:
         groups = _groups(counts, by)
         colours = group_colors(by, groups)
-        smooth = rolling_mean(counts, "incidents", rolling, by=by)
+        smooth = rolling_mean(counts, "incidents", rolling if roll else 1, by=by)
         keys = counts[by].astype(object).astype(str)
         for g in groups:
             m = keys == g
             ax.plot(x[m], smooth[m], color=colours[g], linewidth=1.8, label=g)
     ax.set_ylim(bottom=0)
-    key = mark_events(ax, events)
+    integer_ticks(ax.yaxis)
+    period_ticks(ax, counts["period"], period)
     finish(ax, title=title, xlabel="date", ylabel=f"incidents per {period}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(roll_label if by else None))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=((roll or f"incidents per {period}") if by else None))
     fig.tight_layout()
+    key = mark_events(ax, events)
     extra = _event_caption(key)
-    add_caption(fig, f"{caption}{extra}".strip())
+    add_caption(fig, f"{caption}{_rolling_note(rolling, period, n_periods)}{extra}".strip())
     return fig
 
 
@@ -166,45 +275,61 @@ def plot_deaths(
 ) -> Figure:
     """Plot deaths per period (best figure) with the low-high range, from :func:`incidentkit.counts_by_period`.
 
-    Without ``by``: bars of the best figure, a grey band from the low to the high total, and the rolling mean of the
-    best figure. With ``by``: per group, the rolling mean of the best figure as a line inside a light band of the
-    rolling low and high. The caption states how many incidents had no death figure (not counted as zero).
+    Without ``by``: bars of the best figure (tagged, series ``deaths_best``), a grey band from the low to the high
+    total, and the rolling mean of the best figure. With ``by``: per group, the rolling mean of the best figure as
+    a line inside a light band of the rolling low and high. The caption states how many incidents had no death
+    figure (not counted as zero) and how many give no upper bound (the high is then a floor). When no incident has
+    a death figure the figure says so instead of drawing an empty axis.
     """
     import matplotlib.pyplot as plt
 
+    from .style import SERIES_COLORS, integer_ticks, tag_value
     from .trends import rolling_mean
 
     title = f"Deaths per {period}" + (f": {label}" if label else "")
     unknown = int(counts["deaths_unknown"].sum()) if len(counts) else 0
-    note = f"{unknown} incident(s) in the selection have no death figure and are not counted."
+    total = int(counts["incidents"].sum()) if len(counts) else 0
+    open_high = int(counts["deaths_open_high"].sum()) if len(counts) and "deaths_open_high" in counts else 0
+    note = (f"{unknown} of {total} incident(s) in the selection have no death figure and are not counted. "
+            f"{open_high_note(open_high)}")
     if _empty(counts):
         return no_data_figure(title, caption=caption)
+    if unknown == total:
+        return no_data_figure(title, caption=f"{caption} {note}".strip(), text=no_death_figure_text(total))
     fig, ax = plt.subplots()
     x = _mid(counts)
-    roll_label = f"{rolling}-{period} rolling mean" if rolling > 1 else f"deaths per {period}"
+    n_periods = _periods_per_group(counts, by)
+    roll = rolling_label(rolling, period, n_periods)
+    fill, line = SERIES_COLORS["deaths"]
     if by is None:
         ax.fill_between(x, counts["deaths_low"], counts["deaths_high"], step="mid", color=RANGE_COLOR, alpha=0.35,
                         linewidth=0, label="low-high range")
-        ax.bar(x, counts["deaths_best"], width=BAR_WIDTH_DAYS[period], color=PALETTE[2], alpha=0.55,
-               label=f"deaths per {period} (best)")
-        if rolling > 1:
-            ax.plot(x, rolling_mean(counts, "deaths_best", rolling), color=PALETTE[2], linewidth=2, label=roll_label)
+        bars = ax.bar(x, counts["deaths_best"], width=BAR_WIDTH_DAYS[period], color=fill, edgecolor=line,
+                      linewidth=0.4, label=f"deaths per {period} (best)")
+        for bar, p, v in zip(bars.patches, counts["period"], counts["deaths_best"], strict=True):
+            tag_value(bar, "deaths_best", p, v)
+        if roll:
+            ax.plot(x, rolling_mean(counts, "deaths_best", rolling), color=line, linewidth=2, label=roll)
     else:
         groups = _groups(counts, by)
         colours = group_colors(by, groups)
         keys = counts[by].astype(object).astype(str)
-        best = rolling_mean(counts, "deaths_best", rolling, by=by)
-        low = rolling_mean(counts, "deaths_low", rolling, by=by)
-        high = rolling_mean(counts, "deaths_high", rolling, by=by)
+        window = rolling if roll else 1
+        best = rolling_mean(counts, "deaths_best", window, by=by)
+        low = rolling_mean(counts, "deaths_low", window, by=by)
+        high = rolling_mean(counts, "deaths_high", window, by=by)
         for g in groups:
             m = keys == g
             ax.fill_between(x[m], low[m], high[m], color=colours[g], alpha=0.15, linewidth=0)
             ax.plot(x[m], best[m], color=colours[g], linewidth=1.8, label=g)
     ax.set_ylim(bottom=0)
-    key = mark_events(ax, events)
+    integer_ticks(ax.yaxis)
+    period_ticks(ax, counts["period"], period)
     finish(ax, title=title, xlabel="date", ylabel=f"deaths per {period} (persons)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=(f"{roll_label}\n(band: low-high)" if by else None))
+    legend_title = f"{roll or f'deaths per {period}'}\n(band: low-high)" if by else None
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=legend_title)
     fig.tight_layout()
+    key = mark_events(ax, events)
     extra = _event_caption(key)
-    add_caption(fig, f"{caption} {note}{extra}".strip())
+    add_caption(fig, f"{caption} {note}{_rolling_note(rolling, period, n_periods)}{extra}".strip())
     return fig

@@ -89,6 +89,7 @@ def mix_shares(
 
     Categories keep the column's category order and "Unknown" is a category like any other (never dropped). With
     ``top`` the ``top`` most frequent categories overall are kept and the rest summed into "Other categories".
+    ``attrs["incidents"]`` holds ``{theatre: incidents}``, so a chart can show how many incidents a share is of.
     """
     names = comparison_theatres(df, theatres)
     values = df[column]
@@ -109,10 +110,14 @@ def mix_shares(
     table.index.name = "theatre"
     table.columns.name = column
     table = table.astype("int64")
-    if counts:
-        return table
     totals = table.sum(axis=1)
-    return table.div(totals.where(totals > 0), axis=0).astype("float64")
+    n = {str(t): int(v) for t, v in totals.items()}
+    if counts:
+        table.attrs["incidents"] = n
+        return table
+    out = table.div(totals.where(totals > 0), axis=0).astype("float64")
+    out.attrs["incidents"] = n
+    return out
 
 
 def monthly_by_theatre(
