@@ -158,7 +158,29 @@ VIOLATIONS = {
     "html in checked cell": (html_checked, "cell 6: checked cell stores non-text output (text/html)"),
     "unrun checked cell": (unrun_checked, "cell 6: checked cell has no execution count"),
     "long cell": (long_cell, f"cell 5: {nh.MAX_CELL_LINES + 1} lines of code"),
+    # audit of issue 5, item 7: what the first checker missed
+    "path with spaces": (with_code('p = "/home/me/My Data/gtd.csv"'),
+                         "cell 6: line 1: string '/home/me/My Data/gtd.csv' looks like a hand-built path"),
+    "relative path with spaces": (with_code('p = "My Data/GTD export.xlsx"'), "looks like a hand-built path"),
+    "home path with spaces": (with_code('p = "~/My Data/x"'), "string '~/My Data/x' looks like a hand-built path"),
+    "pandas.io.parsers": (with_code("df = pandas.io.parsers.read_csv(x)"),
+                          "cell 6: line 1: calls pandas.io.parsers.read_csv"),
+    "getattr on pandas": (with_code('reader = getattr(pd, "read_csv")'), "cell 6: line 1: calls getattr() on module pd"),
+    "exec": (with_code('exec("x = 1")'), "cell 6: line 1: calls exec()"),
+    "eval": (with_code('x = eval("1 + 1")'), "cell 6: line 1: calls eval()"),
+    "__import__": (with_code('m = __import__("os")'), "cell 6: line 1: calls __import__()"),
+    "importlib": (with_code('m = importlib.import_module("os")'), "uses importlib.import_module"),
+    "np.loadtxt": (with_code("a = np.loadtxt(x)"), "cell 6: line 1: calls np.loadtxt"),
+    "np.genfromtxt": (with_code("a = numpy.genfromtxt(x)"), "cell 6: line 1: calls numpy.genfromtxt"),
 }
+
+
+@pytest.mark.parametrize("text", ["Deaths, low/best/high per month", "Selection: Syria / Iraq, 2015 to 2024",
+                                  "Bombing/Explosion", "incidents per month (best / high)"])
+def test_prose_with_slashes_is_not_a_path(text, tmp_path):
+    nb = good_notebook()
+    nb.cells[5].source = f"note = {text!r}"
+    assert problems_of(nb, tmp_path) == []
 
 
 @pytest.mark.parametrize("name", list(VIOLATIONS))

@@ -11,9 +11,13 @@ contract of docs/architecture.md and notebooks/README.md):
   (``period: str = "month"  # month, quarter or year``), each with a trailing help comment, annotations matching the
   values, and no other ``=`` on the line, in a string default or the help comment (papermill skips such lines);
 - the code cell right after it validates them: it calls ``ik.check_parameters`` and uses every parameter;
-- no ``def``, ``class`` or ``lambda``; no ``pd.read_*``, ``open(``, ``sys.exit``/``exit``/``quit``, ``!shell``
-  or shell magics; no hand-built paths (string literals that contain ``/`` or ``\\`` and no space, other than the
-  data package's enum values, and no ``os``/``os.path``/``pathlib``/``glob``);
+- no ``def``, ``class`` or ``lambda``; no file readers (``pd.read_*`` or any ``read_*`` reached through
+  ``pandas``, e.g. ``pandas.io.parsers.read_csv``; ``np.loadtxt``/``genfromtxt``/``load``/``fromfile``), no
+  ``getattr`` on a module (``getattr(pd, "read_csv")``), no ``exec``/``eval``/``compile``/``__import__``/
+  ``importlib``, no ``open(``, ``sys.exit``/``exit``/``quit``, ``!shell`` or shell magics; no hand-built paths
+  (string literals that contain ``/`` or ``\\`` and no space, or that start like a path — ``/``, ``~``, ``./``,
+  ``../``, ``C:\\`` — or end in a file extension, spaces or not: ``"/home/me/My Data/gtd.csv"``; the data package's
+  enum values excepted), and no ``os``/``os.path``/``pathlib``/``glob``;
 - code cells have at most :data:`MAX_CELL_LINES` lines of code;
 - no stored outputs or execution counts, except in cells whose first line is ``# NBVAL_CHECK_OUTPUT``: those keep
   their (plain text) outputs and an execution count for nbval to compare; no papermill or execution metadata;
@@ -113,8 +117,32 @@ def _enum_values() -> frozenset[str]:
     return frozenset(values)
 
 
+#: A string that starts like a path ("/", "~", "./", "../", a drive letter) or ends in a file name extension.
+PATH_START = re.compile(r"^(~|\.{1,2}[/\\]|/[^/\s]|[A-Za-z]:[/\\]|\\\\)")
+PATH_END = re.compile(r"[/\\][^/\\]*\.(csv|tsv|txt|xlsx?|json|parquet|feather|pkl|pickle|zip|gz|h5|dta|sav|xml|"
+                      r"ya?ml|ipynb|py|db|sqlite)$", re.IGNORECASE)
+#: Names whose call runs code built at run time (or imports behind the imports cell's back).
+DYNAMIC_CALLS = ("exec", "eval", "compile", "__import__")
+#: Module aliases that ``getattr`` must not reach into (``getattr(pd, "read_csv")`` is ``pd.read_csv``).
+MODULE_ALIASES = ("pd", "pandas", "np", "numpy", "os", "sys", "io", "builtins", "importlib", "pathlib", "shutil",
+                  "glob", "subprocess", "ik", "incidentkit")
+#: numpy functions that read files.
+NUMPY_READERS = ("loadtxt", "genfromtxt", "load", "fromfile", "fromregex", "memmap")
+
+
 def _looks_like_path(text: str, exempt: frozenset[str]) -> bool:
-    return ("/" in text or "\\" in text) and not any(ch.isspace() for ch in text) and text not in exempt
+    if text in exempt or not ("/" in text or "\\" in text):
+        return False
+    if not any(ch.isspace() for ch in text):
+        return True
+    return bool(PATH_START.match(text.strip()) or PATH_END.search(text.strip()))
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """``pandas`` for ``pandas.io.parsers.read_csv``: the name an attribute chain starts from."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _comment_lines(source: str) -> dict[int, str]:
@@ -186,14 +214,27 @@ def _code_problems(tree: ast.Module, exempt: frozenset[str]) -> list[str]:
             problems.append(f"line {node.lineno}: uses lambda (put the function in lib/incidentkit)")
         elif isinstance(node, ast.Attribute):
             base = node.value.id if isinstance(node.value, ast.Name) else None
-            if base in ("pd", "pandas") and node.attr.startswith("read_"):
-                problems.append(f"line {node.lineno}: calls {base}.{node.attr} (load data with ik.load_*)")
+            root = _root_name(node)
+            if root in ("pd", "pandas") and node.attr.startswith("read_"):
+                problems.append(f"line {node.lineno}: calls {ast.unparse(node)} (load data with ik.load_*)")
+            elif root in ("np", "numpy") and node.attr in NUMPY_READERS:
+                problems.append(f"line {node.lineno}: calls {ast.unparse(node)} (load data with ik.load_*)")
+            elif node.attr == "import_module" or root == "importlib":
+                problems.append(f"line {node.lineno}: uses {ast.unparse(node)} (imports belong in the first code "
+                                "cell)")
             elif base == "sys" and node.attr == "exit":
                 problems.append(f"line {node.lineno}: calls sys.exit (raise an error instead)")
             elif base in PATH_MODULES:
                 problems.append(f"line {node.lineno}: uses {base}.{node.attr} (paths come from the library)")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "open":
+            if node.func.id in DYNAMIC_CALLS:
+                problems.append(f"line {node.lineno}: calls {node.func.id}() (write the code in the cell, or put it "
+                                "in lib/incidentkit)")
+            elif node.func.id in ("getattr", "setattr", "delattr", "vars") and node.args and (
+                    _root_name(node.args[0]) in MODULE_ALIASES):
+                problems.append(f"line {node.lineno}: calls {node.func.id}() on module "
+                                f"{ast.unparse(node.args[0])} (name the function: ik.<name>)")
+            elif node.func.id == "open":
                 problems.append(f"line {node.lineno}: calls open( (read and write through the library)")
             elif node.func.id in ("exit", "quit"):
                 problems.append(f"line {node.lineno}: calls {node.func.id}() (raise an error instead)")
