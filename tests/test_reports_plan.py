@@ -31,10 +31,11 @@ def problems_of(plan: Path) -> list[str]:
 
 def test_fixture_plans_are_valid() -> None:
     reports = load_plan(FIXTURES / "plan-mixed.yaml", NOTEBOOKS)
-    assert [r.name for r in reports] == ["good one", "../../good two", "failing", "too slow", "over time"]
+    names = ["good one", "../../good two", "failing", "too slow", "data folder", "over time"]
+    assert [r.name for r in reports] == names
     assert reports[1].slug == "good-two"
     assert (reports[3].timeout, reports[3].cell_timeout) == (DEFAULT_TIMEOUT, 2)
-    assert (reports[4].timeout, reports[4].cell_timeout) == (5, None)
+    assert (reports[5].timeout, reports[5].cell_timeout) == (5, None)
     assert reports[0].parameters["theatres"] == ["north_caucasus", "syria"]
 
 
@@ -81,7 +82,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     problems = problems_of(plan)
     text = "\n".join(problems)
     expected_fragments = [
-        "report 'a': unknown notebook 'missing.ipynb'; expected one of: failing.ipynb, good.ipynb",
+        "report 'a': unknown notebook 'missing.ipynb'; expected one of: data_dir.ipynb, failing.ipynb, good.ipynb",
         "report 'b': unknown parameter 'colour' for good.ipynb; expected one of: label, n, scale, start, theatres",
         "report 'c': parameter 'start': expected str, found date datetime.date(2015, 1, 1)",
         'write "2015-01-01"',

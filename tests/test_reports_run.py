@@ -132,6 +132,7 @@ def test_failing_report_among_good_ones(runs: Runs) -> None:
         "../../good two": "ok",
         "failing": "failed",
         "too slow": "failed",
+        "data folder": "ok",
         "over time": "failed",
     }
     failing = runs.record(second, "failing")
@@ -145,6 +146,7 @@ def test_failing_report_among_good_ones(runs: Runs) -> None:
     assert over["error"].startswith("timed out after 5 s (the report's time limit, 'timeout')"), over["error"]
     assert 5 <= over["duration"] < 15
     assert (second.path / "over-time" / "report.html").is_file()
+
     # the partially executed notebooks and their HTML are kept
     failing_page = (second.path / "failing" / "report.html").read_text()
     assert "first cell ran" in failing_page and "fixture failure: deliberate" in failing_page
@@ -158,6 +160,12 @@ def test_failing_report_among_good_ones(runs: Runs) -> None:
     assert "fixture failure: deliberate" in index
     # the run is published and latest points at it
     assert (runs.out / "latest").resolve() == second.path
+
+
+def test_kernels_read_the_data_folder_of_the_reuse_key(runs: Runs) -> None:
+    # --data (here: DATA) is hashed into the fingerprint and is what the kernel's incidentkit reads
+    summary = runs.record(runs.second, "data folder")["summary"]
+    assert summary == {"data_dir": str(DATA.resolve()), "env": str(DATA.resolve())}
 
 
 def test_previous_run_is_untouched(runs: Runs) -> None:
@@ -253,10 +261,17 @@ def test_only_carries_failures_over_as_failures(tmp_path: Path) -> None:
         return run_plan(opts, executor=stub_execute_failing, stream=io.StringIO())
 
     first = run()
-    assert [r["status"] for r in first.reports] == ["ok", "ok", "failed", "failed", "failed"]
+    assert [r["status"] for r in first.reports] == ["ok", "ok", "failed", "failed", "ok", "failed"]
     assert first.exit_code == 1
     second = run(only=["good one"])
-    assert [r["status"] for r in second.reports] == ["reused", "reused", "failed", "failed", "failed"]
+    assert [r["status"] for r in second.reports] == [
+        "reused",
+        "reused",
+        "failed",
+        "failed",
+        "reused",
+        "failed",
+    ]
     assert second.exit_code == 1 and len(second.failed) == 3
     failing = next(r for r in second.reports if r["name"] == "failing")
     assert failing["error"] == "ValueError: stub failure of failing"
@@ -268,7 +283,14 @@ def test_only_carries_failures_over_as_failures(tmp_path: Path) -> None:
     assert index.count(">FAILED</span>") == 3 and "3 FAILED" in index
     # selected again, the failure is re-executed (failures are never reused)
     third = run(only=["failing"])
-    assert [r["status"] for r in third.reports] == ["reused", "reused", "failed", "failed", "failed"]
+    assert [r["status"] for r in third.reports] == [
+        "reused",
+        "reused",
+        "failed",
+        "failed",
+        "reused",
+        "failed",
+    ]
     assert next(r for r in third.reports if r["name"] == "failing")["executed_in"] == third.run_id
     assert next(r for r in third.reports if r["name"] == "too slow")["executed_in"] == first.run_id
 
@@ -283,18 +305,19 @@ def test_only_lists_reports_that_never_ran(tmp_path: Path) -> None:
         ("../../good two", "reused"),
         ("failing", "not-run"),
         ("too slow", "not-run"),
+        ("data folder", "not-run"),
         ("over time", "not-run"),
     ]
     assert result.exit_code == 0
     assert not (result.path / "failing").exists()
     index = (result.path / "index.html").read_text()
-    assert index.count(">NOT RUN</span>") == 3 and "3 NOT RUN" in index
+    assert index.count(">NOT RUN</span>") == 4 and "4 NOT RUN" in index
     assert "never executed; not selected (--only)" in index
     # and on the next run that selects them they are executed
     opts.only = []
     assert [
         r["status"] for r in run_plan(opts, executor=stub_execute_failing, stream=io.StringIO()).reports
-    ] == ["reused", "reused", "failed", "failed", "failed"]
+    ] == ["reused", "reused", "failed", "failed", "ok", "failed"]
 
 
 def test_stale_only_when_the_inputs_changed(tmp_path: Path) -> None:
@@ -379,3 +402,19 @@ def test_markdown_outputs_cannot_carry_live_html(text: str, expected: str) -> No
     from incidentkit.reports.site import guard_markdown
 
     assert guard_markdown(text) == expected
+
+
+def test_output_packages_are_part_of_the_reuse_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    from incidentkit.reports import fingerprint
+
+    shaping = {"pycountry", "pyarrow", "shapely", "pyogrio", "geopandas", "mistune", "xxhash", "pandas"}
+    assert shaping <= set(fingerprint.OUTPUT_PACKAGES)
+    before = fingerprint.environment_digest()
+    real = metadata.version
+    for name in sorted(shaping):
+        monkeypatch.setattr(metadata, "version", lambda n, _name=name: "0.0-test" if n == _name else real(n))
+        assert fingerprint.environment_digest() != before, name
+    monkeypatch.setattr(metadata, "version", real)
+    assert fingerprint.environment_digest() == before

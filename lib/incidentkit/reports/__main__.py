@@ -26,7 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output folder (default: reports/, or $INCIDENTKIT_REPORTS_DIR)"
     )
     run.add_argument("--notebooks", type=Path, help="folder the plan's notebook names are relative to")
-    run.add_argument("--data", type=Path, help="data folder whose files are part of the reuse key")
+    run.add_argument(
+        "--data",
+        type=Path,
+        help="data folder the notebooks read (INCIDENTKIT_DATA_DIR is set for the kernels) and the reuse key hashes "
+        "(default: data/, or $INCIDENTKIT_DATA_DIR)",
+    )
     run.add_argument(
         "--timeout",
         type=int,

@@ -7,7 +7,10 @@ A report is reused from the previous run when its fingerprint is unchanged. The 
 - every file under the data folder (path and SHA-256);
 - when the ``source`` parameter names an existing file or folder, that file's (or every file's) SHA-256;
 - the library version: the SHA-256 of every file under ``lib/incidentkit`` (code, templates, package data);
-- the Python version and the versions of the packages that shape the output (pandas, matplotlib, ...).
+- the Python version and the versions of the packages that shape the output (:data:`OUTPUT_PACKAGES`).
+
+The data folder that is hashed is the one the kernels read: the runner sets ``INCIDENTKIT_DATA_DIR`` to it for the
+worker processes and their kernels (``--data DIR``).
 
 File hashes are cached in a JSON file keyed on (path, size, modification time), so an unchanged re-run reads
 no data file.
@@ -23,16 +26,33 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-#: Packages whose version changes a report's bytes (figures, HTML).
+#: Packages whose version can change a report's bytes (figures, tables, HTML) or what the notebooks read.
 OUTPUT_PACKAGES = (
+    # computing and drawing
     "pandas",
     "numpy",
     "matplotlib",
+    "pillow",  # matplotlib writes PNG files through it
     "seaborn",
+    # reading and converting the data (readers, cache, country codes, maps)
+    "pyarrow",
+    "pycountry",
+    "xxhash",
+    "openpyxl",
     "geopandas",
+    "shapely",
+    "pyogrio",
+    "pyproj",
+    # executing and rendering the notebooks
     "papermill",
+    "nbclient",
+    "ipykernel",
+    "ipython",
     "nbconvert",
     "nbformat",
+    "mistune",
+    "jinja2",
+    "pygments",
 )
 _SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git"}
 

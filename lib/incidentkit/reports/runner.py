@@ -139,13 +139,13 @@ class ReportTask:
     cwd: str
     folder: str
     parameters: dict[str, Any]
-    timeout: (
-        int  # seconds for the whole execution (kernel start to last cell); the kernel is killed after that
-    )
-    cell_timeout: int | None = (
-        None  # seconds per cell (papermill's execution_timeout); None: no limit per cell
-    )
+    #: Seconds for the whole execution (kernel start to last cell); the kernel is killed after that.
+    timeout: int
+    #: Seconds per cell (papermill's execution_timeout); None: no limit per cell.
+    cell_timeout: int | None = None
     kernel_name: str = KERNEL_NAME
+    #: Environment variables for the kernel: INCIDENTKIT_DATA_DIR, the data folder that is part of the reuse key.
+    environment: dict[str, str] = field(default_factory=dict)
     ipc_dir: str | None = (
         None  # where the kernel's IPC sockets go (a folder the parent deletes after the run)
     )
@@ -202,6 +202,7 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     import logging
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a debugpy warning in each kernel
+    os.environ.update(task.environment)  # inherited by the kernel this worker starts
     # The plan was validated from the parameters cell with ast; papermill's own regex parser warns about lines it
     # cannot read (a '=' in a comment) and calls those parameters unknown. Its warnings would only be noise.
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -810,6 +811,7 @@ def _task(report: Report, opts: RunOptions, staging: Path, ipc_root: str | None 
         timeout=report.timeout,
         cell_timeout=report.cell_timeout,
         ipc_dir=ipc_root,
+        environment={"INCIDENTKIT_DATA_DIR": str(opts.data)},
     )
 
 
