@@ -141,8 +141,9 @@ def dependency_digest(folder: Path | None = None) -> str:
 
     That is the bytes of ``data/branch_aliases.csv`` and ``data/admin1_aliases.csv`` (IS branches, admin1 names), the
     schemas of the ``incidents``, ``branch_aliases`` and ``admin1_aliases`` resources in ``data/datapackage.json``
-    (columns, dtypes, enums) and the ``pycountry`` release (country names and codes). The files are small: they are
-    read and hashed on every call (well under a millisecond), so an edit is seen at once.
+    (columns, dtypes, enums) and the ``pycountry`` release (size and mtime of its ISO 3166 databases: country names
+    and codes). The files are small: they are read and hashed on every call (well under a millisecond), so an edit is
+    seen at once.
     """
     from ..schema import load_datapackage
     from ..tables import table_path
@@ -158,13 +159,26 @@ def dependency_digest(folder: Path | None = None) -> str:
             h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:
             h.update(name.encode() + b"\0<missing>\0")  # the reader itself reports the missing table
-    try:
-        from importlib.metadata import version
-
-        h.update(b"pycountry " + version("pycountry").encode())
-    except Exception:  # noqa: BLE001 - not installed as a distribution: the key just lacks it
-        pass
+    h.update(_pycountry_stamp().encode())
     return h.hexdigest()[:16]
+
+
+def _pycountry_stamp() -> str:
+    """Return size and mtime of pycountry's ISO 3166 databases (a new release rewrites them), without importing it
+    (importlib.metadata or pycountry itself would add tens of milliseconds to a warm read)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pycountry")
+    if spec is None or spec.origin is None:
+        return "pycountry absent"
+    parts = []
+    for name in ("iso3166-1.json", "iso3166-3.json"):
+        try:
+            st = (Path(spec.origin).parent / "databases" / name).stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:absent")
+    return "pycountry " + " ".join(parts)
 
 
 def entry_path(dataset: str, reader_version: int, digest: str, variant: str = "", deps: str = "") -> Path:
