@@ -34,8 +34,8 @@ def test_fixture_plans_are_valid() -> None:
     names = ["good one", "../../good two", "failing", "too slow", "data folder", "over time"]
     assert [r.name for r in reports] == names
     assert reports[1].slug == "good-two"
-    assert (reports[3].timeout, reports[3].cell_timeout) == (DEFAULT_TIMEOUT, 2)
-    assert (reports[5].timeout, reports[5].cell_timeout) == (5, None)
+    assert (reports[3].timeout, reports[3].cell_timeout) == (DEFAULT_TIMEOUT, 1)
+    assert (reports[5].timeout, reports[5].cell_timeout) == (4, None)
     assert reports[0].parameters["theatres"] == ["north_caucasus", "syria"]
 
 

@@ -138,13 +138,13 @@ def test_failing_report_among_good_ones(runs: Runs) -> None:
     failing = runs.record(second, "failing")
     assert "ValueError" in failing["error"] and "fixture failure: deliberate" in failing["error"]
     assert (
-        "CellTimeoutError: a cell ran longer than the cell_timeout of 2 s"
+        "CellTimeoutError: a cell ran longer than the cell_timeout of 1 s"
         in runs.record(second, "too slow")["error"]
     )
-    # the report's own time limit: the runner killed its kernel after 5 s (the cell would have slept 60 s)
+    # the report's own time limit: the runner killed its kernel after 4 s (the cell would have slept 60 s)
     over = runs.record(second, "over time")
-    assert over["error"].startswith("timed out after 5 s (the report's time limit, 'timeout')"), over["error"]
-    assert 5 <= over["duration"] < 15
+    assert over["error"].startswith("timed out after 4 s (the report's time limit, 'timeout')"), over["error"]
+    assert 4 <= over["duration"] < 15
     assert (second.path / "over-time" / "report.html").is_file()
 
     # the partially executed notebooks and their HTML are kept
@@ -418,3 +418,24 @@ def test_output_packages_are_part_of_the_reuse_key(monkeypatch: pytest.MonkeyPat
         assert fingerprint.environment_digest() != before, name
     monkeypatch.setattr(metadata, "version", real)
     assert fingerprint.environment_digest() == before
+
+
+def test_final_log_line_counts_only_executed_reports_as_ok(tmp_path: Path) -> None:
+    log = io.StringIO()
+    opts = options(tmp_path / "out", "plan-good.yaml", jobs=1)
+    run_plan(opts, executor=stub_execute_failing, stream=log)
+    assert "2 executed ok, 0 reused, 0 failed -> " in log.getvalue().splitlines()[-1]
+    opts.plan, opts.only = FIXTURES / "plan-mixed.yaml", ["failing"]
+    run_plan(opts, executor=stub_execute_failing, stream=log)
+    assert "0 executed ok, 2 reused, 1 failed, 3 not run -> " in log.getvalue().splitlines()[-1]
+    opts.only = ["good one"]
+    run_plan(opts, executor=stub_execute_failing, stream=log)
+    assert (
+        "0 executed ok, 2 reused, 1 failed (1 carried over), 3 not run -> " in log.getvalue().splitlines()[-1]
+    )
+    (opts.library / "__init__.py").write_text("# a library change\n")
+    run_plan(opts, executor=stub_execute_failing, stream=log)
+    assert (
+        "1 executed ok, 0 reused, 1 failed (1 carried over), 1 stale, 3 not run -> "
+        in log.getvalue().splitlines()[-1]
+    )

@@ -590,8 +590,16 @@ def load_plan(
                 )
             )
     if problems:
-        raise PlanError(problems, source=label)
+        raise PlanError(sorted(problems, key=lambda p: _position(p, label)), source=label)
     return reports
+
+
+def _position(problem: str, label: str) -> tuple[int, int]:
+    """(line, column) of a problem that starts with ``<label>:<line>:<column>:``, for listing them in file order."""
+    parts = problem[len(label) + 1 :].split(":", 2) if problem.startswith(label + ":") else []
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        return int(parts[0]), int(parts[1])
+    return (1 << 30, 0)
 
 
 def _resolve_notebook(

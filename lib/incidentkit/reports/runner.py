@@ -689,11 +689,28 @@ def _render(
     final = runs / run_id
     os.rename(staging, final)
     _swap_latest(out, run_id)
-    failed = [r for r in records if r["status"] == "failed"]
-    progress.log(
-        f"report run {run_id}: {len(records) - len(failed)} ok, {len(failed)} failed -> {final / INDEX_FILE}"
-    )
+    progress.log(f"report run {run_id}: {outcome_line(records, run_id)} -> {final / INDEX_FILE}")
     return RunResult(run_id=run_id, path=final, reports=records, executed=len(tasks), reused=reused)
+
+
+def outcome_line(records: list[dict[str, Any]], run_id: str) -> str:
+    """What a run did, for the log: ``"3 executed ok, 12 reused, 1 failed (1 carried over), 2 stale, 1 not run"``.
+
+    Only reports executed in this run count as "executed ok"; reused, stale and not-run reports are named as
+    such, and a failure carried over from an earlier run (``--only``) is counted as failed and said to be carried.
+    """
+    count = {
+        s: sum(r["status"] == s for r in records) for s in ("ok", "reused", "failed", "stale", "not-run")
+    }
+    carried = sum(r["status"] == "failed" and r.get("executed_in") != run_id for r in records)
+    parts = [f"{count['ok']} executed ok", f"{count['reused']} reused", f"{count['failed']} failed"]
+    if carried:
+        parts[-1] += f" ({carried} carried over)"
+    if count["stale"]:
+        parts.append(f"{count['stale']} stale")
+    if count["not-run"]:
+        parts.append(f"{count['not-run']} not run")
+    return ", ".join(parts)
 
 
 def _display_path(path: Path) -> str:
