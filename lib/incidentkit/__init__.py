@@ -116,6 +116,8 @@ _EXPORTS: dict[str, str] = {
     "theatre_colors": "style",
     "category_colors": "style",
     "add_caption": "style",
+    "table_or_note": "style",
+    "table_text": "style",
     "output_dir": "output",
     "save_figure": "output",
     "write_summary": "output",
@@ -208,7 +210,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
     from .schema import incident_frame  # noqa: F401
-    from .style import add_caption, apply_style, category_colors, theatre_colors  # noqa: F401
+    from .style import add_caption, apply_style, category_colors, table_or_note, table_text, theatre_colors  # noqa: F401
     from .trends import (  # noqa: F401  # noqa: F401
         counts_by_period,
         group_column,

@@ -184,6 +184,28 @@ def svg_values(path: Path | str) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
+#: What :func:`table_or_note` shows instead of an empty table.
+NOTHING_TO_SHOW = "Nothing to show: no incidents match the selection."
+
+
+def table_or_note(table: object, note: str = NOTHING_TO_SHOW) -> object:
+    """Return ``table`` to display, or, when it has no rows, a one-line Markdown ``note`` (an empty selection shows
+    a sentence, not the bare header of an empty table)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        from IPython.display import Markdown
+
+        return Markdown(f"*{note}*")
+    return table
+
+
+def table_text(table: object, note: str = NOTHING_TO_SHOW, **to_string: object) -> str:
+    """Return ``table.to_string(**to_string)`` for printing in a checked cell, or ``note`` when it has no rows (no
+    "Empty DataFrame / Columns: [...]" under an empty selection)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        return note
+    return str(table.to_string(**to_string))  # type: ignore[attr-defined]
+
+
 def add_caption(fig: Figure, text: str) -> None:
     """Write a caption under the figure (selection, data source, unknown-figure counts)."""
     import textwrap
