@@ -58,3 +58,26 @@ def test_acled_export(tmp_path: Path, real_samples: Path) -> None:
     assert summary["incidents"] == len(df) > 0
     assert summary["deaths_best"] == ik.casualty_totals(df).iloc[0]["best"]
     assert summary["previous_incidents"] == 0  # the sample starts in 2022
+
+
+def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
+    """Figure read-back (audit of issue 5, item 6): plot_period_comparison tags each bar with its value (SVG group id,
+    see ``incidentkit.style.tag_value``); the bars of the SVG this run saved must equal the run's summary.json."""
+    from incidentkit.style import svg_values
+
+    summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatre="North Caucasus", start="2022-01-01",
+                                       end="2023-12-31")
+    values = svg_values(out / "figures" / "period-comparison.svg")
+    assert dict(values["incidents"]) == {"previous": summary["previous_incidents"], "current": summary["incidents"]}
+    assert dict(values["deaths_best"]) == {"previous": summary["previous_deaths_best"],
+                                           "current": summary["deaths_best"]}
+    assert summary["incidents"] + summary["previous_incidents"] > 0
+
+
+def test_a_brief_without_a_place_fails_in_the_validation_cell(tmp_path: Path) -> None:
+    """Audit of issue 5, item 8: theatre "" and countries [] must not run an "all theatres" brief."""
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError, match="give one theatre or countries") as err:
+        run(tmp_path, theatre="", countries=[])
+    assert "ik.check_parameters(" in err.value.source  # the validation cell, before anything is loaded
+    assert not (tmp_path / "out" / "summary.json").exists()

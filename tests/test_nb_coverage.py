@@ -8,7 +8,7 @@ from pathlib import Path
 import incidentkit as ik
 import pandas as pd
 import pytest
-from conftest import execute_notebook
+from conftest import execute_notebook, outputs_text
 
 pytestmark = pytest.mark.notebooks
 REPO = Path(__file__).resolve().parents[1]
@@ -36,8 +36,11 @@ def test_one_theatre_against_its_reported_statistics(tmp_path: Path) -> None:
 
 
 def test_empty_selection_completes(tmp_path: Path) -> None:
-    summary = run(tmp_path, theatres=["Iraq"], start="2015-01-01", end="2024-12-31")
+    summary, _, nb = execute_notebook(NOTEBOOK.name, tmp_path, theatres=["Iraq"], start="2015-01-01",
+                                      end="2024-12-31")
     assert summary["incidents"] == 0 and summary["rows_by_source"] == []
+    text = outputs_text(nb)
+    assert "Empty DataFrame" not in text and "<table" not in text  # no bare empty tables (audit item 9)
 
 
 @pytest.mark.real_samples
@@ -55,3 +58,23 @@ def test_ucdp_export(tmp_path: Path, real_samples: Path) -> None:
 def test_gtd_export_with_no_is_rows(tmp_path: Path, real_samples: Path) -> None:
     summary = run(tmp_path, source=str(real_samples / GTD), start="1970-01-01", end="2017-12-31")
     assert summary["incidents"] == len(ik.load_incidents(str(real_samples / GTD))) == 0
+
+
+def test_the_reported_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
+    """Figure read-back (audit of issue 5, item 6): plot_reported_vs_incidents tags each bar with its value and
+    statistic id (SVG group id, see ``incidentkit.style.tag_value``); the bars of the SVG this run saved must equal
+    the comparable rows of the run's summary.json."""
+    from incidentkit.style import svg_values
+
+    summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatres=["North Caucasus"], start="2016-01-01",
+                                       end="2024-12-31")
+    rows = [r for r in summary["reported_vs_incidents"] if r["compared_with"] != "not comparable"]
+    values = svg_values(out / "figures" / "reported-vs-incidents.svg")
+    if not rows:
+        assert 'id="no-data"' in (out / "figures" / "reported-vs-incidents.svg").read_text()
+        return
+    assert values["reported"] == [(r["stat_id"], float(r["reported_low"])) for r in rows]
+    drawn = dict(values["incidents"])
+    assert {k: (None if v != v else v) for k, v in drawn.items()} == {
+        r["stat_id"]: (None if r["incident_best"] is None else float(r["incident_best"])) for r in rows}
+    assert summary["statistics_compared"] == len(rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import incidentkit as ik
 import pytest
-from conftest import execute_notebook
+from conftest import execute_notebook, outputs_text
 
 pytestmark = pytest.mark.notebooks
 REPO = Path(__file__).resolve().parents[1]
@@ -37,9 +37,12 @@ def test_two_theatres_over_another_period(tmp_path: Path) -> None:
 
 
 def test_empty_selection_completes(tmp_path: Path) -> None:
-    summary = run(tmp_path, theatres=["Iraq"], start="2015-01-01", end="2024-12-31")
+    summary, out, nb = execute_notebook(NOTEBOOK.name, tmp_path, theatres=["Iraq"], start="2015-01-01",
+                                        end="2024-12-31")
     assert summary["incidents"] == 0 and summary["theatres_compared"] == 0 and summary["mapped"] == 0
     assert (tmp_path / "out" / "figures" / "incident-map.png").is_file()
+    text = outputs_text(nb)
+    assert "Empty DataFrame" not in text and "<table" not in text  # no bare empty tables (audit item 9)
 
 
 def test_unknown_theatre_fails_with_the_valid_ones(tmp_path: Path) -> None:
@@ -57,3 +60,42 @@ def test_ucdp_export(tmp_path: Path, real_samples: Path) -> None:
     assert summary["incidents"] == len(df) > 0
     assert {r["theatre"]: r["deaths_best"] for r in summary["comparison"]} == comp["deaths_best"].to_dict()
     assert summary["mapped"] == ik.map_counts(df)["mapped"]
+
+
+def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
+    """Figure read-back (audit of issue 5, item 6): plot_theatre_comparison tags each bar with its value (SVG group
+    id, see ``incidentkit.style.tag_value``); the incidents and deaths bars of the SVG this run saved must equal the
+    run's summary.json comparison table, theatre by theatre. Also the auditor's repro of item 1 (Iran and Turkey)
+    when its incidents lack a death figure: the death panels say so, no bar is drawn there."""
+    from incidentkit.style import svg_values
+
+    summary, out, nb = execute_notebook(NOTEBOOK.name, tmp_path, start="2015-01-01", end="2024-12-31")
+    values = svg_values(out / "figures" / "theatres-side-by-side.svg")
+    rows = {r["theatre"]: r for r in summary["comparison"]}
+    assert values["incidents"] == [(t, float(r["incidents"])) for t, r in rows.items()]
+    assert dict(values["deaths_best"]) == {t: float(r["deaths_best"]) for t, r in rows.items()
+                                            if r["incidents"] > r["deaths_unknown"]}
+    assert sum(v for _, v in values["incidents"]) == summary["incidents"]
+    mix = svg_values(out / "figures" / "attack-type-mix.svg")
+    for row in summary["attack_mix"]:
+        drawn = sum(v for series, pairs in mix.items() for t, v in pairs if t == row["theatre"])
+        assert drawn == pytest.approx(100.0)
+    for name in ("Iran", "Turkey"):
+        if name in rows and rows[name]["deaths_unknown"] == rows[name]["incidents"]:
+            assert name not in dict(values["deaths_best"])
+
+
+def test_a_selection_without_death_figures_gives_statements(tmp_path: Path) -> None:
+    df = ik.load_incidents(theatres=["Iran", "Turkey"], start="2015-01-01", end="2024-12-31")
+    if len(df) == 0 or df["killed_best"].notna().any():
+        pytest.skip("the curated data no longer has a selection whose incidents all lack a death figure")
+    summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatres=["Iran", "Turkey"])
+    values = svg_values_of(out / "figures" / "theatres-side-by-side.svg")
+    assert "deaths_best" not in values and sum(v for _, v in values["incidents"]) == summary["incidents"]
+    assert 'id="no-data"' in (out / "figures" / "deaths-per-theatre.svg").read_text()
+
+
+def svg_values_of(path: Path) -> dict:
+    from incidentkit.style import svg_values
+
+    return svg_values(path)

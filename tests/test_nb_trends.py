@@ -59,8 +59,11 @@ def test_an_empty_selection_completes_with_a_clear_statement(tmp_path):
     assert summary == expected_summary(tmp_path, **params)
     assert summary["incidents"] == 0 and summary["first_date"] is None and summary["peak_period"] is None
     assert summary["periods"] == 3 and summary["periods_without_incidents"] == 3
-    assert "**No incidents match** the selection (Iran, 2015-01-01 to 2015-03-31)" in outputs_text(nb)
+    text = outputs_text(nb)
+    assert "**No incidents match** the selection (Iran, 2015-01-01 to 2015-03-31)" in text
     assert all((out / "figures" / f"{name}.png").exists() for name in FIGURES)
+    assert all('id="no-data"' in (out / "figures" / f"{name}.svg").read_text() for name in FIGURES)
+    assert "Empty DataFrame" not in text and "<table" not in text  # no bare empty tables (audit item 9)
 
 
 @pytest.mark.real_samples
@@ -78,3 +81,30 @@ def test_a_bad_parameter_fails_with_a_clear_message(tmp_path):
         run(tmp_path, start="2020-01-01", end="2019-01-01")
     with pytest.raises(pm.PapermillExecutionError, match="valid values are: month, quarter, year"):
         run(tmp_path, period="week")
+
+
+def test_the_charts_the_notebook_saved_hold_the_summary_numbers(tmp_path):
+    """Figure read-back (audit of issue 5, item 6): the plotting functions tag every bar with the value it draws
+    (``incidentkit.style.tag_value`` -> the bar's ``gid`` -> its SVG group ``id``); this reads the SVG files the
+    notebook run saved and compares them with the same run's summary.json. A part-year end (2023-06-30) and a
+    rolling window longer than the series are part of the run (audit item 2)."""
+    from incidentkit.style import svg_values
+
+    params = {"theatres": ["Syria: Badia", "North Caucasus"], "start": "2015-01-01", "end": "2023-06-30",
+              "period": "year", "rolling": 12}
+    summary, out, nb = run(tmp_path, **params)
+    bars = svg_values(out / "figures" / "incidents-per-period.svg")["incidents"]
+    assert [label for label, _ in bars] == [str(y) for y in range(2015, 2024)]
+    assert len(bars) == summary["periods"]
+    assert sum(v for _, v in bars) == summary["incidents"]
+    assert sum(v == 0 for _, v in bars) == summary["periods_without_incidents"]
+    if summary["peak_period"] is not None:
+        assert max(v for _, v in bars) == summary["peak_value"]
+        assert next(label for label, v in bars if v == summary["peak_value"]) == summary["peak_period"]
+    deaths = svg_values(out / "figures" / "deaths-per-period.svg").get("deaths_best", [])
+    assert sum(v for _, v in deaths) == summary["deaths_best"]
+    yoy = {row["year"]: row for row in summary["year_on_year"]}
+    assert [(label, v) for label, v in bars] == [(str(y), float(yoy[y]["incidents"])) for y in range(2015, 2024)]
+    assert yoy[2023]["partial"] is True and yoy[2023]["incidents_change_pct"] is None
+    assert yoy[2023]["note"].startswith("partial year (181 of 365 days)")
+    assert "Empty DataFrame" not in outputs_text(nb)

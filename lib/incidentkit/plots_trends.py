@@ -52,6 +52,7 @@ def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> F
 
     fig, ax = plt.subplots(figsize=(9.0, 2.2))
     ax.set_axis_off()
+    ax.set_gid(NO_DATA_LABEL)  # the SVG group of the axes gets id "no-data": tests find it in saved figures
     ax.set_title(title)
     ax.text(0.5, 0.45, text, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#333333")
     fig.set_label(NO_DATA_LABEL)
