@@ -61,8 +61,7 @@ def naive(plan: Path, notebooks: Path, work: Path) -> tuple[float, int]:
                 "python3",
                 "--cwd",
                 str(notebooks),
-                "--execution-timeout",
-                str(report.timeout),
+                *(["--execution-timeout", str(report.cell_timeout)] if report.cell_timeout else []),
             ]
         )
         failures += rc != 0
