@@ -160,3 +160,12 @@ def test_mix_labels_give_n_per_theatre(incidents: pd.DataFrame) -> None:
     assert labels == ["North Caucasus (n=3)", "Syria: Badia (n=1)"]
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "Few incidents, read shares with care: North Caucasus (n=3), Syria: Badia (n=1)" in caption
+
+
+def test_yearly_small_multiples_tick_years(incidents: pd.DataFrame) -> None:
+    """Audit 5.9: yearly series are labelled by year, not "2018-05"."""
+    series = regions.monthly_by_theatre(incidents, start="2017-01-01", end="2019-12-31", period="year")
+    fig = plots_regions.plot_small_multiples(series)
+    fig.canvas.draw()
+    labels = {t.get_text() for ax in fig.axes for t in ax.get_xticklabels() if t.get_text()}
+    assert labels and all(len(x) == 4 and x.isdigit() for x in labels), labels

@@ -100,3 +100,14 @@ def _tag_missing() -> str:
     style.tag_value(patch, "s", "a:b c", None)
     assert style.parse_tag(patch.get_gid())[1] == "a:b c"  # separators in labels are encoded
     return patch.get_gid()
+
+
+def test_empty_tables_show_one_line():
+    """Audit 5.9: an empty selection shows a sentence, not a bare table header."""
+    empty = make_incidents([]).iloc[0:0]
+    shown = style.table_or_note(empty)
+    assert type(shown).__name__ == "Markdown" and style.NOTHING_TO_SHOW in shown.data
+    full = make_incidents(ROWS)
+    assert style.table_or_note(full) is full
+    assert style.table_text(empty, "none") == "none"
+    assert style.table_text(full[["incident_id"]], index=False) == full[["incident_id"]].to_string(index=False)

@@ -199,9 +199,16 @@ def plot_small_multiples(
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     integer_ticks(axes[0][0].yaxis)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
-    axes[0][0].xaxis.set_major_locator(locator)
-    axes[0][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    dtype = str(series["period"].dtype) if "period" in series else ""  # e.g. "period[Y-DEC]"
+    if dtype.startswith(("period[Y", "period[A", "period[Q")):  # yearly or quarterly series: year ticks, never "2022-05"
+        years = int(series["period_start"].dt.year.max() - series["period_start"].dt.year.min()) + 1
+        year_locator = mdates.YearLocator(base=max(1, math.ceil(years / 5)))
+        axes[0][0].xaxis.set_major_locator(year_locator)
+        axes[0][0].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
+        axes[0][0].xaxis.set_major_locator(locator)
+        axes[0][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=0.92 if title else 0.96, hspace=0.45, wspace=0.08)
     if caption:
         add_caption(fig, caption)
