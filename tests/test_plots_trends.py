@@ -151,7 +151,9 @@ def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incid
     monthly = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
     fig = ik.plot_incidents(monthly, period="month", rolling=3)
     (line,) = fig.axes[0].get_lines()
-    assert line.get_label() == "trailing mean over 3 months (fewer for the first 2)"
+    assert line.get_label() == "3-month rolling mean"
+    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "Rolling mean: trailing, over 3 months; the first 2 average the months available." in caption
 
 
 def test_yearly_and_quarterly_ticks_name_years_and_quarters(incidents):

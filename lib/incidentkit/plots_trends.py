@@ -178,13 +178,16 @@ def rolling_label(rolling: int, period: str, periods: int) -> str | None:
     fewer ``periods`` than the window: a mean over fewer periods would not be what the label says)."""
     if rolling <= 1 or periods < rolling:
         return None
-    return f"trailing mean over {rolling} {period}s (fewer for the first {rolling - 1})"
+    return f"{rolling}-{period} rolling mean"
 
 
 def _rolling_note(rolling: int, period: str, periods: int) -> str:
     if rolling > 1 and periods < rolling:
         return (f" The series has {periods} {period}(s), fewer than the {rolling}-{period} window of the rolling mean:"
                 " none is drawn.")
+    if rolling > 1:
+        return (f" Rolling mean: trailing, over {rolling} {period}s; the first {rolling - 1} average the {period}s "
+                "available.")
     return ""
 
 
