@@ -208,6 +208,32 @@ def period_ticks(ax: Axes, periods: pd.Series, period: str, *, most: int = 12) -
 PERIOD_FREQ: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
+def _finish_period_figure(
+    fig: Figure,
+    ax: Axes,
+    counts: pd.DataFrame,
+    *,
+    period: str,
+    title: str,
+    ylabel: str,
+    legend_title: str | None,
+    events: pd.DataFrame | None,
+    caption: str,
+) -> None:
+    """The common end of the per-period charts: axes from zero on whole-number ticks, period ticks, title and
+    labels, the legend outside the axes, the timeline events marked, and the caption with the events' key."""
+    from .style import integer_ticks
+
+    ax.set_ylim(bottom=0)
+    integer_ticks(ax.yaxis)
+    period_ticks(ax, counts["period"], period)
+    finish(ax, title=title, xlabel="date", ylabel=ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=legend_title)
+    fig.tight_layout()
+    key = mark_events(ax, events)
+    add_caption(fig, f"{caption}{_event_caption(key)}".strip())
+
+
 def plot_incidents(
     counts: pd.DataFrame,
     *,
@@ -229,7 +255,7 @@ def plot_incidents(
     """
     import matplotlib.pyplot as plt
 
-    from .style import SERIES_COLORS, integer_ticks, tag_value
+    from .style import SERIES_COLORS, tag_value
     from .trends import rolling_mean
 
     title = f"Incidents per {period}" + (f": {label}" if label else "")
@@ -255,15 +281,9 @@ def plot_incidents(
         for g in groups:
             m = keys == g
             ax.plot(x[m], smooth[m], color=colours[g], linewidth=1.8, label=g)
-    ax.set_ylim(bottom=0)
-    integer_ticks(ax.yaxis)
-    period_ticks(ax, counts["period"], period)
-    finish(ax, title=title, xlabel="date", ylabel=f"incidents per {period}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=((roll or f"incidents per {period}") if by else None))
-    fig.tight_layout()
-    key = mark_events(ax, events)
-    extra = _event_caption(key)
-    add_caption(fig, f"{caption}{_rolling_note(rolling, period, n_periods)}{extra}".strip())
+    _finish_period_figure(fig, ax, counts, period=period, title=title, ylabel=f"incidents per {period}",
+                          legend_title=(roll or f"incidents per {period}") if by else None, events=events,
+                          caption=f"{caption}{_rolling_note(rolling, period, n_periods)}")
     return fig
 
 
@@ -287,7 +307,7 @@ def plot_deaths(
     """
     import matplotlib.pyplot as plt
 
-    from .style import SERIES_COLORS, integer_ticks, tag_value
+    from .style import SERIES_COLORS, tag_value
     from .trends import rolling_mean
 
     title = f"Deaths per {period}" + (f": {label}" if label else "")
@@ -326,14 +346,7 @@ def plot_deaths(
             m = keys == g
             ax.fill_between(x[m], low[m], high[m], color=colours[g], alpha=0.15, linewidth=0)
             ax.plot(x[m], best[m], color=colours[g], linewidth=1.8, label=g)
-    ax.set_ylim(bottom=0)
-    integer_ticks(ax.yaxis)
-    period_ticks(ax, counts["period"], period)
-    finish(ax, title=title, xlabel="date", ylabel=f"deaths per {period} (persons)")
-    legend_title = f"{roll or f'deaths per {period}'}\n(band: low-high)" if by else None
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=legend_title)
-    fig.tight_layout()
-    key = mark_events(ax, events)
-    extra = _event_caption(key)
-    add_caption(fig, f"{caption} {note}{_rolling_note(rolling, period, n_periods)}{extra}".strip())
+    _finish_period_figure(fig, ax, counts, period=period, title=title, ylabel=f"deaths per {period} (persons)",
+                          legend_title=f"{roll or f'deaths per {period}'}\n(band: low-high)" if by else None,
+                          events=events, caption=f"{caption} {note}{_rolling_note(rolling, period, n_periods)}")
     return fig
