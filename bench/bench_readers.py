@@ -125,7 +125,7 @@ def child(variant: str, dataset: str, path: str) -> None:
     import pandas as pd
 
     if variant != "naive":
-        import incidentkit.readers as readers
+        import incidentkit.data.readers as readers
 
         reader = {"gtd": readers.read_gtd, "acled": readers.read_acled}[dataset]
     rss_after_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -138,7 +138,7 @@ def child(variant: str, dataset: str, path: str) -> None:
             df = reader(path)
     wall = time.perf_counter() - t0
     if variant != "naive":  # a big export's cache entry is written by a background thread: time it too
-        from incidentkit.readers.cache import wait_for_cache_writes
+        from incidentkit.data.readers.cache import wait_for_cache_writes
 
         wait_for_cache_writes()
     written = time.perf_counter() - t0

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from incidentkit import brief
+from incidentkit.data.selection import Selection
 from incidentkit.errors import ParameterError
-from incidentkit.params import Selection
 from test_regions import make_incidents
 
 SOURCES = pd.DataFrame({

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import incidentkit as ik
 import pytest
-from incidentkit.schema import resource_names
+from incidentkit.data.schema import resource_names
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

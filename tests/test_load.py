@@ -5,7 +5,7 @@ from __future__ import annotations
 import incidentkit as ik
 import pandas as pd
 import pytest
-from incidentkit.schema import field_names
+from incidentkit.data.schema import field_names
 
 
 def test_curated_incidents_follow_the_contract(mini_data):

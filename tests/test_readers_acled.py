@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from incidentkit.readers import detect_dataset, read_acled, read_export
-from incidentkit.readers.acled import _parse_dates
+from incidentkit.data.readers import detect_dataset, read_acled, read_export
+from incidentkit.data.readers.acled import _parse_dates
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

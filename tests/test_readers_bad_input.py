@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from incidentkit.errors import ReaderError
-from incidentkit.readers import (
+from incidentkit.data.readers import (
     RowsRejectedWarning,
     detect_dataset,
     read_acled,
@@ -15,6 +14,7 @@ from incidentkit.readers import (
     read_gtd,
     read_ucdp,
 )
+from incidentkit.errors import ReaderError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

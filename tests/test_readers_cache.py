@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from incidentkit.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp
-from incidentkit.readers import cache as cache_mod
+from incidentkit.data.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp
+from incidentkit.data.readers import cache as cache_mod
+from incidentkit.data.readers.hashing import digest_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -39,7 +40,7 @@ def test_second_read_is_served_from_the_cache(cache, export, monkeypatch):
     def boom(path):  # a cache hit must not convert again
         raise AssertionError("converted again")
 
-    monkeypatch.setattr("incidentkit.readers.ucdp._build", boom)
+    monkeypatch.setattr("incidentkit.data.readers.ucdp._build", boom)
     second = read_ucdp(export)
     pd.testing.assert_frame_equal(first, second)
     assert second["date"].dtype == "datetime64[ns]"  # numpy, not Arrow timestamps
@@ -58,7 +59,7 @@ def test_changed_file_invalidates(cache, export):
 
 def test_new_reader_version_invalidates(cache, export, monkeypatch):
     read_ucdp(export)
-    monkeypatch.setattr("incidentkit.readers.ucdp.READER_VERSION", 999)
+    monkeypatch.setattr("incidentkit.data.readers.ucdp.READER_VERSION", 999)
     read_ucdp(export)
     assert any("-v999-" in p.name for p in entries(cache))
 
@@ -110,7 +111,7 @@ def test_background_write_is_waited_for_and_atomic(cache, export, monkeypatch):
     def boom(path):  # the second read waits for the write instead of converting again
         raise AssertionError("converted again")
 
-    monkeypatch.setattr("incidentkit.readers.ucdp._build", boom)
+    monkeypatch.setattr("incidentkit.data.readers.ucdp._build", boom)
     second = read_ucdp(export)
     pd.testing.assert_frame_equal(first, second)
     cache_mod.wait_for_cache_writes()
@@ -226,7 +227,7 @@ def test_page_checksums_catch_a_changed_value_even_with_a_matching_sidecar(cache
     raw[pos + len("Synthetic headline ")] ^= 0x20  # 'one' -> 'One': a different, perfectly valid value
     entry.write_bytes(bytes(raw))
     cache_mod.sidecar_path(entry).write_text(
-        json.dumps({"digest": cache_mod._digest_of(bytes(raw)), "size": len(raw)})  # noqa: SLF001
+        json.dumps({"digest": digest_of(bytes(raw)), "size": len(raw)})
     )
     with pytest.warns(CacheWarning, match="corrupt cache entry"):
         again = read_ucdp(export)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from incidentkit.readers import RowsRejectedWarning, read_export, read_gtd
-from incidentkit.readers.gtd import parse_approxdate
-from incidentkit.schema import pandas_dtypes
+from incidentkit.data.readers import RowsRejectedWarning, read_export, read_gtd
+from incidentkit.data.readers.gtd_dates import parse_approxdate
+from incidentkit.data.schema import pandas_dtypes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 GTD = FIXTURES / "gtd_quirks.csv"

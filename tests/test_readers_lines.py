@@ -7,8 +7,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from incidentkit.readers import RowsRejectedWarning, read_acled, read_gtd, read_ucdp
-from incidentkit.readers.lines import check_record_lines, count_lines
+from incidentkit.data.readers import RowsRejectedWarning, read_acled, read_gtd, read_ucdp
+from incidentkit.data.readers.lines import check_record_lines, count_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 ACLED = FIXTURES / "acled_current.csv"

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from incidentkit import plots_regions, regions
-from incidentkit.schema import incident_frame
+from incidentkit.data.load import incident_frame
 
 DEFAULTS = {
     "date_precision": "day", "date_basis": "incident", "country": "Russia", "iso3": "RUS", "admin1": "Dagestan",

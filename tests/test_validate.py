@@ -7,7 +7,7 @@ from datetime import date
 import incidentkit as ik
 import pandas as pd
 import pytest
-from incidentkit.tables import read_csv_raw
+from incidentkit.data.tables import read_csv_raw
 
 
 @pytest.fixture

@@ -25,31 +25,31 @@ __version__ = "0.1.0"
 #: public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {
     # loading and validation
-    "load_incidents": "load",
-    "load_events": "load",
-    "load_sources": "load",
-    "load_reported_statistics": "load",
-    "load_table": "load",
-    "valid_values": "load",
-    "describe_source": "load",
-    "validate": "validation",
-    "incident_frame": "schema",
-    "ValidationReport": "validation",
+    "load_incidents": "data.load",
+    "load_events": "data.load",
+    "load_sources": "data.load",
+    "load_reported_statistics": "data.load",
+    "load_table": "data.load",
+    "valid_values": "data.selection",
+    "describe_source": "data.selection",
+    "validate": "data.validation",
+    "incident_frame": "data.load",
+    "ValidationReport": "data.validation",
     # reference tables
-    "load_theatres": "reference",
-    "theatre_order": "reference",
-    "load_theatre_map": "reference",
-    "load_branches": "reference",
-    "load_gazetteer": "reference",
-    "branch_aliases": "reference",
-    "admin1_aliases": "reference",
-    "assign_theatre": "reference",
+    "load_theatres": "data.reference",
+    "theatre_order": "data.reference",
+    "load_theatre_map": "data.reference",
+    "load_branches": "data.reference",
+    "load_gazetteer": "data.reference",
+    "branch_aliases": "data.reference",
+    "admin1_aliases": "data.reference",
+    "assign_theatre": "data.reference",
     # external datasets
-    "read_gtd": "readers",
-    "read_acled": "readers",
-    "read_ucdp": "readers",
-    "read_export": "readers",
-    "detect_dataset": "readers",
+    "read_gtd": "data.readers",
+    "read_acled": "data.readers",
+    "read_ucdp": "data.readers",
+    "read_export": "data.readers",
+    "detect_dataset": "data.readers",
     # arithmetic
     "incident_figures": "measures",
     "casualty_totals": "measures",
@@ -110,8 +110,8 @@ _EXPORTS: dict[str, str] = {
     "plot_missing_fields": "plots_coverage",
     "plot_reported_vs_incidents": "plots_coverage",
     # notebooks
-    "check_parameters": "params",
-    "Selection": "params",
+    "check_parameters": "data.selection",
+    "Selection": "data.selection",
     "apply_style": "style",
     "theatre_colors": "style",
     "category_colors": "style",
@@ -167,17 +167,29 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         rows_by_source,
         unknown_casualties,
     )
-    from .load import (  # noqa: F401
-        describe_source,
+    from .data.load import (  # noqa: F401
+        incident_frame,
         load_events,
         load_incidents,
         load_reported_statistics,
         load_sources,
         load_table,
-        valid_values,
     )
+    from .data.readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
+    from .data.reference import (  # noqa: F401
+        admin1_aliases,
+        assign_theatre,
+        branch_aliases,
+        load_branches,
+        load_gazetteer,
+        load_theatre_map,
+        load_theatres,
+        theatre_order,
+    )
+    from .data.selection import Selection, check_parameters, describe_source, valid_values  # noqa: F401
+    from .data.validation import ValidationReport, validate  # noqa: F401
     from .maps import load_borders, map_counts, plot_incident_map  # noqa: F401
-    from .measures import (  # noqa: F401  # noqa: F401
+    from .measures import (  # noqa: F401
         casualty_totals,
         deadliest,
         deadliest_table,
@@ -192,26 +204,25 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         perpetrator_share_table,
     )
     from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
-    from .params import Selection, check_parameters  # noqa: F401
-    from .plots_casualties import plot_deaths_ccdf, plot_killed_wounded, plot_lethality, plot_totals  # noqa: F401
+    from .plots_casualties import (  # noqa: F401
+        plot_deaths_ccdf,
+        plot_killed_wounded,
+        plot_lethality,
+        plot_totals,
+    )
     from .plots_coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
     from .plots_regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
     from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
-    from .readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
-    from .reference import (  # noqa: F401
-        admin1_aliases,
-        assign_theatre,
-        branch_aliases,
-        load_branches,
-        load_gazetteer,
-        load_theatre_map,
-        load_theatres,
-        theatre_order,
-    )
     from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
-    from .schema import incident_frame  # noqa: F401
-    from .style import add_caption, apply_style, category_colors, table_or_note, table_text, theatre_colors  # noqa: F401
-    from .trends import (  # noqa: F401  # noqa: F401
+    from .style import (  # noqa: F401
+        add_caption,
+        apply_style,
+        category_colors,
+        table_or_note,
+        table_text,
+        theatre_colors,
+    )
+    from .trends import (  # noqa: F401
         counts_by_period,
         group_column,
         period_stats,
@@ -219,4 +230,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         timeline_events,
         year_on_year,
     )
-    from .validation import ValidationReport, validate  # noqa: F401

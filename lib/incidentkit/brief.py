@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .data.selection import Selection
 from .errors import ParameterError
 from .measures import casualty_totals, headline_figures, incident_figures
-from .params import Selection
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -73,7 +73,7 @@ def previous_selection(sel: Selection) -> Selection:
 
 def selection_events(sel: Selection, *, folder: object = None) -> pd.DataFrame:
     """Return the timeline events (``data/events.csv``) in the selection's area and period."""
-    from .load import load_events
+    from .data.load import load_events
 
     return load_events(theatres=sel.theatres or None, countries=sel.countries or None,
                        branches=sel.branches or None, start=sel.start, end=sel.end, folder=folder)  # type: ignore[arg-type]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .data.reference import load_theatre_map
+from .data.schema import enum_values, field_names
 from .measures import incident_figures
-from .reference import load_theatre_map
-from .schema import enum_values, field_names
 
 #: Reported-statistic metrics compared with incident death sums, and what the incident rows count for them.
 DEATH_METRICS: dict[str, str] = {

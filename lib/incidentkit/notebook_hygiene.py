@@ -105,7 +105,7 @@ def _parse(source: str) -> ast.Module | None:
 def _enum_values() -> frozenset[str]:
     """Every enum value of the data package (e.g. "Bombing/Explosion"): literals, not paths."""
     try:
-        from .schema import load_datapackage
+        from .data.schema import load_datapackage
 
         pkg = load_datapackage()
     except Exception:  # noqa: BLE001 - without a data package, no value is exempt

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .data.reference import theatre_order
 from .measures import casualty_totals, deaths_distribution, killed_wounded_pairs, lethality
 from .plots_trends import group_colors, no_data_figure
-from .reference import theatre_order
 from .style import RANGE_COLOR, add_caption, finish
 
 if TYPE_CHECKING:

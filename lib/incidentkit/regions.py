@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .data.reference import theatre_order
 from .measures import lethality
-from .reference import theatre_order
 from .trends import counts_by_period
 
 #: Columns of :func:`theatre_comparison`.

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .reference import theatre_order
+from .data.reference import theatre_order
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

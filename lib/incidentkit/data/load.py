@@ -9,15 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataValidationError, ParameterError
-from .reference import FALLBACK_THEATRE, assign_theatre, load_branches, load_theatres
+from ..errors import DataValidationError, ParameterError
+from .readers import read_export
+from .reference import FALLBACK_THEATRE, assign_theatre, load_branches, load_theatres, theatre_order
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, enum_values, field_names
+from .selection import CURATED, DATE_PRECISIONS, parse_date, resolve_countries
 from .tables import read_csv_raw, table_path
 from .validation import validate
-
-#: Order of date precisions from the finest to the coarsest.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
-CURATED = "curated"
 
 Selection = str | Iterable[str] | None
 
@@ -45,17 +43,6 @@ def _check_known(name: str, values: list[str], valid: Sequence[str]) -> None:
         )
 
 
-def parse_date(value: object, name: str) -> pd.Timestamp | None:
-    """Parse an ISO date parameter (``"2015-01-01"``, a ``date`` or a ``Timestamp``); ``None``/``""`` give None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from None
-    if pd.isna(ts):
-        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
-    return ts.normalize()
 
 
 def _read_validated(name: str, folder: Path | None) -> pd.DataFrame:
@@ -112,8 +99,6 @@ def _curated_incidents(folder: Path | None) -> pd.DataFrame:
 
 
 def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.DataFrame:
-    from .readers import read_export
-
     df = read_export(path)
     if only_is:
         df = df[df["is_branch"].notna()].copy()
@@ -176,38 +161,6 @@ def _filter(
     return df[mask.fillna(False).astype(bool)]
 
 
-def resolve_countries(
-    values: Sequence[str], names: dict[object, object] | None = None, *, folder: Path | None = None
-) -> list[str]:
-    """Return the ISO3 codes of country parameters given as ISO3 codes or English names.
-
-    Names are looked up in ``names`` (a frame's own country -> iso3 pairs), the theatre map and the ISO 3166 tables
-    (with GTD/ACLED/UCDP spellings). A value none of them knows raises :class:`ParameterError`; a known country with
-    no incident simply selects nothing.
-    """
-    from .readers.countries import iso3_for_name, iso_names
-    from .reference import load_theatre_map
-
-    tmap = load_theatre_map(folder)
-    lookup = {**dict(zip(tmap["country"], tmap["iso3"], strict=True)), **(names or {})}
-    codes = set(iso_names().values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
-    out, unknown = [], []
-    for value in values:
-        code = value if value in codes else lookup.get(value) or iso3_for_name(value)
-        (out if code else unknown).append(code or value)
-    if unknown:
-        examples = ", ".join(sorted(_reference_countries(folder)))
-        raise ParameterError(
-            f"countries: unknown value(s) {unknown}; give ISO3 codes or English country names, e.g. {examples}"
-        )
-    return out
-
-
-def _reference_countries(folder: Path | None) -> set[str]:
-    from .reference import load_theatre_map
-
-    tmap = load_theatre_map(folder)
-    return set(tmap["country"].dropna()) | set(tmap["iso3"].dropna())
 
 
 def load_incidents(
@@ -260,31 +213,17 @@ def load_incidents(
     return df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
 
 
-def describe_source(source: str | PathLike[str]) -> str:
-    """Return a short label of a data source for titles and captions ("curated table", "GTD export x.csv")."""
-    if isinstance(source, str) and source == CURATED:
-        return "incidentkit curated table"
-    from .readers import detect_dataset
+def incident_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build an incident frame with the contract's columns and dtypes from dicts (fields not given are blank).
 
-    name = Path(source).name
-    try:
-        dataset = detect_dataset(Path(source))
-    except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
-        return f"export {name}"
-    return {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset) + f" export {name}"
-
-
-def valid_values(name: str, *, folder: Path | None = None) -> list[Any]:
-    """Return the valid values of a selection parameter (theatres, branches, countries, attack_types, ...)."""
-    if name == "theatres":
-        return load_theatres(folder)["theatre"].tolist()
-    if name == "branches":
-        return load_branches(folder)["branch_id"].tolist()
-    if name == "countries":
-        return sorted(_reference_countries(folder))
-    if name in ("attack_types", "target_types", "claim_status"):
-        column = {"attack_types": "attack_type", "target_types": "target_type"}.get(name, name)
-        return enum_values("incidents", column)
-    if name == "min_date_precision":
-        return list(DATE_PRECISIONS)
-    raise ParameterError(f"no selection parameter {name!r}")
+    Handy for adding one's own incidents or for tests. ``source_dataset`` defaults to "curated",
+    ``source_event_id`` to the ``incident_id``, and ``theatre`` (when given) becomes a categorical in the fixed
+    theatre order. Values that do not convert raise :class:`DataValidationError`.
+    """
+    columns = field_names("incidents")
+    raw = pd.DataFrame({c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns})
+    out = coerce_frame(raw, "incidents", origin="incident_frame()")
+    out["source_dataset"] = pd.Series([r.get("source_dataset", "curated") for r in records], dtype="str")
+    out["source_event_id"] = pd.Series([r.get("source_event_id", r.get("incident_id")) for r in records], dtype="str")
+    out["theatre"] = pd.Categorical([r.get("theatre") for r in records], categories=theatre_order())
+    return out

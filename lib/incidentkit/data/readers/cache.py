@@ -16,8 +16,7 @@ carry CRC32 checksums verified as they are read. Entries are written to a tempor
 The read report (``df.attrs["read_report"]``, the rows not kept) is stored in the Parquet file's metadata, so a warm
 read reports, and warns about, the same rows as the cold one.
 
-The hash is xxHash-128 when the ``xxhash`` package is installed, else SHA-256 (hardware-accelerated on current CPUs)
-computed over 32 MiB blocks in parallel threads and combined (a hash of the block hashes).
+The export's content hash and the entries' digests are :mod:`incidentkit.data.readers.hashing`.
 """
 
 from __future__ import annotations
@@ -27,10 +26,9 @@ import json
 import os
 import tempfile
 import threading
-import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -40,94 +38,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..paths import cache_dir, data_dir
-from .common import conforms, output_dtypes
+from ...paths import cache_dir, data_dir
+from ..schema import load_datapackage
+from ..tables import table_path
+from .contract import conforms, output_dtypes
+from .hashing import content_hash, digest_of
 
 _META_KEY = b"incidentkit.reader"
-_BLOCK = 32 << 20
-_READ_BUFFER = 8 << 20
 
 
 class CacheWarning(UserWarning):
     """The cache could not be used (an entry was corrupt and rebuilt, or the cache folder is not writable)."""
-
-
-def _sha256_blocks(path: Path, size: int) -> str:
-    def one(offset: int) -> bytes:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            return hashlib.sha256(fh.read(_BLOCK)).digest()
-
-    offsets = range(0, size, _BLOCK)
-    workers = max(1, min(len(offsets), os.cpu_count() or 1, 8))
-    with ThreadPoolExecutor(workers) as pool:
-        digests = list(pool.map(one, offsets))
-    top = hashlib.sha256(str(size).encode())
-    for d in digests:
-        top.update(d)
-    return "sha256b-" + top.hexdigest()[:40]
-
-
-#: A remembered hash is trusted only for a file that had not changed for this long before it was hashed (the "racy
-#: git" rule: a write within the same timestamp tick as the hashing could otherwise go unnoticed).
-_QUIET_NS = 2_000_000_000
-
-
-def _stat_key(st: os.stat_result) -> list[int]:
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def content_hash(path: str | os.PathLike[str]) -> str:
-    """Return a hash of the file's bytes (fast: xxHash-128 if available, else block-parallel SHA-256).
-
-    The hash of a file is remembered in ``<cache_dir>/hashes.json`` with the file's device, inode, size, mtime and
-    ctime (ctime cannot be set back by programs: any write changes it) and reused while all of them are unchanged and
-    the file had been quiet for 2 s before it was hashed. Any change re-hashes the bytes.
-    """
-    p = Path(path).resolve()
-    st = p.stat()
-    memo_path = cache_dir() / "hashes.json"
-    try:
-        memo = json.loads(memo_path.read_text())
-        hit = memo.get(str(p))
-        if hit and hit["stat"] == _stat_key(st) and max(st.st_mtime_ns, st.st_ctime_ns) < hit["at"] - _QUIET_NS:
-            return hit["digest"]
-    except (OSError, ValueError, KeyError, TypeError):
-        memo = {}
-    at = time.time_ns()
-    digest = _hash_bytes(p)
-    if Path(p).stat().st_ctime_ns == st.st_ctime_ns:
-        memo = {k: v for k, v in memo.items() if Path(k).exists()} if len(memo) > 200 else memo
-        memo[str(p)] = {"stat": _stat_key(st), "digest": digest, "at": at}
-        try:
-            memo_path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="hashes.", suffix=".tmp", dir=memo_path.parent)
-            with os.fdopen(fd, "w") as fh:
-                json.dump(memo, fh)
-            os.replace(tmp, memo_path)
-        except OSError:
-            pass
-    return digest
-
-
-def _hash_bytes(p: Path) -> str:
-    try:
-        import xxhash  # type: ignore[import-not-found]
-    except ImportError:
-        xxhash = None
-    if xxhash is not None:
-        h = xxhash.xxh3_128()
-        buf = bytearray(_READ_BUFFER)  # one buffer, reused: fresh 32 MiB reads cost more in page faults than hashing
-        view = memoryview(buf)
-        with open(p, "rb", buffering=0) as fh:
-            while got := fh.readinto(buf):
-                h.update(view[:got])
-        return "xxh128-" + h.hexdigest()
-    size = p.stat().st_size
-    if size <= _BLOCK:
-        with open(p, "rb") as fh:
-            return "sha256-" + hashlib.file_digest(fh, "sha256").hexdigest()[:40]
-    return _sha256_blocks(p, size)
 
 
 #: Curated tables the readers' output depends on (besides the export itself): their bytes are part of the cache key.
@@ -145,9 +66,6 @@ def dependency_digest(folder: Path | None = None) -> str:
     and codes). The files are small: they are read and hashed on every call (well under a millisecond), so an edit is
     seen at once.
     """
-    from ..schema import load_datapackage
-    from ..tables import table_path
-
     folder = folder or data_dir()
     h = hashlib.sha256()
     package = load_datapackage(folder)
@@ -166,8 +84,6 @@ def dependency_digest(folder: Path | None = None) -> str:
 def _pycountry_stamp() -> str:
     """Return size and mtime of pycountry's ISO 3166 databases (a new release rewrites them), without importing it
     (importlib.metadata or pycountry itself would add tens of milliseconds to a warm read)."""
-    from importlib.util import find_spec
-
     spec = find_spec("pycountry")
     if spec is None or spec.origin is None:
         return "pycountry absent"
@@ -275,15 +191,6 @@ def _few_distinct(col: pa.ChunkedArray, sample: int = 20_000) -> bool:
     return len(head) > 0 and pc.count_distinct(head).as_py() * 8 <= len(head)
 
 
-def _digest_of(data: Any) -> str:
-    """Return the digest of a bytes-like object (xxHash-128 when available, else SHA-256)."""
-    try:
-        import xxhash  # type: ignore[import-not-found]
-    except ImportError:
-        return "sha256-" + hashlib.sha256(data).hexdigest()
-    return "xxh128-" + xxhash.xxh3_128_hexdigest(data)
-
-
 def sidecar_path(path: Path) -> Path:
     """Return the path of an entry's sidecar (``<entry>.parquet.sum.json``: the digest and size of the entry file)."""
     return path.with_name(path.name + ".sum.json")
@@ -315,7 +222,7 @@ def load_entry(path: Path, expect: dict[str, Any]) -> pd.DataFrame | None:
             raise ValueError("its digest sidecar is missing or unreadable") from exc
         with pa.memory_map(str(path), "r") as mm:
             buf = mm.read_buffer()
-            if buf.size != stored.get("size") or _digest_of(memoryview(buf)) != stored.get("digest"):
+            if buf.size != stored.get("size") or digest_of(memoryview(buf)) != stored.get("digest"):
                 raise ValueError("the entry's bytes do not match the digest in its sidecar")
             table = pq.read_table(pa.BufferReader(buf), use_threads=True, page_checksum_verification=True)
         meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"{}"))
@@ -373,7 +280,7 @@ def _write_table(path: Path, table: pa.Table) -> None:
             )
             with pa.memory_map(tmp, "r") as mm:
                 buf = mm.read_buffer()
-                stored = {"digest": _digest_of(memoryview(buf)), "size": buf.size}
+                stored = {"digest": digest_of(memoryview(buf)), "size": buf.size}
             Path(tmp_sum).write_text(json.dumps(stored))
             # sidecar first: a reader that sees the new entry sees its digest (a crash in between leaves an entry
             # that does not match its sidecar: rebuilt, never trusted)

@@ -29,7 +29,8 @@ Mapping (also in docs/readers.md):
   'Terrorists/Non-State Militia', 5 Rioters / 6 Protesters / 7 Civilians -> 'Private Citizens & Property',
   8 External/Other forces -> 'Other', none -> 'Unknown'.
 - attack_type from ``sub_event_type`` (or ``event_type`` when it is blank: the 2015 layout): see
-  :data:`ATTACK_TYPE_BY_SUB_EVENT` and :data:`ATTACK_TYPE_BY_EVENT`; suicide = true for "Suicide bomb", else blank.
+  ``ATTACK_TYPE_BY_SUB_EVENT`` and ``ATTACK_TYPE_BY_EVENT`` in :mod:`incidentkit.data.readers.acled_codes`;
+  suicide = true for "Suicide bomb", else blank.
 - fatalities: ACLED codes "no information" as 0, so 0 cannot tell none from unknown. A row with 0 gets
   killed_low = 0, killed_best and killed_high blank, and flag ``fatalities_zero_or_unknown``: sums of killed_best skip
   it, counts of unknowns include it, and killed_low still says "at least 0". A row with N > 0 gets killed_low =
@@ -50,9 +51,20 @@ import pyarrow.compute as pc
 
 from ..reference import match_branch
 from ..schema import enum_values
+from .acled_codes import (
+    ATTACK_TYPE_BY_EVENT,
+    ATTACK_TYPE_BY_SUB_EVENT,
+    lower_categories,
+    on_categories,
+    target_types,
+)
 from .cache import cached_read
-from .common import (
-    DICT,
+from .contract import check_dataset, drop_rejected, finish, require_columns
+from .countries import iso_numeric
+from .csv_text import DICT, read_csv_text, record_lines, sniff_encoding
+from .detect import normalise_header
+from .report import new_report, warn_rejected
+from .values import (
     Rejects,
     admin1_names,
     arrow_str,
@@ -60,22 +72,13 @@ from .common import (
     branches,
     build_flags,
     category,
-    check_dataset,
-    drop_rejected,
-    finish,
+    distinct_pairs,
     iso3_from_names,
     map_category,
     number,
-    read_csv_text,
-    record_lines,
-    require_columns,
-    sniff_encoding,
     str_from_codes,
     text,
 )
-from .countries import iso_numeric
-from .detect import normalise_header
-from .report import new_report, warn_rejected
 
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
@@ -112,47 +115,6 @@ REQUIRED = (
 )  # fmt: skip
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
 
-ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
-    "armed clash": "Armed Assault",
-    "government regains territory": "Armed Assault",
-    "non-state actor overtakes territory": "Armed Assault",
-    "attack": "Armed Assault",
-    "air/drone strike": "Bombing/Explosion",
-    "suicide bomb": "Bombing/Explosion",
-    "shelling/artillery/missile attack": "Bombing/Explosion",
-    "remote explosive/landmine/ied": "Bombing/Explosion",
-    "grenade": "Bombing/Explosion",
-    "disrupted weapons use": "Bombing/Explosion",
-    "chemical weapon": "Unarmed Assault",  # GTD codes chemical/biological attacks as unarmed assault
-    "sexual violence": "Unarmed Assault",
-    "mob violence": "Unarmed Assault",
-    "violent demonstration": "Unarmed Assault",
-    "abduction/forced disappearance": "Hostage Taking (Kidnapping)",
-    "looting/property destruction": "Facility/Infrastructure Attack",
-}
-ATTACK_TYPE_BY_EVENT: dict[str, str] = {
-    "battles": "Armed Assault",
-    "battle-no change of territory": "Armed Assault",
-    "battle-government regains territory": "Armed Assault",
-    "battle-non-state actor overtakes territory": "Armed Assault",
-    "explosions/remote violence": "Bombing/Explosion",
-    "remote violence": "Bombing/Explosion",
-    "violence against civilians": "Armed Assault",
-    "riots": "Unarmed Assault",
-}
-INTER_TARGET: dict[str, str] = {
-    "1": "Military", "state forces": "Military",
-    "2": "Terrorists/Non-State Militia", "rebel group": "Terrorists/Non-State Militia",
-    "rebel groups": "Terrorists/Non-State Militia",
-    "3": "Terrorists/Non-State Militia", "political militia": "Terrorists/Non-State Militia",
-    "political militias": "Terrorists/Non-State Militia",
-    "4": "Terrorists/Non-State Militia", "identity militia": "Terrorists/Non-State Militia",
-    "identity militias": "Terrorists/Non-State Militia",
-    "5": "Private Citizens & Property", "rioters": "Private Citizens & Property",
-    "6": "Private Citizens & Property", "protesters": "Private Citizens & Property",
-    "7": "Private Citizens & Property", "civilians": "Private Citizens & Property",
-    "8": "Other", "external/other forces": "Other",
-}  # fmt: skip
 GEO = {1: "locality", 2: "admin1", 3: "admin1"}
 
 
@@ -176,7 +138,7 @@ def _assoc_match(assoc: pd.Series, iso3: pd.Series) -> tuple[np.ndarray, list[st
 
     Returns (row -> index into the two lists or -1, branch per index, matched name per index)."""
     cat = assoc if isinstance(assoc.dtype, pd.CategoricalDtype) else assoc.astype("category")
-    pairs, codes = _pairs(cat, iso3)
+    pairs, codes = distinct_pairs(cat, iso3)
     names, ctry, owner = [], [], []
     for i, (value, country) in enumerate(zip(pairs["a"], pairs["b"], strict=True)):
         if isinstance(value, str):
@@ -288,8 +250,8 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     flags["geo_precision_unknown"] = ~known_gp
 
     actor1, actor2 = category(table, "actor1"), category(table, "actor2")
-    p1, c1 = _pairs(actor1, iso3)
-    p2, c2 = _pairs(actor2, iso3)
+    p1, c1 = distinct_pairs(actor1, iso3)
+    p2, c2 = distinct_pairs(actor2, iso3)
     h1 = match_branch("acled", p1["a"].astype("str"), p1["b"].astype("str")).astype(object).to_numpy()
     h2 = match_branch("acled", p2["a"].astype("str"), p2["b"].astype("str")).astype(object).to_numpy()
     c3, h3, n3 = _assoc_match(category(table, "assoc_actor_1"), iso3)
@@ -315,20 +277,20 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
 
     # target: the other side
     target_is_1 = (~m1 & m2) | (~m1 & ~m3 & m4)
-    target = _target_types(
+    target = target_types(
         actor1, actor2, category(table, "inter1"), category(table, "inter2"), target_is_1, cats["target_type"]
     )
     civ = category(table, "civilian_targeting")
-    civ_mask = _on_categories(civ, lambda v: v.strip().lower() == "civilians targeted")
+    civ_mask = on_categories(civ, lambda v: v.strip().lower() == "civilians targeted")
     target_codes = np.where(civ_mask, cats["target_type"].index("Private Citizens & Property"), target)
 
     sub = category(table, "sub_event_type")
     etype = category(table, "event_type")
-    by_sub = map_category(_lower(sub), ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
-    by_event = map_category(_lower(etype), ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
+    by_sub = map_category(lower_categories(sub), ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
+    by_event = map_category(lower_categories(etype), ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
     attack_codes = np.where(sub.notna().to_numpy(), by_sub.codes, by_event.codes)
     suicide = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
-    is_suicide = _on_categories(sub, lambda v: v.strip().lower() == "suicide bomb")
+    is_suicide = on_categories(sub, lambda v: v.strip().lower() == "suicide bomb")
     suicide[is_suicide] = True
 
     fat = number(table, "fatalities", rejects, integer=True)
@@ -370,60 +332,6 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     }
     df = finish(columns, n, origin=str(path))
     return drop_rejected(df, rejects, report, line_of=line_of)
-
-
-def _pairs(cat: pd.Series, iso3: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
-    from .common import _distinct_pairs
-
-    return _distinct_pairs(cat, iso3)
-
-
-def _lower(cat: pd.Series) -> pd.Series:
-    """Return a categorical with its categories stripped and lower-cased (cheap: categories only)."""
-    lowered = pd.Index([str(v).strip().lower() for v in cat.cat.categories])
-    uniq = lowered.unique()
-    remap = np.append(uniq.get_indexer(lowered), -1)
-    codes = cat.cat.codes.to_numpy()
-    return pd.Series(pd.Categorical.from_codes(remap[np.where(codes < 0, -1, codes)], categories=uniq))
-
-
-def _on_categories(cat: pd.Series, test: Any) -> np.ndarray:
-    """Evaluate ``test`` once per category; return the per-row boolean (missing -> False)."""
-    lut = np.array([bool(test(str(v))) for v in cat.cat.categories] + [False])
-    codes = cat.cat.codes.to_numpy()
-    return lut[np.where(codes < 0, len(lut) - 1, codes)]
-
-
-def _target_types(
-    actor1: pd.Series,
-    actor2: pd.Series,
-    inter1: pd.Series,
-    inter2: pd.Series,
-    target_is_1: np.ndarray,
-    categories: list[str],
-) -> np.ndarray:
-    """Return target_type codes from the target actor's name and inter code (actor1/inter1 where ``target_is_1``,
-    else actor2/inter2), decided once per distinct (name, inter) pair (the rows are only integer codes here)."""
-    names = list(actor1.cat.categories) + list(actor2.cat.categories) + [""]
-    inters = list(inter1.cat.categories) + list(inter2.cat.categories) + [""]
-    k1, k2 = len(actor1.cat.categories), len(inter1.cat.categories)
-    a1, a2 = actor1.cat.codes.to_numpy().astype(np.int64), actor2.cat.codes.to_numpy().astype(np.int64)
-    i1, i2 = inter1.cat.codes.to_numpy().astype(np.int64), inter2.cat.codes.to_numpy().astype(np.int64)
-    name_code = np.where(target_is_1, np.where(a1 < 0, len(names) - 1, a1), np.where(a2 < 0, len(names) - 1, a2 + k1))
-    inter_code = np.where(target_is_1, np.where(i1 < 0, len(inters) - 1, i1), np.where(i2 < 0, len(inters) - 1, i2 + k2))
-    codes, uniq = pd.factorize(name_code * len(inters) + inter_code)
-    out = []
-    for key in uniq:
-        nm, it = names[key // len(inters)], str(inters[key % len(inters)]).strip().lower()
-        if nm.startswith("Police Forces"):
-            out.append("Police")
-        elif nm.startswith("Military Forces"):
-            out.append("Military")
-        else:
-            it = it[:-2] if it.endswith(".0") else it
-            out.append(INTER_TARGET.get(it, "Unknown"))
-    lut = np.array([categories.index(v) for v in out], dtype=np.int64)
-    return lut[codes]
 
 
 def _build(path: Path) -> pd.DataFrame:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pycountry
+
 
 @lru_cache(maxsize=1)
 def iso_names() -> dict[str, str]:
     """ISO names (short, common and official) -> alpha-3, including the withdrawn codes of ISO 3166-3."""
-    import pycountry
-
     out: dict[str, str] = {c.name: c.alpha_3 for c in pycountry.historic_countries}
     for country in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
@@ -27,8 +27,6 @@ def iso_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def iso_numeric() -> dict[int, str]:
     """ISO 3166-1 numeric code -> alpha-3 (ACLED ``iso``)."""
-    import pycountry
-
     return {int(c.numeric): c.alpha_3 for c in pycountry.countries}
 
 

@@ -1,16 +1,97 @@
-"""Validation of notebook parameters: one call in the cell after ``parameters`` fails early with a clear message."""
+"""What a selection parameter may be: the valid theatres, branches, countries and dates, the label of a data source,
+and the validation of notebook parameters (one call in the cell after ``parameters`` fails early with a clear
+message)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import ParameterError
-from .load import CURATED, describe_source, parse_date, resolve_countries, valid_values
+from ..errors import ParameterError
+from .readers.countries import iso3_for_name, iso_names
+from .readers.detect import detect_dataset
+from .reference import load_branches, load_theatre_map, load_theatres
+from .schema import enum_values
+
+#: The ``source`` of the curated tables in ``data/`` (any other source is the path of an export).
+CURATED = "curated"
+#: Order of date precisions from the finest to the coarsest.
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+
+
+def parse_date(value: object, name: str) -> pd.Timestamp | None:
+    """Parse an ISO date parameter (``"2015-01-01"``, a ``date`` or a ``Timestamp``); ``None``/``""`` give None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from None
+    if pd.isna(ts):
+        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
+    return ts.normalize()
+
+
+def resolve_countries(
+    values: Sequence[str], names: dict[object, object] | None = None, *, folder: Path | None = None
+) -> list[str]:
+    """Return the ISO3 codes of country parameters given as ISO3 codes or English names.
+
+    Names are looked up in ``names`` (a frame's own country -> iso3 pairs), the theatre map and the ISO 3166 tables
+    (with GTD/ACLED/UCDP spellings). A value none of them knows raises :class:`ParameterError`; a known country with
+    no incident simply selects nothing.
+    """
+    tmap = load_theatre_map(folder)
+    lookup = {**dict(zip(tmap["country"], tmap["iso3"], strict=True)), **(names or {})}
+    codes = set(iso_names().values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
+    out, unknown = [], []
+    for value in values:
+        code = value if value in codes else lookup.get(value) or iso3_for_name(value)
+        (out if code else unknown).append(code or value)
+    if unknown:
+        examples = ", ".join(sorted(_reference_countries(folder)))
+        raise ParameterError(
+            f"countries: unknown value(s) {unknown}; give ISO3 codes or English country names, e.g. {examples}"
+        )
+    return out
+
+
+def _reference_countries(folder: Path | None) -> set[str]:
+    tmap = load_theatre_map(folder)
+    return set(tmap["country"].dropna()) | set(tmap["iso3"].dropna())
+
+
+def valid_values(name: str, *, folder: Path | None = None) -> list[Any]:
+    """Return the valid values of a selection parameter (theatres, branches, countries, attack_types, ...)."""
+    if name == "theatres":
+        return load_theatres(folder)["theatre"].tolist()
+    if name == "branches":
+        return load_branches(folder)["branch_id"].tolist()
+    if name == "countries":
+        return sorted(_reference_countries(folder))
+    if name in ("attack_types", "target_types", "claim_status"):
+        column = {"attack_types": "attack_type", "target_types": "target_type"}.get(name, name)
+        return enum_values("incidents", column)
+    if name == "min_date_precision":
+        return list(DATE_PRECISIONS)
+    raise ParameterError(f"no selection parameter {name!r}")
+
+
+def describe_source(source: str | PathLike[str]) -> str:
+    """Return a short label of a data source for titles and captions ("curated table", "GTD export x.csv")."""
+    if isinstance(source, str) and source == CURATED:
+        return "incidentkit curated table"
+    name = Path(source).name
+    try:
+        dataset = detect_dataset(Path(source))
+    except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
+        return f"export {name}"
+    return {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset) + f" export {name}"
 
 
 def _list_param(name: str, value: object) -> list[str]:

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem
+from .reference import assign_theatre, country_theatres, known_admin1, load_theatre_map
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_with_problems, fields, primary_key, resource
+from .tables import read_table
 
 #: Quality flag that lets a row of an external dataset break low <= best <= high (the source's own figures).
 FLAG_RANGE_AS_REPORTED = "killed_range_as_reported"
@@ -101,8 +103,6 @@ def _split_ids(value: object) -> list[str]:
 def _context_table(context: Mapping[str, pd.DataFrame] | None, name: str, folder: Path | None) -> pd.DataFrame | None:
     if context is not None and name in context:
         return context[name]
-    from .tables import read_table
-
     # A missing or broken reference table raises here, naming its file: foreign keys are never skipped silently.
     return read_table(name, folder)
 
@@ -305,8 +305,6 @@ def _check_incident_rules(
 def _check_places(chk: _Checker, d: pd.DataFrame, folder: Path | None, external: np.ndarray) -> None:
     """Curated rows: the country name matches its ISO3 code, admin1 is a name the project knows, the row has a
     theatre, and an explicit ``theatre`` is one the theatre map gives to the row's country."""
-    from .reference import assign_theatre, country_theatres, known_admin1, load_theatre_map
-
     curated = ~external
     tmap = load_theatre_map(folder)
     names = dict(zip(tmap["iso3"], tmap["country"], strict=True))

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import IncidentkitError, Problem
-from .paths import data_dir
+from ..errors import DataValidationError, IncidentkitError, Problem
+from ..paths import data_dir
 
 #: Columns every incident frame carries after the datapackage's own fields.
 EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
@@ -254,27 +254,8 @@ def coerce_frame(df: pd.DataFrame, name: str, *, origin: str = "", folder: Path 
 
     ``origin`` names where the frame came from (a file path, a reader) in the error message.
     """
-    from .errors import DataValidationError
-
     out, problems = coerce_with_problems(df, name, folder=folder)
     if problems:
         raise DataValidationError(problems, source=origin or name)
     return out
 
-
-def incident_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Build an incident frame with the contract's columns and dtypes from dicts (fields not given are blank).
-
-    Handy for adding one's own incidents or for tests. ``source_dataset`` defaults to "curated",
-    ``source_event_id`` to the ``incident_id``, and ``theatre`` (when given) becomes a categorical in the fixed
-    theatre order. Values that do not convert raise :class:`DataValidationError`.
-    """
-    from .reference import theatre_order
-
-    columns = field_names("incidents")
-    raw = pd.DataFrame({c: pd.Series([r.get(c) for r in records], dtype=object) for c in columns})
-    out = coerce_frame(raw, "incidents", origin="incident_frame()")
-    out["source_dataset"] = pd.Series([r.get("source_dataset", "curated") for r in records], dtype="str")
-    out["source_event_id"] = pd.Series([r.get("source_event_id", r.get("incident_id")) for r in records], dtype="str")
-    out["theatre"] = pd.Categorical([r.get("theatre") for r in records], categories=theatre_order())
-    return out

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataValidationError, IncidentkitError, Problem
-from .paths import data_dir
+from ..errors import DataValidationError, IncidentkitError, Problem
+from ..paths import data_dir
 from .schema import coerce_with_problems, resource
 
 

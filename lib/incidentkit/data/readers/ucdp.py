@@ -41,26 +41,20 @@ import pyarrow as pa
 
 from ..schema import enum_values
 from .cache import cached_read
-from .common import (
-    DICT,
+from .contract import check_dataset, drop_rejected, finish, require_columns
+from .csv_text import DICT, read_csv_text, record_lines, sniff_encoding
+from .report import new_report, warn_rejected
+from .values import (
     Rejects,
     admin1_names,
     branches,
     build_flags,
     category,
-    check_dataset,
-    drop_rejected,
-    finish,
     iso3_from_names,
     number,
-    read_csv_text,
-    record_lines,
-    require_columns,
-    sniff_encoding,
     str_from_codes,
     text,
 )
-from .report import new_report, warn_rejected
 
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are

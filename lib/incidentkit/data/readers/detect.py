@@ -5,8 +5,8 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from ..errors import ReaderError
-from .common import read_header
+from ...errors import ReaderError
+from .csv_text import read_header
 
 #: Columns that identify each dataset's layouts (lower-cased header; ACLED's ALLY_ACTOR_* read as assoc_actor_*):
 #: columns of that dataset only, present in every layout read (GTD .csv/.xlsx; ACLED 2015, 2020 and current; UCDP
@@ -46,7 +46,7 @@ def header_of(path: str | PathLike[str]) -> list[str]:
 
 def xlsx_header(path: Path) -> list[str]:
     """Return the first row of the first worksheet of an .xlsx file."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: ~50 ms to import, and only .xlsx exports need it
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

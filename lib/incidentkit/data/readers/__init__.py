@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from .acled import read_acled
-from .cache import CacheWarning, content_hash
+from .cache import CacheWarning
 from .detect import detect_dataset
 from .gtd import read_gtd
+from .hashing import content_hash
 from .report import RowsRejectedWarning
 from .ucdp import read_ucdp
 

@@ -1,0 +1,102 @@
+"""ACLED's codes -> the contract's categories: attack types from ``sub_event_type`` / ``event_type``, target types
+from the target actor's name and ``inter`` code (numeric in older layouts, text in the current one).
+
+The rules are in the module docstring of :mod:`incidentkit.data.readers.acled` and in docs/readers.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
+    "armed clash": "Armed Assault",
+    "government regains territory": "Armed Assault",
+    "non-state actor overtakes territory": "Armed Assault",
+    "attack": "Armed Assault",
+    "air/drone strike": "Bombing/Explosion",
+    "suicide bomb": "Bombing/Explosion",
+    "shelling/artillery/missile attack": "Bombing/Explosion",
+    "remote explosive/landmine/ied": "Bombing/Explosion",
+    "grenade": "Bombing/Explosion",
+    "disrupted weapons use": "Bombing/Explosion",
+    "chemical weapon": "Unarmed Assault",  # GTD codes chemical/biological attacks as unarmed assault
+    "sexual violence": "Unarmed Assault",
+    "mob violence": "Unarmed Assault",
+    "violent demonstration": "Unarmed Assault",
+    "abduction/forced disappearance": "Hostage Taking (Kidnapping)",
+    "looting/property destruction": "Facility/Infrastructure Attack",
+}
+ATTACK_TYPE_BY_EVENT: dict[str, str] = {
+    "battles": "Armed Assault",
+    "battle-no change of territory": "Armed Assault",
+    "battle-government regains territory": "Armed Assault",
+    "battle-non-state actor overtakes territory": "Armed Assault",
+    "explosions/remote violence": "Bombing/Explosion",
+    "remote violence": "Bombing/Explosion",
+    "violence against civilians": "Armed Assault",
+    "riots": "Unarmed Assault",
+}
+INTER_TARGET: dict[str, str] = {
+    "1": "Military", "state forces": "Military",
+    "2": "Terrorists/Non-State Militia", "rebel group": "Terrorists/Non-State Militia",
+    "rebel groups": "Terrorists/Non-State Militia",
+    "3": "Terrorists/Non-State Militia", "political militia": "Terrorists/Non-State Militia",
+    "political militias": "Terrorists/Non-State Militia",
+    "4": "Terrorists/Non-State Militia", "identity militia": "Terrorists/Non-State Militia",
+    "identity militias": "Terrorists/Non-State Militia",
+    "5": "Private Citizens & Property", "rioters": "Private Citizens & Property",
+    "6": "Private Citizens & Property", "protesters": "Private Citizens & Property",
+    "7": "Private Citizens & Property", "civilians": "Private Citizens & Property",
+    "8": "Other", "external/other forces": "Other",
+}  # fmt: skip
+
+
+def lower_categories(cat: pd.Series) -> pd.Series:
+    """Return a categorical with its categories stripped and lower-cased (cheap: categories only)."""
+    lowered = pd.Index([str(v).strip().lower() for v in cat.cat.categories])
+    uniq = lowered.unique()
+    remap = np.append(uniq.get_indexer(lowered), -1)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Series(pd.Categorical.from_codes(remap[np.where(codes < 0, -1, codes)], categories=uniq))
+
+
+def on_categories(cat: pd.Series, test: Any) -> np.ndarray:
+    """Evaluate ``test`` once per category; return the per-row boolean (missing -> False)."""
+    lut = np.array([bool(test(str(v))) for v in cat.cat.categories] + [False])
+    codes = cat.cat.codes.to_numpy()
+    return lut[np.where(codes < 0, len(lut) - 1, codes)]
+
+
+def target_types(
+    actor1: pd.Series,
+    actor2: pd.Series,
+    inter1: pd.Series,
+    inter2: pd.Series,
+    target_is_1: np.ndarray,
+    categories: list[str],
+) -> np.ndarray:
+    """Return target_type codes from the target actor's name and inter code (actor1/inter1 where ``target_is_1``,
+    else actor2/inter2), decided once per distinct (name, inter) pair (the rows are only integer codes here)."""
+    names = list(actor1.cat.categories) + list(actor2.cat.categories) + [""]
+    inters = list(inter1.cat.categories) + list(inter2.cat.categories) + [""]
+    k1, k2 = len(actor1.cat.categories), len(inter1.cat.categories)
+    a1, a2 = actor1.cat.codes.to_numpy().astype(np.int64), actor2.cat.codes.to_numpy().astype(np.int64)
+    i1, i2 = inter1.cat.codes.to_numpy().astype(np.int64), inter2.cat.codes.to_numpy().astype(np.int64)
+    name_code = np.where(target_is_1, np.where(a1 < 0, len(names) - 1, a1), np.where(a2 < 0, len(names) - 1, a2 + k1))
+    inter_code = np.where(target_is_1, np.where(i1 < 0, len(inters) - 1, i1), np.where(i2 < 0, len(inters) - 1, i2 + k2))
+    codes, uniq = pd.factorize(name_code * len(inters) + inter_code)
+    out = []
+    for key in uniq:
+        nm, it = names[key // len(inters)], str(inters[key % len(inters)]).strip().lower()
+        if nm.startswith("Police Forces"):
+            out.append("Police")
+        elif nm.startswith("Military Forces"):
+            out.append("Military")
+        else:
+            it = it[:-2] if it.endswith(".0") else it
+            out.append(INTER_TARGET.get(it, "Unknown"))
+    lut = np.array([categories.index(v) for v in out], dtype=np.int64)
+    return lut[codes]
