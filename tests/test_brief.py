@@ -5,7 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from incidentkit import brief
+from incidentkit import plots_brief
+from incidentkit.analysis import brief
+from incidentkit.analysis.text import chronology_markdown, escape_markdown, notable_markdown
 from incidentkit.data.selection import Selection
 from incidentkit.errors import ParameterError
 from test_regions import make_incidents
@@ -60,11 +62,11 @@ def test_a_brief_needs_a_place() -> None:
 
 
 def test_escape_markdown_leaves_no_markup() -> None:
-    text = brief.escape_markdown("<script>alert(1)</script> **b** [x](y)\n# heading")
+    text = escape_markdown("<script>alert(1)</script> **b** [x](y)\n# heading")
     assert "<" not in text and ">" not in text
     assert "\\*\\*b\\*\\*" in text and "\\[x\\]\\(y\\)" in text
     assert "\n" not in text and "\\#" in text
-    assert brief.escape_markdown(None) == "" and brief.escape_markdown(pd.NA) == ""
+    assert escape_markdown(None) == "" and escape_markdown(pd.NA) == ""
 
 
 def test_brief_figures_and_comparison(incidents: pd.DataFrame) -> None:
@@ -90,7 +92,7 @@ def test_chronology_merges_incidents_and_events_with_sources(incidents: pd.DataF
 
 
 def test_chronology_markdown_escapes_data(incidents: pd.DataFrame) -> None:
-    md = brief.chronology_markdown(brief.chronology(incidents, EVENTS, SOURCES))
+    md = chronology_markdown(brief.chronology(incidents, EVENTS, SOURCES))
     assert "<img" not in md and "<B>" not in md and "&lt;img" in md
     assert "**bold**" not in md and "[link](" not in md
     assert md.count("*Sources:*") == 4
@@ -103,17 +105,17 @@ def test_notable_incidents_by_reason(incidents: pd.DataFrame) -> None:
     assert notable.loc[notable["reason"] == "claimed", "incident_id"].tolist() == ["test-0"]
     assert notable.loc[notable["reason"] == "suicide", "incident_id"].tolist() == ["test-1"]
     assert brief.notable_incidents(incidents.iloc[:0]).empty
-    assert "none in the period" in brief.notable_markdown(notable[notable["reason"] != "suicide"])
+    assert "none in the period" in notable_markdown(notable[notable["reason"] != "suicide"])
 
 
 def test_period_chart_bars_are_the_table(incidents: pd.DataFrame) -> None:
     comp = brief.period_comparison(incidents, incidents.iloc[:1])
-    fig = brief.plot_period_comparison(comp, current_label="2018", previous_label="2017")
+    fig = plots_brief.plot_period_comparison(comp, current_label="2018", previous_label="2017")
     ax_i, ax_d = fig.axes
     assert [p.get_height() for p in ax_i.patches] == [1, 3]
     assert [p.get_height() for p in ax_d.patches] == [3, 7]
     plt.close(fig)
     none = brief.period_comparison(incidents.iloc[:0], incidents.iloc[:0])
-    fig = brief.plot_period_comparison(none, current_label="a", previous_label="b")
+    fig = plots_brief.plot_period_comparison(none, current_label="a", previous_label="b")
     assert fig.get_label() == "no-data"
     plt.close(fig)

@@ -6,7 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from incidentkit import coverage, plots_coverage
+from incidentkit import plots_coverage
+from incidentkit.analysis import coverage
+from incidentkit.analysis.text import reported_notes
 from incidentkit.style import parse_tag
 from test_regions import make_incidents
 
@@ -65,7 +67,7 @@ def test_reported_vs_incidents_sums_each_statistics_own_area_and_period(incident
     arrests = t.loc["nc-arrests"]
     assert arrests["compared_with"] == "not comparable" and pd.isna(arrests["incident_best"])
     assert t.loc["badia-2018", "incident_best"] == 50 and t.loc["badia-2018", "upper_bound"] == "stated"
-    notes = coverage.reported_notes(table)
+    notes = reported_notes(table)
     assert "No upper bound stated" in notes and "nc\\-2018" in notes and "not" in notes
 
 
@@ -78,7 +80,7 @@ def test_statistics_overlap_the_selected_area(incidents: pd.DataFrame) -> None:
     # the sums do not depend on the selection: the statistic's own area and period decide
     assert syria.loc[0, "incident_best"] == 50
     assert coverage.reported_vs_incidents(incidents, stats, theatres=["Libya"]).empty
-    assert "No reported statistic" in coverage.reported_notes(coverage.reported_vs_incidents(
+    assert "No reported statistic" in reported_notes(coverage.reported_vs_incidents(
         incidents, stats, theatres=["Libya"]))
 
 

@@ -191,8 +191,8 @@ def test_number_boxes_of_close_events_do_not_overlap(incidents):
 
 
 def test_timeline_types_include_every_operation_or_regime_declared_or_lifted():
+    from incidentkit.analysis.trends import TIMELINE_EVENT_TYPES
     from incidentkit.data.schema import enum_values
-    from incidentkit.trends import TIMELINE_EVENT_TYPES
 
     declared = [t for t in enum_values("events", "event_type")
                 if t.endswith(("_declared", "_lifted", "_declared_over"))]

@@ -51,25 +51,25 @@ _EXPORTS: dict[str, str] = {
     "read_export": "data.readers",
     "detect_dataset": "data.readers",
     # arithmetic
-    "incident_figures": "measures",
-    "casualty_totals": "measures",
-    "lethality": "measures",
-    "perpetrator_share": "measures",
-    "deaths_distribution": "measures",
-    "deadliest": "measures",
-    "counts_by_period": "trends",
-    "rolling_mean": "trends",
-    "year_on_year": "trends",
+    "incident_figures": "analysis.measures",
+    "casualty_totals": "analysis.measures",
+    "lethality": "analysis.measures",
+    "perpetrator_share": "analysis.measures",
+    "deaths_distribution": "analysis.measures",
+    "deadliest": "analysis.measures",
+    "counts_by_period": "analysis.trends",
+    "rolling_mean": "analysis.trends",
+    "year_on_year": "analysis.trends",
     # trends and casualties notebooks
-    "headline_figures": "measures",
-    "describe_selection": "measures",
-    "deadliest_table": "measures",
-    "perpetrator_share_table": "measures",
-    "killed_wounded_pairs": "measures",
-    "format_range": "measures",
-    "group_column": "trends",
-    "timeline_events": "trends",
-    "period_stats": "trends",
+    "headline_figures": "analysis.measures",
+    "describe_selection": "analysis.text",
+    "deadliest_table": "analysis.text",
+    "perpetrator_share_table": "analysis.measures",
+    "killed_wounded_pairs": "analysis.measures",
+    "format_range": "analysis.text",
+    "group_column": "analysis.trends",
+    "timeline_events": "analysis.trends",
+    "period_stats": "analysis.trends",
     "plot_incidents": "plots_trends",
     "plot_deaths": "plots_trends",
     "mark_events": "plots_trends",
@@ -78,35 +78,35 @@ _EXPORTS: dict[str, str] = {
     "plot_deaths_ccdf": "plots_casualties",
     "plot_killed_wounded": "plots_casualties",
     # regional comparison, theatre brief and data coverage notebooks
-    "theatre_comparison": "regions",
-    "mix_shares": "regions",
-    "monthly_by_theatre": "regions",
+    "theatre_comparison": "analysis.regions",
+    "mix_shares": "analysis.regions",
+    "monthly_by_theatre": "analysis.regions",
     "plot_theatre_comparison": "plots_regions",
     "plot_mix": "plots_regions",
     "plot_small_multiples": "plots_regions",
     "load_borders": "maps",
     "map_counts": "maps",
     "plot_incident_map": "maps",
-    "previous_period": "brief",
-    "previous_selection": "brief",
-    "selection_events": "brief",
-    "brief_figures": "brief",
-    "period_comparison": "brief",
-    "chronology": "brief",
-    "notable_incidents": "brief",
-    "escape_markdown": "brief",
-    "headline_markdown": "brief",
-    "chronology_markdown": "brief",
-    "notable_markdown": "brief",
-    "comparison_text": "brief",
-    "plot_period_comparison": "brief",
-    "reported_notes": "coverage",
-    "rows_by_dataset": "coverage",
-    "rows_by_source": "coverage",
-    "precision_table": "coverage",
-    "missing_fields": "coverage",
-    "unknown_casualties": "coverage",
-    "reported_vs_incidents": "coverage",
+    "previous_period": "analysis.brief",
+    "previous_selection": "analysis.brief",
+    "selection_events": "analysis.brief",
+    "brief_figures": "analysis.brief",
+    "period_comparison": "analysis.brief",
+    "chronology": "analysis.brief",
+    "notable_incidents": "analysis.brief",
+    "escape_markdown": "analysis.text",
+    "headline_markdown": "analysis.text",
+    "chronology_markdown": "analysis.text",
+    "notable_markdown": "analysis.text",
+    "comparison_text": "analysis.text",
+    "plot_period_comparison": "plots_brief",
+    "reported_notes": "analysis.text",
+    "rows_by_dataset": "analysis.coverage",
+    "rows_by_source": "analysis.coverage",
+    "precision_table": "analysis.coverage",
+    "missing_fields": "analysis.coverage",
+    "unknown_casualties": "analysis.coverage",
+    "reported_vs_incidents": "analysis.coverage",
     "plot_missing_fields": "plots_coverage",
     "plot_reported_vs_incidents": "plots_coverage",
     # notebooks
@@ -143,29 +143,53 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .brief import (  # noqa: F401
+    from .analysis.brief import (  # noqa: F401
         brief_figures,
         chronology,
-        chronology_markdown,
-        comparison_text,
-        escape_markdown,
-        headline_markdown,
         notable_incidents,
-        notable_markdown,
         period_comparison,
-        plot_period_comparison,
         previous_period,
         previous_selection,
         selection_events,
     )
-    from .coverage import (  # noqa: F401
+    from .analysis.coverage import (  # noqa: F401
         missing_fields,
         precision_table,
-        reported_notes,
         reported_vs_incidents,
         rows_by_dataset,
         rows_by_source,
         unknown_casualties,
+    )
+    from .analysis.measures import (  # noqa: F401
+        casualty_totals,
+        deadliest,
+        deaths_distribution,
+        headline_figures,
+        incident_figures,
+        killed_wounded_pairs,
+        lethality,
+        perpetrator_share,
+        perpetrator_share_table,
+    )
+    from .analysis.regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
+    from .analysis.text import (  # noqa: F401
+        chronology_markdown,
+        comparison_text,
+        deadliest_table,
+        describe_selection,
+        escape_markdown,
+        format_range,
+        headline_markdown,
+        notable_markdown,
+        reported_notes,
+    )
+    from .analysis.trends import (  # noqa: F401
+        counts_by_period,
+        group_column,
+        period_stats,
+        rolling_mean,
+        timeline_events,
+        year_on_year,
     )
     from .data.load import (  # noqa: F401
         incident_frame,
@@ -189,21 +213,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .data.selection import Selection, check_parameters, describe_source, valid_values  # noqa: F401
     from .data.validation import ValidationReport, validate  # noqa: F401
     from .maps import load_borders, map_counts, plot_incident_map  # noqa: F401
-    from .measures import (  # noqa: F401
-        casualty_totals,
-        deadliest,
-        deadliest_table,
-        deaths_distribution,
-        describe_selection,
-        format_range,
-        headline_figures,
-        incident_figures,
-        killed_wounded_pairs,
-        lethality,
-        perpetrator_share,
-        perpetrator_share_table,
-    )
     from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
+    from .plots_brief import plot_period_comparison  # noqa: F401
     from .plots_casualties import (  # noqa: F401
         plot_deaths_ccdf,
         plot_killed_wounded,
@@ -213,7 +224,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .plots_coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
     from .plots_regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
     from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
-    from .regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
     from .style import (  # noqa: F401
         add_caption,
         apply_style,
@@ -221,12 +231,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         table_or_note,
         table_text,
         theatre_colors,
-    )
-    from .trends import (  # noqa: F401
-        counts_by_period,
-        group_column,
-        period_stats,
-        rolling_mean,
-        timeline_events,
-        year_on_year,
     )

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .analysis.measures import incident_figures
 from .errors import IncidentkitError
-from .measures import incident_figures
 from .style import NEUTRAL_COLOR, add_caption, theatre_colors
 
 if TYPE_CHECKING:

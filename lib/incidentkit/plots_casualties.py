@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .analysis.measures import casualty_totals, deaths_distribution, killed_wounded_pairs, lethality
 from .data.reference import theatre_order
-from .measures import casualty_totals, deaths_distribution, killed_wounded_pairs, lethality
 from .plots_trends import group_colors, no_data_figure
 from .style import RANGE_COLOR, add_caption, finish
 
@@ -157,7 +157,7 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
     """
     import matplotlib.pyplot as plt
 
-    from .measures import incident_figures
+    from .analysis.measures import incident_figures
 
     title = _title("Deaths per incident, share with at least x", label)
     from .plots_trends import no_death_figure_text

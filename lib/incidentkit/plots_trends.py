@@ -255,8 +255,8 @@ def plot_incidents(
     """
     import matplotlib.pyplot as plt
 
+    from .analysis.trends import rolling_mean
     from .style import SERIES_COLORS, tag_value
-    from .trends import rolling_mean
 
     title = f"Incidents per {period}" + (f": {label}" if label else "")
     if _empty(counts):
@@ -307,8 +307,8 @@ def plot_deaths(
     """
     import matplotlib.pyplot as plt
 
+    from .analysis.trends import rolling_mean
     from .style import SERIES_COLORS, tag_value
-    from .trends import rolling_mean
 
     title = f"Deaths per {period}" + (f": {label}" if label else "")
     unknown = int(counts["deaths_unknown"].sum()) if len(counts) else 0

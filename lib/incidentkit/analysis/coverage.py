@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .data.reference import load_theatre_map
-from .data.schema import enum_values, field_names
+from ..data.reference import load_theatre_map
+from ..data.schema import enum_values, field_names
 from .measures import incident_figures
 
 #: Reported-statistic metrics compared with incident death sums, and what the incident rows count for them.
@@ -209,32 +209,3 @@ def reported_vs_incidents(
     return out
 
 
-def reported_notes(table: pd.DataFrame) -> str:
-    """Return Markdown notes on a :func:`reported_vs_incidents` table: which statistics state no upper bound
-    (at_least / over / blank high: the reported figure is a floor, the share of it an upper limit of coverage),
-    which were not comparable, and which incident sums exceed the reported figure."""
-    from .brief import escape_markdown
-
-    if table.empty:
-        return "No reported statistic overlaps the selection.\n"
-    lines = []
-    open_ = table[table["upper_bound"] == "none stated"]
-    if len(open_):
-        ids = ", ".join(escape_markdown(f"{r.stat_id} ({r.qualifier} {r.reported_low})") for r in open_.itertuples())
-        lines.append(f"- No upper bound stated (the figure is a floor, so the share is at most what is shown): {ids}.")
-    other = table[table["compared_with"] == "not comparable"]
-    if len(other):
-        lines.append(f"- {len(other)} statistic(s) count something the incident rows do not (arrests, fighters, "
-                     "other): listed without sums.")
-    split = table[table["compared_with"].str.contains("do not split", na=False)]
-    if len(split):
-        lines.append(f"- {len(split)} statistic(s) count one category of deaths; the incident rows' sums are of all "
-                     "deaths, so their share is an upper limit.")
-    over = table[table["share_of_reported"].astype("float64") > 1]
-    if len(over):
-        ids = ", ".join(escape_markdown(s) for s in over["stat_id"])
-        lines.append(f"- The incident rows exceed the reported figure for: {ids} (the source counted fewer, or "
-                     "another scope).")
-    unknown = int(table["incidents_unknown"].fillna(0).sum())
-    lines.append(f"- Incident rows with no figure inside the compared statistics: {unknown} (not counted as zero).")
-    return "\n".join(lines) + "\n"

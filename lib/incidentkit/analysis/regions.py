@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .data.reference import theatre_order
+from ..data.reference import theatre_order
 from .measures import lethality
 from .trends import counts_by_period
 
