@@ -5,9 +5,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from incidentkit import plots_brief
 from incidentkit.analysis import brief
 from incidentkit.analysis.text import chronology_markdown, escape_markdown, notable_markdown
+from incidentkit.charts import brief as plots_brief
 from incidentkit.data.selection import Selection
 from incidentkit.errors import ParameterError
 from test_regions import make_incidents

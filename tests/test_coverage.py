@@ -6,10 +6,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from incidentkit import plots_coverage
 from incidentkit.analysis import coverage
 from incidentkit.analysis.text import reported_notes
-from incidentkit.style import parse_tag
+from incidentkit.charts import coverage as plots_coverage
+from incidentkit.charts.style import parse_tag
 from test_regions import make_incidents
 
 

@@ -8,7 +8,7 @@ import socket
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from incidentkit import maps
+from incidentkit.charts import maps
 from test_regions import make_incidents
 
 BORDERS_SHA256 = "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394"

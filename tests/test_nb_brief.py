@@ -62,8 +62,8 @@ def test_acled_export(tmp_path: Path, real_samples: Path) -> None:
 
 def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
     """Figure read-back (audit of issue 5, item 6): plot_period_comparison tags each bar with its value (SVG group id,
-    see ``incidentkit.style.tag_value``); the bars of the SVG this run saved must equal the run's summary.json."""
-    from incidentkit.style import svg_values
+    see ``incidentkit.charts.style.tag_value``); the bars of the SVG this run saved must equal the run's summary.json."""
+    from incidentkit.charts.style import svg_values
 
     summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatre="North Caucasus", start="2022-01-01",
                                        end="2023-12-31")

@@ -78,9 +78,9 @@ def test_an_acled_export_as_source(tmp_path, real_samples):
 
 def test_the_totals_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path):
     """Figure read-back (audit of issue 5, item 6): plot_totals tags each bar with the value it draws (its SVG group
-    id, see ``incidentkit.style.tag_value``); the bars of the SVG this run saved must add up to the run's
+    id, see ``incidentkit.charts.style.tag_value``); the bars of the SVG this run saved must add up to the run's
     summary.json, and each theatre's bar must be that theatre's total."""
-    from incidentkit.style import svg_values
+    from incidentkit.charts.style import svg_values
 
     params = {"theatres": ["North Caucasus", "Syria: Badia"], "start": "2015-01-01", "end": "2024-12-31"}
     summary, out, _ = run(tmp_path, **params)

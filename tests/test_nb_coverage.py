@@ -62,9 +62,9 @@ def test_gtd_export_with_no_is_rows(tmp_path: Path, real_samples: Path) -> None:
 
 def test_the_reported_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
     """Figure read-back (audit of issue 5, item 6): plot_reported_vs_incidents tags each bar with its value and
-    statistic id (SVG group id, see ``incidentkit.style.tag_value``); the bars of the SVG this run saved must equal
+    statistic id (SVG group id, see ``incidentkit.charts.style.tag_value``); the bars of the SVG this run saved must equal
     the comparable rows of the run's summary.json."""
-    from incidentkit.style import svg_values
+    from incidentkit.charts.style import svg_values
 
     summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatres=["North Caucasus"], start="2016-01-01",
                                        end="2024-12-31")

@@ -64,10 +64,10 @@ def test_ucdp_export(tmp_path: Path, real_samples: Path) -> None:
 
 def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
     """Figure read-back (audit of issue 5, item 6): plot_theatre_comparison tags each bar with its value (SVG group
-    id, see ``incidentkit.style.tag_value``); the incidents and deaths bars of the SVG this run saved must equal the
+    id, see ``incidentkit.charts.style.tag_value``); the incidents and deaths bars of the SVG this run saved must equal the
     run's summary.json comparison table, theatre by theatre. Also the auditor's repro of item 1 (Iran and Turkey)
     when its incidents lack a death figure: the death panels say so, no bar is drawn there."""
-    from incidentkit.style import svg_values
+    from incidentkit.charts.style import svg_values
 
     summary, out, nb = execute_notebook(NOTEBOOK.name, tmp_path, start="2015-01-01", end="2024-12-31")
     values = svg_values(out / "figures" / "theatres-side-by-side.svg")
@@ -96,6 +96,6 @@ def test_a_selection_without_death_figures_gives_statements(tmp_path: Path) -> N
 
 
 def svg_values_of(path: Path) -> dict:
-    from incidentkit.style import svg_values
+    from incidentkit.charts.style import svg_values
 
     return svg_values(path)

@@ -85,10 +85,10 @@ def test_a_bad_parameter_fails_with_a_clear_message(tmp_path):
 
 def test_the_charts_the_notebook_saved_hold_the_summary_numbers(tmp_path):
     """Figure read-back (audit of issue 5, item 6): the plotting functions tag every bar with the value it draws
-    (``incidentkit.style.tag_value`` -> the bar's ``gid`` -> its SVG group ``id``); this reads the SVG files the
+    (``incidentkit.charts.style.tag_value`` -> the bar's ``gid`` -> its SVG group ``id``); this reads the SVG files the
     notebook run saved and compares them with the same run's summary.json. A part-year end (2023-06-30) and a
     rolling window longer than the series are part of the run (audit item 2)."""
-    from incidentkit.style import svg_values
+    from incidentkit.charts.style import svg_values
 
     params = {"theatres": ["Syria: Badia", "North Caucasus"], "start": "2015-01-01", "end": "2023-06-30",
               "period": "year", "rolling": 12}

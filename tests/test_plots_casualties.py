@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_incidents
-from incidentkit import plots_trends
+from incidentkit.charts import base
 
 NC, BADIA = "North Caucasus", "Syria: Badia"
 ROWS = [
@@ -96,7 +96,7 @@ def test_totals_chart_reads_back_the_casualty_totals(incidents):
 
 
 def test_lethality_bars_errors_n_and_hidden_categories(incidents):
-    fig = ik.plot_lethality(incidents, "attack_type", min_incidents=2)
+    fig = ik.plot_lethality(incidents, by="attack_type", min_incidents=2)
     ax = fig.axes[0]
     table = ik.lethality(incidents, by="attack_type")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Armed Assault"]
@@ -106,7 +106,7 @@ def test_lethality_bars_errors_n_and_hidden_categories(incidents):
     caption = _caption(fig)
     assert "Assassination" in caption and "Bombing/Explosion" in caption and "fewer than 2" in caption
     assert "1 incident(s) with no figure" in caption
-    fig = ik.plot_lethality(incidents, "target_type")
+    fig = ik.plot_lethality(incidents, by="target_type")
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths == sorted(widths)  # largest at the top
     assert max(widths) == pytest.approx(10.0)
@@ -141,11 +141,11 @@ def test_every_chart_says_no_data_on_an_empty_selection(incidents):
     empty = incidents.iloc[0:0]
     for fig in (ik.plot_totals(empty), ik.plot_lethality(empty), ik.plot_deaths_ccdf(empty),
                 ik.plot_killed_wounded(empty)):
-        assert fig.get_label() == plots_trends.NO_DATA_LABEL
+        assert fig.get_label() == base.NO_DATA_LABEL
     only_unknown = incidents[incidents["incident_id"] == "d"]
-    assert ik.plot_deaths_ccdf(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
-    assert ik.plot_killed_wounded(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
-    assert ik.plot_lethality(only_unknown).get_label() == plots_trends.NO_DATA_LABEL
+    assert ik.plot_deaths_ccdf(only_unknown).get_label() == base.NO_DATA_LABEL
+    assert ik.plot_killed_wounded(only_unknown).get_label() == base.NO_DATA_LABEL
+    assert ik.plot_lethality(only_unknown).get_label() == base.NO_DATA_LABEL
 
 
 def _all_texts(fig) -> str:
@@ -156,8 +156,8 @@ def test_a_selection_without_any_death_figure_says_so_instead_of_an_empty_axis()
     """Audit 5.1: every incident lacks a death figure: no 0-0.05 "persons" axis, a statement with the count."""
     rows = [{"incident_id": k, "date": "2016-01-10", "theatre": NC} for k in "xyz"]
     df = make_incidents(rows)
-    for fig in (ik.plot_totals(df), ik.plot_deaths_ccdf(df), ik.plot_lethality(df, "attack_type")):
-        assert fig.get_label() == plots_trends.NO_DATA_LABEL
+    for fig in (ik.plot_totals(df), ik.plot_deaths_ccdf(df), ik.plot_lethality(df, by="attack_type")):
+        assert fig.get_label() == base.NO_DATA_LABEL
         text = _all_texts(fig)
         assert "figure for any of the 3 incident(s)" in text
         assert not any(p.get_width() == 0 for ax in fig.axes for p in ax.patches)
@@ -172,7 +172,7 @@ def test_a_selection_without_any_death_figure_says_so_instead_of_an_empty_axis()
 
 
 def test_casualty_captions_count_open_high_incidents(incidents):
-    fig = ik.plot_lethality(incidents, "attack_type")
+    fig = ik.plot_lethality(incidents, by="attack_type")
     open_high = int(ik.lethality(incidents, "attack_type")["open_high"].sum())
     assert open_high > 0
     assert f"{open_high} incident(s) give no upper bound: the high is a floor" in _caption(fig)

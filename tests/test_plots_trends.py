@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_incidents
-from incidentkit import plots_trends
+from incidentkit.charts import base
+from incidentkit.charts import trends as plots_trends
 
 ROWS = [
     {"incident_id": "a", "date": "2016-01-10", "theatre": "North Caucasus", "is_branch": "is-caucasus",
@@ -111,7 +112,7 @@ def test_an_empty_selection_gives_the_no_data_figure(incidents):
     counts = ik.counts_by_period(empty, "month", start="2016-01-01", end="2016-12-31")
     assert len(counts) == 12 and counts["incidents"].sum() == 0
     for fig in (ik.plot_incidents(counts), ik.plot_deaths(counts), ik.plot_incidents(ik.counts_by_period(empty))):
-        assert fig.get_label() == plots_trends.NO_DATA_LABEL
+        assert fig.get_label() == base.NO_DATA_LABEL
         assert any("No incidents match" in t.get_text() for ax in fig.axes for t in ax.texts)
 
 
@@ -132,7 +133,7 @@ def test_deaths_with_no_figure_anywhere_give_the_statement_not_a_zero_axis():
                          {"incident_id": "y", "date": "2016-03-01", "theatre": "Iran"}])
     counts = ik.counts_by_period(df, "month", start="2016-01-01", end="2016-06-30")
     fig = ik.plot_deaths(counts)
-    assert fig.get_label() == plots_trends.NO_DATA_LABEL
+    assert fig.get_label() == base.NO_DATA_LABEL
     assert "No death figure for any of the 2 incident(s)" in " ".join(t.get_text() for t in fig.axes[0].texts)
     fig = ik.plot_incidents(counts, rolling=1)
     assert all(float(t).is_integer() for t in fig.axes[0].get_yticks())  # no "0.25 incidents"

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from incidentkit import plots_regions
 from incidentkit.analysis import regions
+from incidentkit.charts import regions as plots_regions
 from incidentkit.data.load import incident_frame
 
 DEFAULTS = {

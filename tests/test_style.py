@@ -7,7 +7,8 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 from conftest import make_incidents
-from incidentkit import maps, plots_coverage, style
+from incidentkit.charts import coverage as plots_coverage
+from incidentkit.charts import maps, style
 
 
 def _close_to_a_theatre(colour) -> str | None:
@@ -57,7 +58,7 @@ def test_charts_of_non_theatre_categories_use_no_theatre_colour():
     overall = ik.counts_by_period(df, "month", start="2016-01-01", end="2016-03-31")
     figs = [ik.plot_incidents(branches, by="is_branch", rolling=1), ik.plot_incidents(overall, rolling=2),
             ik.plot_deaths(overall, rolling=2), ik.plot_mix(ik.mix_shares(df, "attack_type"), title="mix"),
-            ik.plot_totals(df, by=None), ik.plot_lethality(df, "attack_type"), ik.plot_deaths_ccdf(df)]
+            ik.plot_totals(df, by=None), ik.plot_lethality(df, by="attack_type"), ik.plot_deaths_ccdf(df)]
     for fig in figs:
         colours = _drawn_colours(fig)
         assert colours

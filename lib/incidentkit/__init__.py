@@ -70,23 +70,23 @@ _EXPORTS: dict[str, str] = {
     "group_column": "analysis.trends",
     "timeline_events": "analysis.trends",
     "period_stats": "analysis.trends",
-    "plot_incidents": "plots_trends",
-    "plot_deaths": "plots_trends",
-    "mark_events": "plots_trends",
-    "plot_totals": "plots_casualties",
-    "plot_lethality": "plots_casualties",
-    "plot_deaths_ccdf": "plots_casualties",
-    "plot_killed_wounded": "plots_casualties",
+    "plot_incidents": "charts.trends",
+    "plot_deaths": "charts.trends",
+    "mark_events": "charts.trends",
+    "plot_totals": "charts.casualties",
+    "plot_lethality": "charts.casualties",
+    "plot_deaths_ccdf": "charts.casualties",
+    "plot_killed_wounded": "charts.casualties",
     # regional comparison, theatre brief and data coverage notebooks
     "theatre_comparison": "analysis.regions",
     "mix_shares": "analysis.regions",
     "monthly_by_theatre": "analysis.regions",
-    "plot_theatre_comparison": "plots_regions",
-    "plot_mix": "plots_regions",
-    "plot_small_multiples": "plots_regions",
-    "load_borders": "maps",
-    "map_counts": "maps",
-    "plot_incident_map": "maps",
+    "plot_theatre_comparison": "charts.regions",
+    "plot_mix": "charts.regions",
+    "plot_small_multiples": "charts.regions",
+    "load_borders": "charts.maps",
+    "map_counts": "charts.maps",
+    "plot_incident_map": "charts.maps",
     "previous_period": "analysis.brief",
     "previous_selection": "analysis.brief",
     "selection_events": "analysis.brief",
@@ -99,7 +99,7 @@ _EXPORTS: dict[str, str] = {
     "chronology_markdown": "analysis.text",
     "notable_markdown": "analysis.text",
     "comparison_text": "analysis.text",
-    "plot_period_comparison": "plots_brief",
+    "plot_period_comparison": "charts.brief",
     "reported_notes": "analysis.text",
     "rows_by_dataset": "analysis.coverage",
     "rows_by_source": "analysis.coverage",
@@ -107,21 +107,21 @@ _EXPORTS: dict[str, str] = {
     "missing_fields": "analysis.coverage",
     "unknown_casualties": "analysis.coverage",
     "reported_vs_incidents": "analysis.coverage",
-    "plot_missing_fields": "plots_coverage",
-    "plot_reported_vs_incidents": "plots_coverage",
+    "plot_missing_fields": "charts.coverage",
+    "plot_reported_vs_incidents": "charts.coverage",
     # notebooks
     "check_parameters": "data.selection",
     "Selection": "data.selection",
-    "apply_style": "style",
-    "theatre_colors": "style",
-    "category_colors": "style",
-    "add_caption": "style",
-    "table_or_note": "style",
-    "table_text": "style",
-    "output_dir": "output",
-    "save_figure": "output",
-    "write_summary": "output",
-    "read_summary": "output",
+    "apply_style": "charts.style",
+    "theatre_colors": "charts.style",
+    "category_colors": "charts.style",
+    "add_caption": "charts.style",
+    "table_or_note": "charts.style",
+    "table_text": "charts.style",
+    "output_dir": "charts.output",
+    "save_figure": "charts.output",
+    "write_summary": "charts.output",
+    "read_summary": "charts.output",
 }
 
 __all__ = sorted(
@@ -191,6 +191,26 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         timeline_events,
         year_on_year,
     )
+    from .charts.brief import plot_period_comparison  # noqa: F401
+    from .charts.casualties import (  # noqa: F401
+        plot_deaths_ccdf,
+        plot_killed_wounded,
+        plot_lethality,
+        plot_totals,
+    )
+    from .charts.coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
+    from .charts.maps import load_borders, map_counts, plot_incident_map  # noqa: F401
+    from .charts.output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
+    from .charts.regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
+    from .charts.style import (  # noqa: F401
+        add_caption,
+        apply_style,
+        category_colors,
+        table_or_note,
+        table_text,
+        theatre_colors,
+    )
+    from .charts.trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
     from .data.load import (  # noqa: F401
         incident_frame,
         load_events,
@@ -212,23 +232,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .data.selection import Selection, check_parameters, describe_source, valid_values  # noqa: F401
     from .data.validation import ValidationReport, validate  # noqa: F401
-    from .maps import load_borders, map_counts, plot_incident_map  # noqa: F401
-    from .output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
-    from .plots_brief import plot_period_comparison  # noqa: F401
-    from .plots_casualties import (  # noqa: F401
-        plot_deaths_ccdf,
-        plot_killed_wounded,
-        plot_lethality,
-        plot_totals,
-    )
-    from .plots_coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
-    from .plots_regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
-    from .plots_trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
-    from .style import (  # noqa: F401
-        add_caption,
-        apply_style,
-        category_colors,
-        table_or_note,
-        table_text,
-        theatre_colors,
-    )

@@ -19,12 +19,19 @@ notebook drew with what it wrote to ``summary.json``.
 from __future__ import annotations
 
 import math
+import textwrap
 import urllib.parse
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data.reference import theatre_order
+import seaborn as sns
+from IPython.display import Markdown
+from matplotlib.colors import to_rgb
+from matplotlib.ticker import MaxNLocator
+
+from ..data.reference import theatre_order
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -82,8 +89,6 @@ FIGSIZE = (9.0, 4.8)
 
 def apply_style() -> None:
     """Apply the house style to matplotlib/seaborn (white grid, palette, fonts, deterministic rendering)."""
-    import seaborn as sns
-
     sns.set_theme(
         context="notebook",
         style="whitegrid",
@@ -120,8 +125,6 @@ def category_colors(values: Iterable[str]) -> dict[str, str]:
 
 def _lab(colour: str) -> tuple[float, float, float]:
     """CIE L*a*b* (D65) of a ``#RRGGBB`` colour."""
-    from matplotlib.colors import to_rgb
-
     def linear(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -145,8 +148,6 @@ def color_difference(a: str, b: str) -> float:
 
 def integer_ticks(axis: object) -> None:
     """Put ticks on whole numbers only on a count axis (``ax.xaxis`` or ``ax.yaxis``): no "0.5 incidents"."""
-    from matplotlib.ticker import MaxNLocator
-
     axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # type: ignore[attr-defined]
 
 
@@ -174,8 +175,6 @@ def parse_tag(gid: str | None) -> tuple[str, str, float] | None:
 def svg_values(path: Path | str) -> dict[str, list[tuple[str, float]]]:
     """Read back the values recorded by :func:`tag_value` from a saved SVG: ``{series: [(label, value), ...]}`` in
     drawing order (``nan`` for a value recorded as missing)."""
-    import xml.etree.ElementTree as ET
-
     out: dict[str, list[tuple[str, float]]] = {}
     for el in ET.parse(str(path)).getroot().iter():
         tag = parse_tag(el.get("id"))
@@ -192,8 +191,6 @@ def table_or_note(table: object, note: str = NOTHING_TO_SHOW) -> object:
     """Return ``table`` to display, or, when it has no rows, a one-line Markdown ``note`` (an empty selection shows
     a sentence, not the bare header of an empty table)."""
     if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
-        from IPython.display import Markdown
-
         return Markdown(f"*{note}*")
     return table
 
@@ -208,8 +205,6 @@ def table_text(table: object, note: str = NOTHING_TO_SHOW, **to_string: object) 
 
 def add_caption(fig: Figure, text: str) -> None:
     """Write a caption under the figure (selection, data source, unknown-figure counts)."""
-    import textwrap
-
     wrapped = "\n".join(textwrap.wrap(text, width=130))
     fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=8, color="#333333")
 

@@ -1,29 +1,33 @@
 """Charts of the Casualties notebook: totals with ranges, deaths per incident, the distribution of deaths per
 incident, killed against wounded.
 
-Each function takes an incident table, computes what it draws with :mod:`incidentkit.measures` (so the numbers on
-the chart are the library's numbers), and returns the Figure. An empty selection gives the "no data" figure of
-:func:`incidentkit.plots_trends.no_data_figure`. Every chart's caption says how many incidents had no figure.
+Each function takes an incident table, computes what it draws with :mod:`incidentkit.analysis.measures` (so the
+numbers on the chart are the library's numbers), and returns the Figure. An empty selection gives the "no data"
+figure of :func:`incidentkit.charts.base.no_data_figure`. Every chart's caption says how many incidents had no figure.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
-from .analysis.measures import casualty_totals, deaths_distribution, killed_wounded_pairs, lethality
-from .data.reference import theatre_order
-from .plots_trends import group_colors, no_data_figure
-from .style import RANGE_COLOR, add_caption, finish
+from ..analysis.measures import (
+    casualty_totals,
+    deaths_distribution,
+    incident_figures,
+    killed_wounded_pairs,
+    lethality,
+)
+from ..data.reference import theatre_order
+from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note
+from .style import RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-def _title(text: str, label: str) -> str:
-    return text + (f": {label}" if label else "")
 
 
 def _ordered_index(table: pd.DataFrame, by: str | None) -> pd.DataFrame:
@@ -42,21 +46,21 @@ def _no_figure_panel(ax: object, text: str) -> None:
             fontsize=10, color="#333333", gid="no-figure-panel")
 
 
-def plot_totals(df: pd.DataFrame, *, by: str | None = "theatre", label: str = "", caption: str = "") -> Figure:
+def plot_totals(
+    df: pd.DataFrame,
+    *,
+    by: str | None = "theatre",
+    title: str = "Deaths and wounded, best figure with low-high range",
+    caption: str = "",
+) -> Figure:
     """Plot total deaths and wounded (best figure, error bars from the low to the high total) per group of ``by``.
 
     Two panels side by side (killed, wounded) sharing the group axis; each group's tick label gives its number of
     incidents, and the caption the number of incidents with no figure for each measure and the number whose
     sources give no upper bound. Bars are tagged with their values (series ``killed_best``/``wounded_best``, see
-    :func:`incidentkit.style.tag_value`). A measure that no incident has a figure for is a one-line statement in
-    its panel; with neither figure anywhere, the "no data" figure says so.
+    :func:`incidentkit.charts.style.tag_value`). A measure that no incident has a figure for is a one-line statement
+    in its panel; with neither figure anywhere, the "no data" figure says so.
     """
-    import matplotlib.pyplot as plt
-
-    from .plots_trends import no_death_figure_text, open_high_note
-    from .style import SERIES_COLORS, integer_ticks, tag_value
-
-    title = _title("Deaths and wounded, best figure with low-high range", label)
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
     killed = _ordered_index(casualty_totals(df, "killed", by), by)
@@ -95,23 +99,22 @@ def plot_totals(df: pd.DataFrame, *, by: str | None = "theatre", label: str = ""
 
 
 def plot_lethality(
-    df: pd.DataFrame, by: str = "attack_type", *, min_incidents: int = 1, label: str = "", caption: str = ""
+    df: pd.DataFrame,
+    *,
+    by: str = "attack_type",
+    min_incidents: int = 1,
+    title: str | None = None,
+    caption: str = "",
 ) -> Figure:
     """Plot deaths per incident (best, error bar from low to high) per category of ``by``, with ``n`` per bar.
 
     ``n`` is the number of incidents with a death figure (the denominator). Categories with fewer than
     ``min_incidents`` such incidents are not drawn; the caption names them, and counts the incidents with no figure.
-    Bars are sorted by the best figure, largest at the top.
+    Bars are sorted by the best figure, largest at the top. ``title`` defaults to "Deaths per incident by <by>".
     """
-    import matplotlib.pyplot as plt
-
-    what = by.replace("_", " ")
-    title = _title(f"Deaths per incident by {what}", label)
+    title = f"Deaths per incident by {by.replace('_', ' ')}" if title is None else title
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
-    from .plots_trends import no_death_figure_text, open_high_note
-    from .style import SERIES_COLORS
-
     table = lethality(df, by=by)
     if int(table["with_figure"].sum()) == 0:
         return no_data_figure(title, text=no_death_figure_text(len(df)),
@@ -148,21 +151,19 @@ def plot_lethality(
     return fig
 
 
-def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = "", caption: str = "") -> Figure:
+def plot_deaths_ccdf(
+    df: pd.DataFrame,
+    *,
+    by: str | None = None,
+    title: str = "Deaths per incident, share with at least x",
+    caption: str = "",
+) -> Figure:
     """Plot the complementary cumulative distribution of deaths per incident on log-log axes.
 
     y is the share of incidents with a death figure that had at least x deaths (from
     :func:`incidentkit.deaths_distribution`); incidents with zero deaths are in the shares but cannot be drawn on a
     log axis, so the caption counts them, and the incidents with no figure. With ``by``, one line per group.
     """
-    import matplotlib.pyplot as plt
-
-    from .analysis.measures import incident_figures
-
-    title = _title("Deaths per incident, share with at least x", label)
-    from .plots_trends import no_death_figure_text
-    from .style import SERIES_COLORS
-
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
     fig_known = incident_figures(df, "killed")
@@ -188,8 +189,6 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
         if len(dist):
             ax.plot(dist["deaths"], dist["share_at_least"], drawstyle="steps-pre", marker="o", markersize=3,
                     color=colours[name], label=name)
-    from matplotlib.ticker import FuncFormatter
-
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
@@ -203,15 +202,14 @@ def plot_deaths_ccdf(df: pd.DataFrame, *, by: str | None = None, label: str = ""
     return fig
 
 
-def plot_killed_wounded(df: pd.DataFrame, *, label: str = "", caption: str = "") -> Figure:
+def plot_killed_wounded(
+    df: pd.DataFrame, *, title: str = "Killed against wounded per incident", caption: str = ""
+) -> Figure:
     """Scatter killed against wounded (best figures), one point per incident, on symlog axes, coloured by theatre.
 
     Only incidents with both figures can be drawn; the caption counts those missing one or both. The dashed diagonal
     marks as many wounded as killed.
     """
-    import matplotlib.pyplot as plt
-
-    title = _title("Killed against wounded per incident", label)
     if len(df) == 0:
         return no_data_figure(title, caption=caption)
     pairs, counts = killed_wounded_pairs(df)
@@ -231,8 +229,6 @@ def plot_killed_wounded(df: pd.DataFrame, *, label: str = "", caption: str = "")
     ax.plot([0, top], [0, top], linestyle="--", color=RANGE_COLOR, linewidth=1, label="as many wounded as killed")
     ax.set_xscale("symlog", linthresh=1)
     ax.set_yscale("symlog", linthresh=1)
-    from matplotlib.ticker import FuncFormatter
-
     plain = FuncFormatter(lambda v, _pos: f"{v:g}")
     ax.xaxis.set_major_formatter(plain)
     ax.yaxis.set_major_formatter(plain)

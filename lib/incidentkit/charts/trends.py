@@ -1,37 +1,26 @@
 """Charts of the Trends notebook: incidents and deaths per period with rolling means and timeline events.
 
-Every function takes the tables computed by :mod:`incidentkit.trends` (it plots aggregates, it does not aggregate
-behind the caller's back), draws in the house style and returns the :class:`~matplotlib.figure.Figure`.
-
-Empty selections: a chart with nothing to show is never an empty axis. It is a small figure whose only content is
-the title and a "No incidents match the selection" message (:func:`no_data_figure`, figure label ``"no-data"``),
-so a notebook cell can save and show it unchanged.
+Every function takes the tables computed by :mod:`incidentkit.analysis.trends` (it plots aggregates, it does not
+aggregate behind the caller's back), draws in the house style and returns the :class:`~matplotlib.figure.Figure`.
+An empty table gives the "no data" figure of :func:`incidentkit.charts.base.no_data_figure`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import (
-    EVENT_COLOR,
-    NEUTRAL_COLOR,
-    RANGE_COLOR,
-    add_caption,
-    category_colors,
-    finish,
-    theatre_colors,
-)
+from ..analysis.trends import rolling_mean
+from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note, period_ticks
+from .style import EVENT_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Figure label of the placeholder drawn for an empty selection.
-NO_DATA_LABEL = "no-data"
-#: The message of the placeholder (the same words as :mod:`incidentkit.plots_regions`).
-NO_DATA_TEXT = "No incidents match the selection"
 #: ``gid`` of the vertical lines marking timeline events (tests and readers find them by it).
 EVENT_GID = "timeline-event"
 #: ``gid`` of the numbered boxes of timeline events.
@@ -41,33 +30,6 @@ EVENT_FONT_SIZE = 7.0
 EVENT_BOX_PAD = 0.15
 #: Bar width per period, in days.
 BAR_WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
-
-
-def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> Figure:
-    """Return a small figure with a title and a clear "no data" message instead of an empty axis.
-
-    Its label (``fig.get_label()``) is :data:`NO_DATA_LABEL`, so code and tests can tell it from a chart.
-    """
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9.0, 2.2))
-    ax.set_axis_off()
-    ax.set_gid(NO_DATA_LABEL)  # the SVG group of the axes gets id "no-data": tests find it in saved figures
-    ax.set_title(title)
-    ax.text(0.5, 0.45, text, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#333333")
-    fig.set_label(NO_DATA_LABEL)
-    if caption:
-        add_caption(fig, caption)
-    return fig
-
-
-def group_colors(by: str | None, groups: list[str]) -> dict[str, str]:
-    """Return the colour of each group: the fixed theatre colours for ``theatre`` (a name that is no theatre gets the
-    neutral grey), else the category colours in order (never a theatre colour)."""
-    if by == "theatre":
-        colours = theatre_colors()
-        return {g: colours.get(g, NEUTRAL_COLOR) for g in groups}
-    return category_colors(groups)
 
 
 def _groups(counts: pd.DataFrame, by: str) -> list[str]:
@@ -101,7 +63,7 @@ def _event_rows(widths: list[float], lefts: list[float], *, gap: float, max_rows
 
 
 def mark_events(ax: Axes, events: pd.DataFrame | None, *, max_rows: int = 8) -> list[str]:
-    """Mark timeline events (a table from :func:`incidentkit.trends.timeline_events`) on a time axis.
+    """Mark timeline events (a table from :func:`incidentkit.timeline_events`) on a time axis.
 
     Each event inside the axis' date range gets a dotted vertical line (gid :data:`EVENT_GID`) and, at the top of
     the axes, its marker number (the table's index, 1 for the first event) in a small box (gid
@@ -110,8 +72,6 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, max_rows: int = 8) -> 
     figure's layout is final (after ``tight_layout``): the rows are computed from the boxes' sizes on screen.
     Returns the key, one ``"<n> <when> <label>"`` line per event marked, for the caption.
     """
-    import matplotlib.dates as mdates
-
     if events is None or len(events) == 0:
         return []
     lo, hi = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
@@ -155,18 +115,6 @@ def _empty(counts: pd.DataFrame) -> bool:
     return len(counts) == 0 or int(counts["incidents"].sum()) == 0
 
 
-def no_death_figure_text(incidents: int) -> str:
-    """The message of a casualty chart whose incidents all lack a death figure."""
-    return f"No death figure for any of the {incidents} incident(s) in the selection"
-
-
-def open_high_note(open_high: int) -> str:
-    """Caption sentence on incidents whose sources give no upper bound ("at least N"): the high total is a floor."""
-    if open_high <= 0:
-        return "Every incident with a death figure gives an upper bound."
-    return f"{open_high} incident(s) give no upper bound: the high is a floor."
-
-
 def _periods_per_group(counts: pd.DataFrame, by: str | None) -> int:
     if by is None:
         return int(len(counts))
@@ -191,23 +139,6 @@ def _rolling_note(rolling: int, period: str, periods: int) -> str:
     return ""
 
 
-def period_ticks(ax: Axes, periods: pd.Series, period: str, *, most: int = 12) -> None:
-    """Label a time axis by the periods drawn: years as "2022", quarters as "2022 Q2" (at most ``most`` labels,
-    evenly thinned); months keep matplotlib's date ticks."""
-    if period == "month" or len(periods) == 0:
-        return
-    unique = pd.PeriodIndex(pd.unique(periods), freq=PERIOD_FREQ[period])
-    step = max(1, -(-len(unique) // most))
-    shown = unique[::step]
-    mids = shown.start_time + (shown.end_time - shown.start_time) / 2
-    labels = [str(p.year) if period == "year" else f"{p.year} Q{p.quarter}" for p in shown]
-    ax.set_xticks(list(mids), labels)
-
-
-#: pandas frequency of each period name (for :func:`period_ticks`).
-PERIOD_FREQ: dict[str, str] = {"month": "M", "quarter": "Q", "year": "Y"}
-
-
 def _finish_period_figure(
     fig: Figure,
     ax: Axes,
@@ -222,8 +153,6 @@ def _finish_period_figure(
 ) -> None:
     """The common end of the per-period charts: axes from zero on whole-number ticks, period ticks, title and
     labels, the legend outside the axes, the timeline events marked, and the caption with the events' key."""
-    from .style import integer_ticks
-
     ax.set_ylim(bottom=0)
     integer_ticks(ax.yaxis)
     period_ticks(ax, counts["period"], period)
@@ -241,24 +170,19 @@ def plot_incidents(
     rolling: int = 3,
     by: str | None = None,
     events: pd.DataFrame | None = None,
-    label: str = "",
+    title: str | None = None,
     caption: str = "",
 ) -> Figure:
     """Plot incidents per period from :func:`incidentkit.counts_by_period` (every period, zeros included).
 
     Without ``by``: bars of incidents per period (each tagged with its value, series ``incidents``, see
-    :func:`incidentkit.style.tag_value`) and a line of the trailing ``rolling``-period mean. With ``by`` (the group
+    :func:`incidentkit.charts.style.tag_value`) and a line of the trailing ``rolling``-period mean. With ``by`` (the group
     column of ``counts``): one line per group of the rolling mean (``rolling=1`` plots the raw counts), theatres in
     their fixed colours, other groups in the category colours. A series shorter than the window gets no rolling mean
-    (grouped: the raw counts), and the caption says so. ``events`` (from
-    :func:`incidentkit.trends.timeline_events`) are marked. Counts are on whole-number ticks.
+    (grouped: the raw counts), and the caption says so. ``events`` (from :func:`incidentkit.timeline_events`) are
+    marked. Counts are on whole-number ticks. ``title`` defaults to "Incidents per <period>".
     """
-    import matplotlib.pyplot as plt
-
-    from .analysis.trends import rolling_mean
-    from .style import SERIES_COLORS, tag_value
-
-    title = f"Incidents per {period}" + (f": {label}" if label else "")
+    title = f"Incidents per {period}" if title is None else title
     if _empty(counts):
         return no_data_figure(title, caption=caption)
     fig, ax = plt.subplots()
@@ -294,7 +218,7 @@ def plot_deaths(
     rolling: int = 3,
     by: str | None = None,
     events: pd.DataFrame | None = None,
-    label: str = "",
+    title: str | None = None,
     caption: str = "",
 ) -> Figure:
     """Plot deaths per period (best figure) with the low-high range, from :func:`incidentkit.counts_by_period`.
@@ -303,14 +227,9 @@ def plot_deaths(
     total, and the rolling mean of the best figure. With ``by``: per group, the rolling mean of the best figure as
     a line inside a light band of the rolling low and high. The caption states how many incidents had no death
     figure (not counted as zero) and how many give no upper bound (the high is then a floor). When no incident has
-    a death figure the figure says so instead of drawing an empty axis.
+    a death figure the figure says so instead of drawing an empty axis. ``title`` defaults to "Deaths per <period>".
     """
-    import matplotlib.pyplot as plt
-
-    from .analysis.trends import rolling_mean
-    from .style import SERIES_COLORS, tag_value
-
-    title = f"Deaths per {period}" + (f": {label}" if label else "")
+    title = f"Deaths per {period}" if title is None else title
     unknown = int(counts["deaths_unknown"].sum()) if len(counts) else 0
     total = int(counts["incidents"].sum()) if len(counts) else 0
     open_high = int(counts["deaths_open_high"].sum()) if len(counts) and "deaths_open_high" in counts else 0

@@ -5,7 +5,7 @@ public domain; see ``geodata/README.md``), read from the installed package: no t
 
 Marker rules: a point at the incident's coordinates; marker *area* proportional to deaths (best figure);
 incidents with 0 deaths are a small dot, incidents with no death figure a hollow circle of fixed size; colour is the
-theatre's fixed colour; the size legend's markers are the neutral grey (:data:`incidentkit.style.NEUTRAL_COLOR`), no
+theatre's fixed colour; the size legend's markers are the neutral grey (:data:`incidentkit.charts.style.NEUTRAL_COLOR`), no
 theatre's colour. Rows without coordinates cannot be drawn and are counted (see :func:`map_counts`).
 """
 
@@ -16,15 +16,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 
-from .analysis.measures import incident_figures
-from .errors import IncidentkitError
+from ..analysis.measures import incident_figures
+from ..errors import IncidentkitError
+from .base import no_data_figure
 from .style import NEUTRAL_COLOR, add_caption, theatre_colors
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     from matplotlib.figure import Figure
 
 #: The bundled border file (TopoJSON, layer ``countries``).
@@ -39,8 +42,6 @@ UNKNOWN_MARKER_AREA = 40.0
 
 @lru_cache(maxsize=4)
 def _read_borders(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
     try:
         gdf = gpd.read_file(path, layer="countries")
     except Exception as exc:  # noqa: BLE001 - re-raised with the file named
@@ -121,18 +122,15 @@ def _size_legend_values(max_deaths: int) -> list[int]:
     return values[-3:]
 
 
-def plot_incident_map(df: pd.DataFrame, *, title: str = "Incident locations", caption: str = "") -> Figure:
+def plot_incident_map(
+    df: pd.DataFrame, *, title: str = "Incident locations", caption: str = ""
+) -> Figure:
     """Draw the incidents at their coordinates over country borders (plate carrée, aspect corrected for latitude).
 
     Filled circles: area proportional to deaths (best); small dots: 0 deaths; hollow circles: deaths unknown.
     Colours: the theatres' fixed colours. The three marker groups carry the gids ``incidents-deaths``,
     ``incidents-zero`` and ``incidents-unknown`` (tests read them back). With nothing to place, the figure says so.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    from .plots_trends import no_data_figure
-
     pts = map_points(df)
     if pts.empty:
         text = "No incidents match the selection" if df.empty else "No incident in the selection has coordinates"

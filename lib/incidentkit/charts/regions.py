@@ -1,7 +1,7 @@
 """Charts of the regional comparison: theatres side by side, attack/target mix, small multiples of the series.
 
 Every function returns a matplotlib Figure. An empty table gives the shared "no data" figure of
-:func:`incidentkit.plots_trends.no_data_figure` ("No incidents match the selection", figure label "no-data"), so a
+:func:`incidentkit.charts.base.no_data_figure` ("No incidents match the selection", figure label "no-data"), so a
 notebook cell can save and show it the same way as any other figure.
 """
 
@@ -10,28 +10,36 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots_trends import no_data_figure
-from .style import NEUTRAL_COLOR, RANGE_COLOR, add_caption, category_colors, theatre_colors
+from .base import no_data_figure, no_death_figure_text, open_high_note
+from .style import (
+    NEUTRAL_COLOR,
+    RANGE_COLOR,
+    add_caption,
+    category_colors,
+    integer_ticks,
+    tag_value,
+    theatre_colors,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-def plot_theatre_comparison(comp: pd.DataFrame, *, title: str = "Theatres side by side", caption: str = "") -> Figure:
+
+def plot_theatre_comparison(
+    comp: pd.DataFrame, *, title: str = "Theatres side by side", caption: str = ""
+) -> Figure:
     """Draw three bar panels per theatre: incidents, deaths (best, with a low-high error bar) and deaths per incident
     (best, with low-high error bar), from :func:`incidentkit.theatre_comparison`. Theatres run top to bottom in the
     fixed order with their fixed colours; count axes have whole-number ticks. A theatre none of whose incidents has
     a death figure gets no death bar but the words "no death figure" (not a zero bar); when that is every theatre,
     the death panels say "No death figure for any of the N incidents". The caption gives the incidents with no
     figure and those with no stated upper bound. Bars are tagged (series ``incidents``, ``deaths_best``,
-    ``per_incident_best``; see :func:`incidentkit.style.tag_value`)."""
-    import matplotlib.pyplot as plt
-
-    from .plots_trends import no_death_figure_text, open_high_note
-    from .style import integer_ticks, tag_value
-
+    ``per_incident_best``; see :func:`incidentkit.charts.style.tag_value`)."""
     if comp.empty or int(comp["incidents"].sum()) == 0:
         return no_data_figure(title, caption)
     colors = theatre_colors()
@@ -93,17 +101,19 @@ def plot_theatre_comparison(comp: pd.DataFrame, *, title: str = "Theatres side b
     return fig
 
 
-def plot_mix(shares: pd.DataFrame, *, title: str, xlabel: str = "share of the theatre's incidents (%)",
-             caption: str = "", incidents: dict[str, int] | pd.Series | None = None) -> Figure:
+def plot_mix(
+    shares: pd.DataFrame,
+    *,
+    incidents: dict[str, int] | pd.Series | None = None,
+    xlabel: str = "share of the theatre's incidents (%)",
+    title: str = "Mix per theatre",
+    caption: str = "",
+) -> Figure:
     """Draw the category mix per theatre as 100 % stacked horizontal bars from :func:`incidentkit.mix_shares`
     (one segment per category, in the table's column order, in the category colours; theatres in the table's
     order). Each theatre's label gives its number of incidents ``n`` (from ``incidents``, else from the table's
     ``attrs["incidents"]`` that :func:`~incidentkit.mix_shares` sets), so a 100 % bar over one incident reads as
     such; the caption names the theatres with fewer than 5 incidents."""
-    import matplotlib.pyplot as plt
-
-    from .style import tag_value
-
     counts = dict(incidents) if incidents is not None else dict(shares.attrs.get("incidents", {}))
     data = shares.dropna(how="all")
     if data.empty:
@@ -141,22 +151,16 @@ def plot_small_multiples(
     series: pd.DataFrame,
     *,
     measure: str = "incidents",
-    title: str = "",
     ylabel: str = "incidents per month",
-    caption: str = "",
     ncols: int = 3,
+    title: str = "",
+    caption: str = "",
 ) -> Figure:
     """Draw one panel per theatre of a per-period series (:func:`incidentkit.monthly_by_theatre`), all panels on
     shared x and y axes, each in its theatre's colour. ``measure`` "incidents" draws the incident counts;
     "deaths" draws deaths (best) with the low-high band; when no incident has a death figure the "no data" figure
     says so, and the caption counts the incidents without a figure and those with no stated upper bound. The y
     axis has whole-number ticks."""
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    from .plots_trends import no_death_figure_text, open_high_note
-    from .style import integer_ticks
-
     if measure not in ("incidents", "deaths"):
         raise ValueError(f"measure {measure!r}: expected 'incidents' or 'deaths'")
     if series.empty or int(series["incidents"].sum()) == 0:

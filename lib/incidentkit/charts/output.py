@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -11,8 +12,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ParameterError
-from .paths import reports_dir
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..paths import reports_dir
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -64,10 +69,6 @@ def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> d
     Matplotlib's varying metadata (software version, dates) is dropped and SVG ids are salted with a constant, so
     the same figure gives the same bytes on every run. ``name`` must be a stable slug (``monthly-incidents``).
     """
-    import io
-
-    import matplotlib
-
     if not _NAME.match(name):
         raise ParameterError(f"figure name {name!r}: expected a lower-case slug such as 'monthly-incidents'")
     folder = Path(out) / "figures"
@@ -81,9 +82,6 @@ def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> d
 
 
 def _jsonable(value: Any) -> Any:
-    import numpy as np
-    import pandas as pd
-
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots_trends import no_data_figure
+from .base import no_data_figure
 from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
 
 if TYPE_CHECKING:
@@ -18,11 +19,11 @@ REPORTED_COLOR = NEUTRAL_COLOR
 INCIDENTS_COLOR = SERIES_COLORS["incidents"][1]
 
 
-def plot_missing_fields(missing: pd.DataFrame, *, title: str = "Blank values per field", caption: str = "") -> Figure:
-    """Draw the share of blank values of each field (:func:`incidentkit.coverage.missing_fields`) as horizontal
+def plot_missing_fields(
+    missing: pd.DataFrame, *, title: str = "Blank values per field", caption: str = ""
+) -> Figure:
+    """Draw the share of blank values of each field (:func:`incidentkit.missing_fields`) as horizontal
     bars in the schema's field order."""
-    import matplotlib.pyplot as plt
-
     if missing.empty or missing["blank_share"].isna().all():
         return no_data_figure(title, caption)
     y = np.arange(len(missing))
@@ -40,16 +41,15 @@ def plot_missing_fields(missing: pd.DataFrame, *, title: str = "Blank values per
     return fig
 
 
-def plot_reported_vs_incidents(table: pd.DataFrame, *, title: str = "Reported figures and incident sums",
-                               caption: str = "") -> Figure:
-    """Draw, for each compared statistic of :func:`incidentkit.coverage.reported_vs_incidents`, the reported figure
+def plot_reported_vs_incidents(
+    table: pd.DataFrame, *, title: str = "Reported figures and incident sums", caption: str = ""
+) -> Figure:
+    """Draw, for each compared statistic of :func:`incidentkit.reported_vs_incidents`, the reported figure
     (grey bar at the low figure, whisker to the high figure when one is stated; "no upper bound" written when the
     statement has none) beside the incident rows' sum (best, whisker low-high). Non-comparable statistics are left
     out of the chart (the table lists them). The caption counts the incident rows with no figure and the statistics
     with no upper bound. Bars are tagged with their values (series ``reported`` and ``incidents``, labelled by
-    ``stat_id``; see :func:`incidentkit.style.tag_value`)."""
-    import matplotlib.pyplot as plt
-
+    ``stat_id``; see :func:`incidentkit.charts.style.tag_value`)."""
     data = table[table["compared_with"] != "not comparable"]
     if data.empty:
         return no_data_figure(title, caption, text="No reported figure to compare in the selection")

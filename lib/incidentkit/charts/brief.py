@@ -8,19 +8,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots_trends import no_data_figure
+from .base import no_data_figure
 from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def plot_period_comparison(comp: pd.DataFrame, *, current_label: str, previous_label: str, title: str = "",
-                           caption: str = "") -> Figure:
+def plot_period_comparison(
+    comp: pd.DataFrame,
+    *,
+    current_label: str,
+    previous_label: str,
+    title: str = "The period against the one before",
+    caption: str = "",
+) -> Figure:
     """Draw incidents and deaths (best, whisker low-high) of the previous period beside the current one, from
-    :func:`incidentkit.period_comparison`. Two panels; bars in the order previous, current. With no incidents in either period
-    the shared "no data" figure is returned."""
-    title = title or "The period against the one before"
+    :func:`incidentkit.period_comparison`. Two panels; bars in the order previous, current. With no incidents in
+    either period the shared "no data" figure is returned."""
     if int(comp.loc["incidents", "current"]) == 0 and int(comp.loc["incidents", "previous"]) == 0:
         return no_data_figure(title, caption, text="No incidents in the period or in the one before")
     labels = [f"previous\n{previous_label}", f"current\n{current_label}"]
