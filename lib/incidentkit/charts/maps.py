@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from .base import no_data_figure
 from .style import NEUTRAL_COLOR, add_caption, theatre_colors
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     from matplotlib.figure import Figure
 
 #: The bundled border file (TopoJSON, layer ``countries``).
@@ -42,6 +42,8 @@ UNKNOWN_MARKER_AREA = 40.0
 
 @lru_cache(maxsize=4)
 def _read_borders(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
+    import geopandas as gpd  # lazy: ~0.6 s to import, and only reading the border file needs it
+
     try:
         gdf = gpd.read_file(path, layer="countries")
     except Exception as exc:  # noqa: BLE001 - re-raised with the file named
