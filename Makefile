@@ -39,10 +39,10 @@ lab: $(STAMP)  ## start JupyterLab with the project's kernel ("Python (incidentk
 
 lint: $(STAMP)  ## ruff on the library, tests and notebooks; notebooks must be stored without outputs
 	$(VENV)/bin/ruff check lib tests bench notebooks
-	$(PY) -m incidentkit.notebook_hygiene notebooks
+	$(PY) -m incidentkit.devtools.notebooks notebooks
 
 refresh-checked: $(STAMP)  ## after a data change: re-run notebooks and store their # NBVAL_CHECK_OUTPUT outputs
-	$(PY) -m incidentkit.notebook_hygiene --refresh-checked notebooks
+	$(PY) -m incidentkit.devtools.notebooks --refresh-checked notebooks
 
 bench: $(STAMP)  ## run the benchmarks in bench/ (slow; prints ratios)
 	$(PY) bench/bench_readers.py

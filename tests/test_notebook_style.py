@@ -7,7 +7,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from incidentkit import notebook_hygiene as nh
+from incidentkit.devtools import check, notebooks, strip
+from incidentkit.devtools.rules import MAX_CELL_LINES
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ def test_there_are_notebooks_to_check():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_follows_the_style_rules(path: Path):
-    problems = nh.check_notebook(path)
+    problems = check.check_notebook(path)
     assert not problems, "\n".join(map(str, problems))
 
 
@@ -54,7 +55,7 @@ def good_notebook() -> nbformat.NotebookNode:
 def problems_of(nb: nbformat.NotebookNode, tmp_path: Path) -> list[str]:
     path = tmp_path / "crafted.ipynb"
     nbformat.write(nb, path)
-    return [str(v) for v in nh.check_notebook(path)]
+    return [str(v) for v in check.check_notebook(path)]
 
 
 def test_the_crafted_good_notebook_passes(tmp_path):
@@ -109,7 +110,7 @@ def unrun_checked(nb):
 
 
 def long_cell(nb):
-    nb.cells[5].source = "\n".join(f"x{i} = {i}" for i in range(nh.MAX_CELL_LINES + 1))
+    nb.cells[5].source = "\n".join(f"x{i} = {i}" for i in range(MAX_CELL_LINES + 1))
 
 
 VIOLATIONS = {
@@ -157,7 +158,7 @@ VIOLATIONS = {
                             "cell 2: the cell right after the parameters cell must be a code cell"),
     "html in checked cell": (html_checked, "cell 6: checked cell stores non-text output (text/html)"),
     "unrun checked cell": (unrun_checked, "cell 6: checked cell has no execution count"),
-    "long cell": (long_cell, f"cell 5: {nh.MAX_CELL_LINES + 1} lines of code"),
+    "long cell": (long_cell, f"cell 5: {MAX_CELL_LINES + 1} lines of code"),
     # audit of issue 5, item 7: what the first checker missed
     "path with spaces": (with_code('p = "/home/me/My Data/gtd.csv"'),
                          "cell 6: line 1: string '/home/me/My Data/gtd.csv' looks like a hand-built path"),
@@ -203,11 +204,11 @@ def test_main_reports_each_violation_and_exits_1(tmp_path, capsys):
     nbformat.write(bad, folder / "20-bad.ipynb")
     (folder / ".ipynb_checkpoints").mkdir()
     nbformat.write(bad, folder / ".ipynb_checkpoints" / "20-bad-checkpoint.ipynb")  # skipped
-    assert nh.main([str(folder)]) == 1
+    assert notebooks.main([str(folder)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == [f"{folder / '20-bad.ipynb'}: notebook: kernelspec name is 'incidents-env'; expected 'python3'",
                      f"{folder / '20-bad.ipynb'}: cell 6: line 1: defines function 'f' (put it in lib/incidentkit)"]
-    assert nh.main([str(folder / "10-good.ipynb")]) == 0
+    assert notebooks.main([str(folder / "10-good.ipynb")]) == 0
 
 
 def test_strip_keeps_only_the_checked_outputs(tmp_path):
@@ -219,12 +220,12 @@ def test_strip_keeps_only_the_checked_outputs(tmp_path):
     nb.cells[6].execution_count = 9
     path = tmp_path / "strip.ipynb"
     nbformat.write(nb, path)
-    assert nh.main(["--strip", str(path)]) == 0
+    assert notebooks.main(["--strip", str(path)]) == 0
     out = nbformat.read(path, as_version=4)
     assert "papermill" not in out.metadata
     assert out.cells[5].outputs == [] and out.cells[5].execution_count is None and out.cells[5].metadata == {}
     assert out.cells[6].outputs[0]["text"] == "3\n" and out.cells[6].execution_count == 1
-    assert nh.check_notebook(path) == []
+    assert check.check_notebook(path) == []
 
 
 def test_refresh_checked_writes_back_only_the_checked_outputs(tmp_path):
@@ -238,7 +239,7 @@ def test_refresh_checked_writes_back_only_the_checked_outputs(tmp_path):
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     path = tmp_path / "refresh.ipynb"
     nbformat.write(nb, path)
-    assert nh.refresh_checked(path) == 1
+    assert strip.refresh_checked(path) == 1
     out = nbformat.read(path, as_version=4)
     assert out.cells[2].outputs == []
     assert [o["text"] for o in out.cells[3].outputs] == ["42\n"]
