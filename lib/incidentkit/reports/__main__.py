@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError
+from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError, load_plan
+from .runner import RunInterrupted, RunOptions, run_plan
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,12 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     128 + the signal's number (143 for SIGTERM, 130 for SIGINT): stopped by a signal (nothing was published).
     """
     args = build_parser().parse_args(argv)
-    from .runner import RunOptions, run_plan
-
     options = RunOptions(plan=args.plan, notebooks=args.notebooks)
     if args.command == "check":
-        from .plan import load_plan
-
         opts = options.resolved()
         try:
             reports = load_plan(opts.plan, opts.notebooks)  # type: ignore[arg-type]
@@ -94,8 +91,6 @@ def main(argv: list[str] | None = None) -> int:
     options.timeout = args.timeout
     options.cell_timeout = args.cell_timeout
     options.progress = args.progress
-    from .runner import RunInterrupted
-
     try:
         result = run_plan(options)
     except PlanError as exc:

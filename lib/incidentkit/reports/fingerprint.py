@@ -23,6 +23,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,6 @@ def tree_digest(root: Path, cache: HashCache) -> str:
 
 def environment_digest(packages: Iterable[str] = OUTPUT_PACKAGES) -> str:
     """Hash of the Python version and the installed versions of ``packages`` (missing ones count as absent)."""
-    from importlib import metadata
-
     parts = [f"python={sys.version_info[:3]}"]
     for name in packages:
         try:

@@ -27,7 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..errors import IncidentkitError
+from .plan_yaml import compose_and_load, mark
 from .slug import slugify
 
 #: Seconds a whole report (kernel start to last cell) may run when the plan and the command line do not say otherwise.
@@ -374,31 +377,23 @@ def _yaml_kind(value: Any) -> str:
 
 
 def _where(node: Any) -> str:
-    from .plan_yaml import mark
-
     return mark(node)
 
 
 def _raw_items(node: Any) -> list[str | None] | None:
     """The items of a YAML sequence node as written (``None`` for items that are not plain scalars)."""
-    import yaml
-
     if not isinstance(node, yaml.SequenceNode):
         return None
     return [item.value if isinstance(item, yaml.ScalarNode) else None for item in node.value]
 
 
 def _raw_scalar(node: Any) -> str | None:
-    import yaml
-
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _mapping_nodes(node: Any) -> dict[str, tuple[Any, Any]]:
     """Map each scalar key of a YAML mapping node to its (key node, value node); the last one of a repeated key,
     as in the loaded data."""
-    import yaml
-
     out: dict[str, tuple[Any, Any]] = {}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -421,8 +416,6 @@ def load_plan(
     folder slugs, unknown keys, a bad timeout) and raised together as one :class:`PlanError`, each naming the plan
     file, the line and column, the report and what was expected.
     """
-    import yaml
-
     plan_path = Path(plan_path)
     notebooks_dir = Path(notebooks_dir)
     label = str(plan_path)
@@ -430,8 +423,6 @@ def load_plan(
         text = plan_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlanError([f"{label}: cannot read the plan ({exc.strerror or exc})"], source=label) from exc
-    from .plan_yaml import compose_and_load
-
     try:
         root, data, duplicates = compose_and_load(text)
     except yaml.YAMLError as exc:

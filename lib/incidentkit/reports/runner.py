@@ -28,7 +28,10 @@ reused never imports them.
 
 from __future__ import annotations
 
+import _thread
 import json
+import logging
+import multiprocessing
 import os
 import shutil
 import signal
@@ -37,14 +40,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import paths
 from .fingerprint import HashCache, environment_digest, report_fingerprint, source_paths, tree_digest
 from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError, Report, load_plan
+from .site import failure_page, render_index, render_report_html
 
 #: Names of the files in a report's folder.
 NOTEBOOK_FILE = "notebook.ipynb"
@@ -107,8 +113,6 @@ class RunOptions:
 
     def resolved(self) -> RunOptions:
         """Fill in the project defaults (``incidentkit.paths``) and make every path absolute."""
-        from .. import paths
-
         out = Path(self.out) if self.out else paths.reports_dir()
         plan = Path(self.plan) if self.plan else paths.project_root() / "reports" / "plan.yaml"
         notebooks = Path(self.notebooks) if self.notebooks else paths.notebooks_dir()
@@ -199,8 +203,6 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     ``task.timeout`` limits the whole execution: when it passes, the kernel is killed (:class:`_Deadline`) and the
     report fails with "timed out after N s"; ``task.cell_timeout`` limits each cell (papermill).
     """
-    import logging
-
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a debugpy warning in each kernel
     os.environ.update(task.environment)  # inherited by the kernel this worker starts
     # The plan was validated from the parameters cell with ast; papermill's own regex parser warns about lines it
@@ -216,7 +218,7 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     log_path = folder / KERNEL_LOG
     deadline = _Deadline(task.timeout)
     try:
-        import papermill
+        import papermill  # lazy (module docstring): a run where every report is reused never imports it
         from traitlets.config import Config
 
         with (
@@ -262,8 +264,6 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
     html: str | None = None
     if notebook_out.is_file():
         try:
-            from .site import render_report_html
-
             # paths into the run's (randomly named) staging folder read relative to the run folder
             staging_prefix = str(folder.parent) + os.sep
             render_report_html(notebook_out, folder / HTML_FILE, title=task.name, strip_prefix=staging_prefix)
@@ -272,8 +272,6 @@ def execute_report(task: ReportTask) -> dict[str, Any]:
             render_error = f"rendering the HTML failed: {type(exc).__name__}: {exc}"
             error = f"{error}; {render_error}" if error else render_error
     if html is None:
-        from .site import failure_page
-
         failure_page(folder / HTML_FILE, title=task.name, error=error or "no output notebook was written")
         html = HTML_FILE
     _make_readable(folder)
@@ -311,9 +309,7 @@ class _Deadline:
         if self._done.wait(self.seconds):
             return
         self.expired = True
-        import _thread
-
-        import psutil
+        import psutil  # lazy (module docstring)
 
         given_up = time.monotonic() + self.grace
         while not self._done.is_set():
@@ -435,7 +431,7 @@ class _Progress:
         self.bar = None
         use_bar = enabled if enabled is not None else bool(getattr(self.stream, "isatty", lambda: False)())
         if use_bar and total:
-            from tqdm import tqdm
+            from tqdm import tqdm  # lazy (module docstring): only a terminal gets a bar
 
             self.bar = tqdm(total=total, file=self.stream, unit="report", desc="reports", dynamic_ncols=True)
 
@@ -516,7 +512,7 @@ class _Lock:
 
     def __enter__(self) -> _Lock:
         try:
-            import fcntl
+            import fcntl  # POSIX only: imported here so that the module imports on Windows
         except ImportError:  # Windows: no lock
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -682,8 +678,6 @@ def _render(
         "only": list(opts.only),
         "reports": records,
     }
-    from .site import render_index
-
     (staging / RUN_FILE).write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
     render_index(run, staging / INDEX_FILE)
     final = runs / run_id
@@ -715,8 +709,6 @@ def outcome_line(records: list[dict[str, Any]], run_id: str) -> str:
 
 def _display_path(path: Path) -> str:
     """``path`` relative to the project folder when it is inside it (no local paths on a published page)."""
-    from .. import paths
-
     try:
         return path.relative_to(paths.project_root()).as_posix()
     except ValueError:
@@ -728,8 +720,6 @@ def _base_record(
 ) -> dict[str, Any]:
     assert opts.notebooks is not None and opts.plan is not None
     notebook_path = opts.notebooks / report.notebook
-    from .. import paths
-
     # a relative path is looked up where the kernel runs (notebooks/), then in the project folder
     sources = source_paths(report.parameters.get("source"), [opts.notebooks, paths.project_root()])
     fingerprint = report_fingerprint(
@@ -842,8 +832,6 @@ def _execute_all(
     """Run the tasks in a pool of ``jobs`` worker processes, filling in each task's record as it finishes."""
     if not tasks:
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     def finish(index: int, outcome: dict[str, Any]) -> None:
         records[index].update(outcome)
@@ -885,7 +873,7 @@ def stop_pool(pool: Any, grace: float = 3.0) -> list[int]:
     everything gets SIGTERM, and what is still alive after ``grace`` seconds gets SIGKILL. Returns the ids of the
     processes stopped.
     """
-    import psutil
+    import psutil  # lazy (module docstring)
 
     workers: list[Any] = []
     for pid in list(getattr(pool, "_processes", None) or {}):

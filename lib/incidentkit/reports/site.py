@@ -106,7 +106,7 @@ def render_report_html(
     ``In [n]:`` prompts are not. Time stamps (and ``strip_prefix``, see :func:`normalise_notebook`) are removed
     first, so the same outputs give the same bytes.
     """
-    import nbformat
+    import nbformat  # lazy (module docstring): nbformat and nbconvert take about a second to import
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook_path), as_version=4)
@@ -194,7 +194,7 @@ def format_parameter(value: Any) -> str:
 
 def render_index(run: dict[str, Any], index_path: Path) -> Path:
     """Write the run's ``index.html`` from its ``run.json`` record (jinja2, every value autoescaped)."""
-    import jinja2
+    import jinja2  # lazy (module docstring)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
