@@ -2,5 +2,5 @@
 theatres side by side (regions), data coverage, the theatre brief's tables, and text for a reader (Markdown and
 sentences from those tables).
 
-Builds on :mod:`incidentkit.data`; the charts and reports layers build on it.
+Builds on :mod:`incidentkit.data`; the charts layer builds on it.
 """

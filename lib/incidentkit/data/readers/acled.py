@@ -358,7 +358,7 @@ def read_acled(path: str | PathLike[str], *, use_cache: bool = True) -> pd.DataF
 
     Returns every incident-schema column plus ``source_dataset`` ('acled') and ``source_event_id``
     (event_id_cnty). Rows that cannot be read are listed in ``df.attrs["read_report"]`` and in a
-    :class:`~incidentkit.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
+    :class:`~incidentkit.data.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
     """
     p = Path(path)
     check_dataset(p, "acled")

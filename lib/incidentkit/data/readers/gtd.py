@@ -375,7 +375,7 @@ def read_gtd(path: str | PathLike[str], *, use_cache: bool = True) -> pd.DataFra
 
     Returns every incident-schema column plus ``source_dataset`` ('gtd') and ``source_event_id`` (eventid). Rows
     that cannot be read are listed in ``df.attrs["read_report"]`` and in a
-    :class:`~incidentkit.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
+    :class:`~incidentkit.data.readers.RowsRejectedWarning`. The conversion is cached (Parquet, keyed by the file's content).
     Raises :class:`~incidentkit.errors.ReaderError` (file, line, column) when the file is not a GTD export.
     """
     p = Path(path)

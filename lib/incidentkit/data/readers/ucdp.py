@@ -262,7 +262,7 @@ def read_ucdp(path: str | PathLike[str], *, use_cache: bool = True) -> pd.DataFr
 
     Returns every incident-schema column plus ``source_dataset`` ('ucdp') and ``source_event_id`` (id). low/best/high
     are kept as UCDP gives them, out-of-order rows flagged ``killed_range_as_reported``. Rows that cannot be read are
-    listed in ``df.attrs["read_report"]`` and in a :class:`~incidentkit.readers.RowsRejectedWarning`.
+    listed in ``df.attrs["read_report"]`` and in a :class:`~incidentkit.data.readers.RowsRejectedWarning`.
     """
     p = Path(path)
     check_dataset(p, "ucdp")

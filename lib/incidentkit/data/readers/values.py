@@ -190,7 +190,7 @@ def str_from_codes(codes: np.ndarray, labels: list[object] | np.ndarray) -> pd.S
 
 
 def branches(dataset: str, names: pd.Series, iso3: pd.Series) -> pd.Series:
-    """Return the IS branch of each actor name (exact alias look-up, ``incidentkit.reference.match_branch``),
+    """Return the IS branch of each actor name (exact alias look-up, ``incidentkit.data.reference.match_branch``),
     computed once per distinct (name, country) pair."""
     uniq, codes = distinct_pairs(names, iso3)
     hit = match_branch(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
