@@ -55,9 +55,8 @@ def refresh_checked(path: Path | str, *, timeout: int = 600) -> int:
     does. Returns the number of checked cells refreshed (a notebook without any is not run); raises the execution
     error if a cell fails.
     """
-    from nbclient import (
-        NotebookClient,  # lazy: starts jupyter_client and zmq; only this mode executes notebooks
-    )
+    # lazy: nbclient starts jupyter_client and zmq, and only this mode executes notebooks
+    from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
