@@ -463,7 +463,7 @@ def test_operations_against_is_are_never_coded_as_is_violence(incidents: pd.Data
 
 def test_role_decisions_on_fighting_are_explained(incidents: pd.DataFrame) -> None:
     # a row describing fighting or an operation is where the role is a decision: its notes must say how it was made
-    fighting = re.compile(r"\b(clash\w*|fight|fighting|fought|battle\w*|shoot-out|operation|storm\w*|snipers?|shot)\b", re.I)
+    fighting = re.compile(r"\b(?:clash\w*|fight|fighting|fought|battle\w*|shoot-out|operation|storm\w*|snipers?|shot)\b", re.I)
     rows = incidents[incidents["summary"].str.contains(fighting) | incidents["perpetrator"].str.contains(fighting)]
     assert len(rows) >= 12
     for r in rows.itertuples():
