@@ -396,7 +396,195 @@ def test_changelog_counts_match_the_tables() -> None:
     assert releases and releases[0] == version, f"the latest CHANGELOG section {releases[:1]} is not version {version}"
     assert "## 1.0.0 (2026-11-21)" in text
     log = text.split("\n## ", 2)[1]  # the latest release's section only: its counts must be the current ones
-    for name in ("incidents", "events", "sources", "reported_statistics", "gazetteer", "branches", "theatres", "theatre_map"):
+    for name in ("incidents", "events", "sources", "reported_statistics", "coverage", "gazetteer", "branches", "theatres",
+                 "theatre_map"):
         with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as fh:
             n = sum(1 for _ in csv.DictReader(fh))
         assert re.search(rf"\| {name}\.csv \| {n}\b", log), f"CHANGELOG row count for {name}.csv is not {n}"
+
+
+# --- IS's role (is_role) and suicide: README 'IS's role' ------------------------------------------------------------
+
+ROLES = ("perpetrator", "target", "two_sided")
+#: Operations and actions against IS that the documents describe (README 'IS's role', rule 1).
+TARGET_ROWS = {
+    "2017-04-01-afg-us-massive-ordnance-air-blast-strike",
+    "2019-10-27-syr-us-raid-kills-abu-bakr-al-baghdadi",
+    "2021-01-20-rus-katyr-yurt-special-operation",
+    "2021-08-01-afg-taliban-execute-is-k-prisoners",
+    "2023-02-01-syr-raid-kills-hamza-al-homsi",
+    "2023-02-10-syr-raid-kills-ibrahim-al-qahtani",
+    "2023-02-18-syr-raid-captures-is-official",
+    "2023-04-30-syr-jandaris-raid-kills-abu-hussein-al-qurashi",
+    "2024-09-30-rus-ingushetia-fsb-detention-operation",
+}
+#: Fighting with no initiator stated (rule 3).
+TWO_SIDED_ROWS = {
+    "2018-04-21-rus-dagestan-clash-nine-militants-killed",
+    "2018-07-24-lby-al-uqaylah-lna-clashes",
+    "2018-07-24-syr-jalin-clashes-regime-advance",
+    "2022-10-01-syr-daraa-is-leader-killed-fighting-rebels",
+    "2024-03-02-rus-karabulak-shootout",
+}
+#: Words naming a force that acts against IS (state forces, their allies, the Taliban, rebels).
+COUNTER_IS_FORCE = re.compile(
+    r"\b(forces?|Forces|Taliban|intelligence|Ministry|FSB|army|Army|police|Police|National Guard|Syrian Democratic)\b"
+)
+
+
+def test_every_incident_has_a_role(incidents: pd.DataFrame) -> None:
+    missing = incidents.loc[~incidents["is_role"].isin(ROLES), "incident_id"].tolist()
+    assert not missing, f"incidents without a valid is_role: {missing}"
+    counts = incidents["is_role"].value_counts().to_dict()
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for role, word in (("perpetrator", "rows are violence carried out by IS"), ("target", "are operations against IS"),
+                       ("two_sided", "are two-sided fighting")):
+        assert f"{counts.get(role, 0)} {word}" in readme, f"README's count of {role} rows is not {counts.get(role, 0)}"
+
+
+def test_operations_against_is_are_never_coded_as_is_violence(incidents: pd.DataFrame) -> None:
+    inc = incidents.set_index("incident_id")
+    assert set(inc.index[inc["is_role"] == "target"]) == TARGET_ROWS
+    assert set(inc.index[inc["is_role"] == "two_sided"]) == TWO_SIDED_ROWS
+    for iid, r in inc.iterrows():
+        acting_force = bool(COUNTER_IS_FORCE.search(r["perpetrator"]))
+        if r["is_role"] == "target":
+            # README: the force acting against IS is the perpetrator, IS is the target
+            assert acting_force, f"{iid}: an operation against IS must name the acting force as perpetrator"
+            assert r["target_type"] == "Terrorists/Non-State Militia", iid
+            assert r["claim_status"] in ("unclaimed", "unknown"), iid
+            assert "is_role target" in r["notes"] or "Role target" in r["notes"], f"{iid}: notes do not say the role"
+        else:
+            # perpetrator and two_sided rows name the IS side as perpetrator (clash rule): never a state force
+            assert not acting_force, f"{iid}: perpetrator {r['perpetrator']!r} is a force acting against IS, role {r['is_role']}"
+        if r["is_role"] == "two_sided":
+            assert "two_sided" in r["notes"], f"{iid}: a two-sided row must say in its notes why"
+
+
+def test_role_decisions_on_fighting_are_explained(incidents: pd.DataFrame) -> None:
+    # a row describing fighting or an operation is where the role is a decision: its notes must say how it was made
+    fighting = re.compile(r"\b(?:clash\w*|fight|fighting|fought|battle\w*|shoot-out|operation|storm\w*|snipers?|shot)\b", re.I)
+    rows = incidents[incidents["summary"].str.contains(fighting) | incidents["perpetrator"].str.contains(fighting)]
+    assert len(rows) >= 12
+    for r in rows.itertuples():
+        assert re.search(r"Role (perpetrator|target|two_sided)|is_role (perpetrator|target|two_sided)", r.notes), (
+            f"{r.incident_id}: fighting or an operation, but the notes do not say how its role was decided"
+        )
+
+
+def test_rows_outside_any_branch_still_have_a_role_and_say_why(incidents: pd.DataFrame) -> None:
+    unattributed = incidents[incidents["is_branch"] == ""]
+    assert len(unattributed) == 3
+    for r in unattributed.itertuples():
+        if r.is_role != "target":  # an operation's perpetrator (the state force) is established, the link to IS is not
+            assert r.attribution == "suspected", r.incident_id
+        assert "not established" in r.notes, f"{r.incident_id}: notes must say IS's involvement is not established"
+
+
+def test_suicide_is_coded_only_where_a_document_says_so(incidents: pd.DataFrame) -> None:
+    assert set(incidents["suicide"]) <= {"", "true", "false"}
+    coded = incidents[incidents["suicide"] != ""]
+    for r in coded.itertuples():
+        assert "suicide" in (r.notes + r.summary).lower(), f"{r.incident_id}: suicide coded without the reason"
+    # unknown stays unknown: dying attackers or an arrest later do not say what the perpetrators intended
+    inc = incidents.set_index("incident_id")
+    for iid in ("2018-02-18-rus-kizlyar-church-shooting", "2024-03-22-rus-krasnogorsk-crocus-city-hall-attack",
+                "2019-10-27-syr-us-raid-kills-abu-bakr-al-baghdadi"):
+        assert inc.loc[iid, "suicide"] == "", iid
+    assert inc.loc["2018-07-24-syr-ein-zubaydah-suicide-car-bombing", "suicide"] == "true"
+
+
+# --- coverage.csv: which documents and periods stand behind each theatre (README 'coverage') -----------------------
+
+
+@pytest.fixture(scope="module")
+def coverage() -> pd.DataFrame:
+    return _read("coverage")
+
+
+def _consulted(sources: pd.DataFrame) -> set[str]:
+    notes = sources["notes"]
+    return set(sources.loc[notes.str.startswith("Seed document ") | notes.str.startswith("External source "), "source_id"])
+
+
+def _row_theatre(r: dict, tmap: pd.DataFrame) -> str:
+    if r.get("theatre"):
+        return r["theatre"]
+    pairs = dict(zip(zip(tmap["iso3"], tmap["admin1"], strict=True), tmap["theatre"], strict=True))
+    return pairs.get((r["iso3"], r.get("admin1", "")), pairs.get((r["iso3"], "*"), ""))
+
+
+def test_every_coverage_row_cites_a_consulted_document(coverage: pd.DataFrame, sources: pd.DataFrame) -> None:
+    assert len(coverage) > 0
+    assert (coverage["source_id"] != "").all(), "a coverage row without its source"
+    unknown = set(coverage["source_id"]) - set(sources["source_id"])
+    assert not unknown, f"coverage cites unknown sources {sorted(unknown)}"
+    cited_only = set(coverage["source_id"]) - _consulted(sources)
+    assert not cited_only, f"coverage rows must name consulted documents, not sources only cited by a seed: {cited_only}"
+    assert (coverage["covers"].str.len() > 20).all()
+    assert set(coverage["theatre"]) <= set(THEATRES)
+    assert not coverage.duplicated(["theatre", "source_id", "period_start"]).any()
+
+
+def test_coverage_periods_are_the_documents_own(coverage: pd.DataFrame, sources: pd.DataFrame) -> None:
+    published = {
+        r.source_id: _period_end(r.published, r.date_precision) for r in sources.itertuples() if r.published
+    }
+    for r in coverage.itertuples():
+        start, end = date.fromisoformat(r.period_start), date.fromisoformat(r.period_end)
+        assert start <= end, (r.theatre, r.source_id)
+        if r.source_id in published:
+            assert end <= published[r.source_id], f"{r.theatre}/{r.source_id}: period ends after the document"
+        assert r.notes, f"{r.theatre}/{r.source_id}: notes must say how the period was read"
+
+
+def test_coverage_holds_every_row_of_the_tables(
+    coverage: pd.DataFrame, sources: pd.DataFrame, incidents: pd.DataFrame, events: pd.DataFrame, stats: pd.DataFrame
+) -> None:
+    tmap = _read("theatre_map")
+    consulted = _consulted(sources)
+    seed_of = {r.source_id: r.cited_by for r in sources.itertuples() if r.cited_by}
+    spans: dict[tuple[str, str], tuple[date, date]] = {}
+    for r in coverage.itertuples():
+        lo, hi = spans.get((r.theatre, r.source_id), (date.max, date.min))
+        spans[(r.theatre, r.source_id)] = (min(lo, date.fromisoformat(r.period_start)), max(hi, date.fromisoformat(r.period_end)))
+    behind: set[tuple[str, str]] = set()
+    items = [("incidents", r["incident_id"], r, r["date"], r["date_end"]) for r in incidents.to_dict("records")]
+    items += [("events", r["event_id"], r, r["date"], r["date_end"]) for r in events.to_dict("records")]
+    items += [("reported_statistics", r["stat_id"], r, r["period_start"], r["period_end"])
+              for r in stats.to_dict("records") if r["theatre"]]
+    for table, rid, r, start, end in items:
+        theatre = _row_theatre(r, tmap)
+        assert theatre, f"{table} {rid}: no theatre"
+        first = date.fromisoformat(start)
+        # a stated end must lie in the coverage; a period implied by the precision (May 2016) need only begin in it,
+        # as a document published mid-month covers that month up to its publication
+        last = date.fromisoformat(end) if end else first
+        for sid in _ids(r["source_ids"]):
+            doc = sid if sid in consulted else seed_of.get(sid, "")
+            assert doc in consulted, f"{table} {rid}: source {sid} is neither consulted nor cited by a consulted one"
+            behind.add((theatre, doc))
+            assert (theatre, doc) in spans, f"{table} {rid}: no coverage row for {theatre} / {doc}"
+            lo, hi = spans[(theatre, doc)]
+            assert lo <= first and last <= hi, f"{table} {rid} ({first}..{last}) outside {theatre}/{doc} coverage {lo}..{hi}"
+    for r in coverage.itertuples():
+        if (r.theatre, r.source_id) not in behind:
+            assert "not coded" in r.not_covered, f"{r.theatre}/{r.source_id}: no table row behind it and no reason given"
+
+
+def test_coverage_says_what_is_a_chronology_and_what_is_not(coverage: pd.DataFrame) -> None:
+    # only the encyclopedia article lists incidents one by one; North Caucasus 2015-2017 is a summary (>180 deaths)
+    chron = coverage[coverage["coverage_type"] == "chronology"]
+    assert set(chron["source_id"]) == {"encyclopedia-is-insurgency-north-caucasus"}
+    assert set(chron["theatre"]) == {"North Caucasus", "Azerbaijan"}
+    nc = coverage[(coverage["theatre"] == "North Caucasus") & (coverage["coverage_type"] == "summary")]
+    assert nc[["period_start", "period_end"]].values.tolist() == [["2015-01-01", "2017-12-31"]]
+
+
+def test_readme_row_counts_match_the_tables() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    stated = dict(re.findall(r"^File `(\w+)\.csv`, (\d+) rows", readme, flags=re.M))
+    assert "coverage" in stated
+    for name, n in stated.items():
+        with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            assert sum(1 for _ in csv.DictReader(fh)) == int(n), f"README says {name}.csv has {n} rows"

@@ -121,7 +121,7 @@ def _arrow_to_pandas(col: pa.ChunkedArray, dtype: Any, name: str) -> Any:
             lut = categories.get_indexer(chunk.dictionary.to_pylist())
             if (lut < 0).any():
                 raise ValueError(f"column {name!r} holds values outside the contract's categories")
-            idx = chunk.indices.to_numpy(zero_copy_only=False)
+            idx = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)  # nulls (masked below) kept integer
             codes = np.append(lut, -1)[np.where(chunk.is_null().to_numpy(zero_copy_only=False), -1, idx)]
             parts.append(codes.astype(np.int16 if len(categories) > 127 else np.int8))
         codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
