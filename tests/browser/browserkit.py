@@ -3,7 +3,7 @@
 The fixtures in ``tests/browser/conftest.py`` wrap these; tests import the plain helpers directly (JupyterLab's
 are in ``labkit.py``)::
 
-    from browserkit import broken_images, horizontal_overflow, open_file
+    from .browserkit import broken_images, horizontal_overflow, open_file
 
 Nothing here downloads a browser: Playwright launches the Chromium the system provides (Debian's ``chromium``
 package; ``.ci/install-chromium`` installs it). Every page is offline: a route on its browser context aborts any

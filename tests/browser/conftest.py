@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import browserkit as bk
-import labkit
 import psutil
 import pytest
+
+from . import browserkit as bk
+from . import labkit
 
 BROWSER_DIR = Path(__file__).resolve().parent
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browserkit import ConsoleLog, NetworkLog, broken_images
-from labkit import JupyterLab, open_notebook, run_all_cells
+
+from .browserkit import ConsoleLog, NetworkLog, broken_images
+from .labkit import JupyterLab, open_notebook, run_all_cells
 
 TRENDS = "notebooks/10-trends.ipynb"
 PROJECT_KERNEL = "incidentkit"  # the Makefile's KERNEL_NAME, shown as "Python (incidentkit)"

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserkit import (
+
+from .browserkit import (
     SITE_REPORTS,
     VIEWPORTS,
     ConsoleLog,
