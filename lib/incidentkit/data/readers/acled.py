@@ -18,11 +18,15 @@ Mapping (also in docs/readers.md):
 - geo_precision: 1 (a particular town) -> 'locality'; 2 (part of a region / near a town) and 3 (a larger region:
   provincial capital or natural location) -> 'admin1'. Missing -> 'country' + flag ``geo_precision_unknown``.
 - iso3: the ``iso3`` column when present, else ISO numeric ``iso``, else the country name.
-- perpetrator / is_branch: the first of actor1, actor2, then each ';'-separated name of assoc_actor_1, assoc_actor_2
-  that is an exact alias (dataset 'acled') in data/branch_aliases.csv; without one, perpetrator = actor1. A composite
-  alias ("X and/or Islamic State (...)"; ACLED's own notation when it cannot tell which group acted) gives
-  attribution 'suspected' and flag ``composite_actor``; otherwise attribution 'confirmed'. ACLED has no direction: the
-  "target" is the other side (actor2/inter2 when the perpetrator is actor1 or its associate, else actor1/inter1).
+- is_role (data/README.md "Deriving is_role"; an IS actor is an exact alias, dataset 'acled', in
+  data/branch_aliases.csv, also each ';'-separated name of assoc_actor_1/2): ``Battles`` (2015: ``Battle-*``) with an
+  IS actor on either side -> 'two_sided'; any other event type: an IS actor in actor1/assoc_actor_1 -> 'perpetrator',
+  else in actor2/assoc_actor_2 -> 'target' (strikes on IS, arrests of IS members); no IS actor -> blank.
+- perpetrator / is_branch: 'perpetrator' rows: the IS actor of side 1; 'target' rows: perpetrator = actor1 (the
+  force acting against IS), is_branch from the IS actor of side 2, target_type 'Terrorists/Non-State Militia';
+  'two_sided' rows: the IS actor (side 1 first), the "target" being the other side; no IS actor: perpetrator =
+  actor1. A composite alias ("X and/or Islamic State (...)"; ACLED's own notation when it cannot tell which group
+  acted) gives attribution 'suspected' and flag ``composite_actor``; otherwise attribution 'confirmed'.
 - target_type: ``civilian_targeting`` = "Civilians targeted" -> 'Private Citizens & Property'; else by the target
   actor: a name starting "Police Forces" -> 'Police', "Military Forces" -> 'Military'; else by its inter code (numeric
   or text): 1 State forces -> 'Military', 2 Rebel group / 3 Political militia / 4 Identity militia ->
@@ -36,6 +40,7 @@ Mapping (also in docs/readers.md):
   it, counts of unknowns include it, and killed_low still says "at least 0". A row with N > 0 gets killed_low =
   killed_best = N (ACLED records the lowest reported figure), killed_high blank (no upper bound).
 - summary = notes; source_ids = 'acled'; claim_status 'unknown' (ACLED does not code claims); date_basis 'incident'.
+- What ACLED codes at all: :data:`CODED`; what a file covers goes to the read report (:mod:`.extent`).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from ..schema import enum_values
 from .acled_codes import (
     ATTACK_TYPE_BY_EVENT,
     ATTACK_TYPE_BY_SUB_EVENT,
+    is_roles,
     lower_categories,
     on_categories,
     target_types,
@@ -63,6 +69,7 @@ from .contract import check_dataset, drop_rejected, finish, require_columns
 from .countries import iso_numeric
 from .csv_text import DICT, read_csv_text, record_lines, sniff_encoding
 from .detect import normalise_header
+from .extent import coded, file_coverage
 from .report import new_report, warn_rejected
 from .values import (
     Rejects,
@@ -83,7 +90,7 @@ from .values import (
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 3
+READER_VERSION = 4
 
 COLUMNS: dict[str, pa.DataType] = {
     "event_id_cnty": pa.string(),
@@ -116,6 +123,19 @@ REQUIRED = (
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%b-%y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y")
 
 GEO = {1: "locality", 2: "admin1", 3: "admin1"}
+#: What ACLED codes at all (keys: :data:`incidentkit.data.readers.extent.CODABLE`).
+CODED: dict[str, dict[str, str]] = {
+    "killed": coded("partly", "fatalities: the lowest reported figure; 0 means none or no information"),
+    "killed_range": coded("no", "one figure, the lowest reported: a floor ('at least N'), no upper bound"),
+    "wounded": coded("no", "ACLED does not code wounded"),
+    "perpetrators_killed": coded("no", "ACLED does not split fatalities by side"),
+    "hostages": coded("no", "ACLED does not count hostages"),
+    "claims": coded("no", "ACLED does not code claims of responsibility"),
+    "suicide": coded("partly", "suicide bombings only (sub-event type 'Suicide bomb'); other attacks blank"),
+    "attack_type": coded("partly", "from the sub-event type (not coded in the 2015 layout: from the event type)"),
+    "target_type": coded("partly", "from the other actor's name and type"),
+    "roles": coded("yes"),
+}
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
@@ -265,9 +285,14 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     m2 = has[np.where(c2 < 0, -1, c2 + off2)]
     m3 = has[np.where(c3 < 0, -1, c3 + off3)]
     m4 = has[np.where(c4 < 0, -1, c4 + off4)]
-    pick = np.where(m1, c1, np.where(m2, c2 + off2, np.where(m3, c3 + off3, np.where(m4, c4 + off4, -1))))
+    side1 = np.where(m1, c1, np.where(m3, c3 + off3, -1))  # the IS actor of each side (label index, -1 = none)
+    side2 = np.where(m2, c2 + off2, np.where(m4, c4 + off4, -1))
+    sub = category(table, "sub_event_type")
+    etype = category(table, "event_type")
+    role_codes, perp_row, target_row, two_row = is_roles(etype, side1 >= 0, side2 >= 0)
+    pick = np.where(perp_row | (two_row & (side1 >= 0)), side1, side2)  # the IS actor (blank for non-IS rows)
     is_branch = str_from_codes(pick, branch_labels)
-    perp_codes = np.where(pick >= 0, pick, c1)  # no IS actor: perpetrator = actor1
+    perp_codes = np.where((pick >= 0) & ~target_row, pick, c1)  # an operation against IS, or no IS actor: actor1
     labels_or_unknown = [v if isinstance(v, str) else "Unknown" for v in name_labels] + ["Unknown"]
     perpetrator = str_from_codes(np.where(perp_codes < 0, len(name_labels), perp_codes), labels_or_unknown)
     composite_label = np.array([isinstance(v, str) and " and/or " in v for v in name_labels] + [False])
@@ -275,17 +300,15 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     flags["composite_actor"] = composite
     attribution = np.where(composite, cats["attribution"].index("suspected"), cats["attribution"].index("confirmed"))
 
-    # target: the other side
-    target_is_1 = (~m1 & m2) | (~m1 & ~m3 & m4)
+    # target: the other side (the IS side for an operation against IS)
     target = target_types(
-        actor1, actor2, category(table, "inter1"), category(table, "inter2"), target_is_1, cats["target_type"]
+        actor1, actor2, category(table, "inter1"), category(table, "inter2"), two_row & (side1 < 0), cats["target_type"]
     )
     civ = category(table, "civilian_targeting")
     civ_mask = on_categories(civ, lambda v: v.strip().lower() == "civilians targeted")
     target_codes = np.where(civ_mask, cats["target_type"].index("Private Citizens & Property"), target)
+    target_codes = np.where(target_row, cats["target_type"].index("Terrorists/Non-State Militia"), target_codes)
 
-    sub = category(table, "sub_event_type")
-    etype = category(table, "event_type")
     by_sub = map_category(lower_categories(sub), ATTACK_TYPE_BY_SUB_EVENT, cats["attack_type"], "Unknown")
     by_event = map_category(lower_categories(etype), ATTACK_TYPE_BY_EVENT, cats["attack_type"], "Unknown")
     attack_codes = np.where(sub.notna().to_numpy(), by_sub.codes, by_event.codes)
@@ -314,6 +337,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "geo_precision": pd.Categorical.from_codes(geo, categories=cats["geo_precision"]),
         "perpetrator": perpetrator,
         "is_branch": is_branch,
+        "is_role": pd.Categorical.from_codes(role_codes, categories=enum_values("incidents", "is_role")),
         "claim_status": pd.Categorical.from_codes(
             np.full(n, cats["claim_status"].index("unknown")), categories=cats["claim_status"]
         ),
@@ -349,6 +373,7 @@ def _build(path: Path) -> pd.DataFrame:
         return record_lines(path, encoding, positions, len(header))
 
     df = _convert(table, path, report, line_of)
+    report["coverage"] = file_coverage(df, CODED)
     df.attrs["read_report"] = report
     return df
 

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import enum_values
+
 ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
     "armed clash": "Armed Assault",
     "government regains territory": "Armed Assault",
@@ -100,3 +102,19 @@ def target_types(
             out.append(INTER_TARGET.get(it, "Unknown"))
     lut = np.array([categories.index(v) for v in out], dtype=np.int64)
     return lut[codes]
+
+
+def is_roles(event_type: pd.Series, side1: np.ndarray, side2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return IS's role per row (codes into the ``is_role`` enum, -1 = no IS actor) and the masks of 'perpetrator',
+    'target' and 'two_sided' rows, from the event type and whether side 1 (actor1, assoc_actor_1) and side 2
+    (actor2, assoc_actor_2) name an IS actor: Battles (2015: "Battle-...") -> two-sided fighting whatever the order;
+    any other event type: IS on side 1 -> perpetrator, else IS on side 2 -> target (data/README.md "Deriving
+    is_role": outside Battles ACLED names first the actor who carried out the event)."""
+    roles = enum_values("incidents", "is_role")
+    battle = on_categories(event_type, lambda v: v.strip().lower().startswith("battle"))
+    involved = side1 | side2
+    two = involved & battle
+    perp = side1 & ~battle
+    target = side2 & ~side1 & ~battle
+    codes = np.select([perp, target, two], [roles.index(r) for r in ("perpetrator", "target", "two_sided")], -1)
+    return codes, perp, target, two

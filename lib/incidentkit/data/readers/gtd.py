@@ -27,15 +27,21 @@ geo_precision             specificity 1 -> 'locality'; 2, 3, 4 -> 'admin1'; 5 ->
 perpetrator, is_branch    gname as GTD gives it ("gname; gname2[; gname3]" when GTD names more groups). Branch: the
                           first of gname, gname2, gname3 that is an exact alias in data/branch_aliases.csv (dataset
                           'gtd'), so an attack GTD credits to "Unknown" or another group first and to IS second is IS;
-                          when it is gname2/gname3, flag ``is_branch_from_gname2_or_3``
+                          when it is gname2/gname3, flag ``is_branch_from_gname2_or_3``. No IS group among them but
+                          one of corp1, corp2, corp3 (the targeted entity) an alias: the branch targeted
+is_role                   an IS group in gname/gname2/gname3 -> 'perpetrator' (whatever ``alternative`` says); else an
+                          IS entity in corp1/corp2/corp3 -> 'target' (e.g. the Taliban attacking IS-K); else blank.
+                          GTD records no two-sided fighting (data/README.md "Deriving is_role")
 claim_status              claimed 1 -> 'claimed' ('disputed' when compclaim = 1: competing claims), 0 -> 'unclaimed',
                           -9 / blank -> 'unknown'
 attribution               guncertainN = 1 -> 'suspected', else 'confirmed', N the group naming the branch (else 1)
 attack_type, target_type  attacktype1_txt / targtype1_txt (already GTD's categories; an unknown label -> 'Unknown' + flag)
 suicide                   suicide 1 -> true, 0 -> false, else blank
-killed_low/best           nkill (blank stays blank = unknown; negative codes -> blank); killed_high blank (no upper bound)
+killed_low/best/high      nkill (blank stays blank = unknown; negative codes -> blank). GTD records one figure, not a
+                          floor ("usually the most recent source, else the majority, else the lowest"): low = best =
+                          high, read "N", not "at least N"; GTD states no range (``CODED``)
 perpetrators_killed       nkillter (blank when above nkill, flag ``nkillter_exceeds_nkill``)
-wounded_low/best          nwound
+wounded_low/best/high     nwound (one figure, like nkill)
 hostages                  nhostkid (-99 / -9 -> blank)
 summary                   summary (blank before 1997 for most rows)
 source_ids                'gtd' or 'gtd-<release>' from a file name like globalterrorismdb_0718dist.csv
@@ -43,6 +49,9 @@ flags                     also ``gtd_doubtterr`` when doubtterr = 1 (doubt that 
                           ``cp1252_undefined_bytes`` when a value read held a byte cp1252 does not define (0x81, 0x8D,
                           0x8F, 0x90, 0x9D): that byte is read as Latin-1 (U+0081 ...), the rest of the value as cp1252
 ========================  ==============================================================================================
+
+What GTD codes at all is :data:`CODED`; what a file covers (its dates, countries, roles) goes to the read report
+(:mod:`incidentkit.data.readers.extent`).
 
 Unknown codes are mapped per column, never by a blanket replace. Rows that cannot be read (a truncated last row, a
 non-numeric eventid, an impossible date) are reported with file line and column, never dropped silently.
@@ -65,6 +74,7 @@ from .cache import cached_read
 from .contract import drop_rejected, finish, require_columns
 from .csv_text import DICT, UNDEFINED_BYTES_COLUMN, read_csv_text, read_header, record_lines, sniff_encoding
 from .detect import detect_dataset, xlsx_header
+from .extent import coded, file_coverage
 from .gtd_dates import apply_approxdate, gtd_dates
 from .report import new_report, warn_rejected
 from .values import (
@@ -73,7 +83,9 @@ from .values import (
     branches,
     build_flags,
     category,
+    enum_from_labels,
     iso3_from_names,
+    joined_names,
     number,
     str_from_codes,
     text,
@@ -83,7 +95,7 @@ from .values import (
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 5
+READER_VERSION = 6
 
 #: Columns read, and how (DICT = few distinct values).
 COLUMNS: dict[str, pa.DataType] = {
@@ -108,6 +120,7 @@ COLUMNS: dict[str, pa.DataType] = {
     "gname": DICT,
     "gname2": DICT,
     "gname3": DICT,
+    **{f"corp{k}": DICT for k in (1, 2, 3)},  # the targeted entities: an IS group there is an operation against IS
     "guncertain1": pa.string(),
     "guncertain2": pa.string(),
     "guncertain3": pa.string(),
@@ -125,6 +138,22 @@ REQUIRED = (
 )  # fmt: skip
 
 GEO_PRECISION = {1: "locality", 2: "admin1", 3: "admin1", 4: "admin1", 5: "country"}
+
+#: What GTD codes at all (keys: :data:`incidentkit.data.readers.extent.CODABLE`).
+CODED: dict[str, dict[str, str]] = {
+    "killed": coded("yes"),
+    "killed_range": coded("no", "GTD records one figure per incident (nkill, nwound): no low-high range"),
+    "wounded": coded("yes"),
+    "perpetrators_killed": coded("yes"),
+    "hostages": coded("yes"),
+    "claims": coded("yes"),
+    "suicide": coded("yes"),
+    "attack_type": coded("yes"),
+    "target_type": coded("yes"),
+    "roles": coded("partly", "GTD records attacks by groups: IS as perpetrator, and as target only where GTD names an "
+                   "IS group as the targeted entity; no two-sided fighting"),
+}
+
 
 def release_slug(path: Path) -> str:
     """Return 'gtd' or 'gtd-<release>' (e.g. 'gtd-0718') from the file name."""
@@ -221,7 +250,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     if "Unknown" not in gname.cat.categories:
         gname = gname.cat.add_categories(["Unknown"])
     groups = [gname.fillna("Unknown"), category(table, "gname2"), category(table, "gname3")]
-    perpetrator = _perpetrators(groups)
+    perpetrator = joined_names(groups)
     hits = [branches("gtd", g, iso3) for g in groups]
     found = np.full(n, -1, dtype=np.int64)  # which of gname, gname2, gname3 (0, 1, 2) names the IS branch
     is_branch = hits[0]
@@ -230,6 +259,13 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     for k in (1, 2):
         is_branch = is_branch.where(found != k, hits[k])
     flags["is_branch_from_gname2_or_3"] = found >= 1
+    # no IS group named as perpetrator: an IS entity among the targeted entities makes the row an operation against IS
+    corp_hits = [branches("gtd", category(table, f"corp{k}"), iso3) for k in (1, 2, 3)]
+    targeted = corp_hits[0].fillna(corp_hits[1]).fillna(corp_hits[2])  # the first corp that is an alias wins
+    as_target = (found < 0) & targeted.notna().to_numpy()
+    is_branch = is_branch.where(~as_target, targeted)
+    roles = enum_values("incidents", "is_role")
+    role_codes = np.where(found >= 0, roles.index("perpetrator"), np.where(as_target, roles.index("target"), -1))
 
     claimed = number(table, "claimed", rejects, integer=True)
     compclaim = number(table, "compclaim", rejects, integer=True)
@@ -243,17 +279,15 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
 
     attack_txt = category(table, "attacktype1_txt")
     target_txt = category(table, "targtype1_txt")
-    attack = _enum_from_text(attack_txt, cats["attack_type"])
-    target = _enum_from_text(target_txt, cats["target_type"])
+    attack = enum_from_labels(attack_txt, cats["attack_type"])
+    target = enum_from_labels(target_txt, cats["target_type"])
     flags["attack_type_unmapped"] = attack_txt.notna().to_numpy() & (attack.codes == cats["attack_type"].index("Unknown"))
     flags["attack_type_unmapped"] &= (attack_txt.astype(object) != "Unknown").to_numpy()
     flags["target_type_unmapped"] = target_txt.notna().to_numpy() & (target.codes == cats["target_type"].index("Unknown"))
     flags["target_type_unmapped"] &= (target_txt.astype(object) != "Unknown").to_numpy()
 
     suicide_num = number(table, "suicide", rejects, integer=True)
-    suicide = pd.array(
-        np.where(suicide_num == 1, True, False), dtype="boolean"
-    )
+    suicide = pd.array(np.where(suicide_num == 1, True, False), dtype="boolean")
     suicide[~suicide_num.isin([0, 1]).fillna(False).to_numpy()] = pd.NA
 
     counts = {}
@@ -293,6 +327,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "geo_precision": pd.Categorical.from_codes(geo, categories=cats["geo_precision"]),
         "perpetrator": perpetrator,
         "is_branch": is_branch,
+        "is_role": pd.Categorical.from_codes(role_codes, categories=roles),
         "claim_status": pd.Categorical.from_codes(claim_codes, categories=cats["claim_status"]),
         "attribution": pd.Categorical.from_codes(attribution, categories=cats["attribution"]),
         "attack_type": attack,
@@ -300,9 +335,11 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "suicide": suicide,
         "killed_low": nkill,
         "killed_best": nkill,
+        "killed_high": nkill,
         "perpetrators_killed": nkillter,
         "wounded_low": counts["nwound"],
         "wounded_best": counts["nwound"],
+        "wounded_high": counts["nwound"],
         "hostages": counts["nhostkid"],
         "summary": text(table, "summary"),
         "source_ids": str_from_codes(np.zeros(n, dtype=np.int64), [release_slug(path)]),
@@ -313,37 +350,6 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     }
     df = finish(columns, n, origin=str(path))
     return drop_rejected(df, rejects, report, line_of=line_of)
-
-
-def _perpetrators(groups: list[pd.Series]) -> pd.Series:
-    """Return the perpetrator as GTD names it: ``gname``, or "gname; gname2[; gname3]" when GTD names more groups
-    (in GTD's order, blank ones left out), built once per distinct combination."""
-    codes = [g.cat.codes.to_numpy().astype(np.int64) for g in groups]
-    cats = [list(g.cat.categories) for g in groups]
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c, labels in zip(codes, cats, strict=True):
-        key = key * (len(labels) + 1) + (c + 1)
-    row_codes, uniq = pd.factorize(key)
-    labels_out = []
-    for k in uniq:
-        parts = []
-        for labels in reversed(cats):
-            idx = int(k % (len(labels) + 1)) - 1
-            k //= len(labels) + 1
-            parts.append(labels[idx] if idx >= 0 and str(labels[idx]).strip() else None)
-        names = [str(v) for v in reversed(parts) if v is not None]
-        labels_out.append("; ".join(names) if names else "Unknown")
-    return str_from_codes(row_codes, labels_out)
-
-
-def _enum_from_text(values: pd.Series, categories: list[str]) -> pd.Categorical:
-    """Map GTD's ``*_txt`` labels to the contract categories (they are the same list); unknown labels -> 'Unknown'."""
-    index = {c: i for i, c in enumerate(categories)}
-    unknown = index["Unknown"]
-    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-    lut = np.array([index.get(str(v).strip(), unknown) for v in cat.cat.categories] + [unknown], dtype=np.int64)
-    codes = cat.cat.codes.to_numpy()
-    return pd.Categorical.from_codes(lut[np.where(codes < 0, len(lut) - 1, codes)], categories=categories)
 
 
 def _build(path: Path) -> pd.DataFrame:
@@ -366,6 +372,7 @@ def _build(path: Path) -> pd.DataFrame:
             return record_lines(path, encoding, positions, len(header))
 
     df = _convert(table, path, report, line_of)
+    report["coverage"] = file_coverage(df, CODED)
     df.attrs["read_report"] = report
     return df
 

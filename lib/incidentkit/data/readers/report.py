@@ -7,6 +7,9 @@ Every reader returns its frame with ``df.attrs["read_report"]``, a plain JSON-ab
      "rejected": [{"line": 1211, "column": None, "reason": "row has 13 fields, expected 135 (truncated?)",
                    "value": "197203150002,1972,...", "source_event_id": None}, ...]}
 
+``coverage`` (added by each reader) says what the file covers over all its rows: its dates, countries, roles and the
+fields its dataset codes (:mod:`incidentkit.data.readers.extent`).
+
 ``line`` is the 1-based physical line of the file on which the rejected row starts (the header is line 1; for an
 .xlsx file the worksheet row); ``line_end`` the last line of a row that spans several lines (else ``None``). A row
 spanning several lines that is rejected, or that holds lines which are whole records of their own, is reported as

@@ -20,8 +20,18 @@ Mapping (also in docs/readers.md):
 - perpetrators_killed: the best-estimate deaths of the perpetrator's side (deaths_a or deaths_b) in state-based and
   non-state conflict (type_of_violence 1, 2); blank for one-sided violence (GED does not count them there) and when
   above the killed figure (flag ``perpetrators_killed_above_killed``).
+- is_role (data/README.md "Deriving is_role"): type_of_violence 1 (state-based) or 2 (non-state) with IS on either
+  side -> 'two_sided' (GED codes no initiator: these rows hold both IS attacks and operations against IS);
+  3 (one-sided violence against civilians) with IS as side_a -> 'perpetrator'; no IS side -> blank. GED gives no
+  'target' rows. An IS row whose type_of_violence is missing or none of 1-3 keeps is_role blank with flag
+  ``is_role_unknown``.
+- Aggregate rows (never listed as single incidents; docs/readers.md "Aggregate rows"): ``event_clarity`` 2 (the
+  source reports a total of several events) -> flag ``aggregate_of_events``; ``date_prec`` 5 (a span of more than a
+  month, up to a year) -> ``aggregate_period``; ``where_prec`` 6 or 7 (the whole country, international waters or
+  airspace) -> ``aggregate_area``.
 - ``number_of_sources`` -1 (older data; per the codebook not "missing") -> written as "not recorded" in notes;
   ``event_clarity`` 2 (an aggregate made by the source) -> noted too.
+- What GED codes at all: :data:`CODED`; what a file covers goes to the read report (:mod:`.extent`).
 - country: the GW name without its former name in brackets ("Russia (Soviet Union)" -> "Russia"); iso3 from it.
 - admin1 = adm_1 normalised with data/admin1_aliases.csv; location = where_coordinates; summary = source_headline;
   source_ids 'ucdp-ged' or 'ucdp-ged-<release>' (e.g. 'ucdp-ged-231' from ged231...csv); claim_status 'unknown';
@@ -43,6 +53,7 @@ from ..schema import enum_values
 from .cache import cached_read
 from .contract import check_dataset, drop_rejected, finish, require_columns
 from .csv_text import DICT, read_csv_text, record_lines, sniff_encoding
+from .extent import coded, file_coverage
 from .report import new_report, warn_rejected
 from .values import (
     Rejects,
@@ -59,7 +70,7 @@ from .values import (
 #: The rule: bump whenever the output can change for the same export and data tables (columns, values, flags, the
 #: read report, rejected rows): entries of other versions are never used. (Alias tables, schemas and pycountry are
 #: in the cache key by content: see ``cache.dependency_digest``.)
-READER_VERSION = 3
+READER_VERSION = 4
 
 COLUMNS: dict[str, pa.DataType] = {
     "id": pa.string(),
@@ -91,6 +102,20 @@ REQUIRED = (
 )  # fmt: skip
 DATE_PRECISION = {1: "day", 2: "week", 3: "week", 4: "month", 5: "year"}
 GEO_PRECISION = {1: "point", 2: "locality", 3: "admin1", 4: "admin1", 5: "admin1", 6: "country", 7: "country"}
+#: What GED codes at all (keys: :data:`incidentkit.data.readers.extent.CODABLE`).
+CODED: dict[str, dict[str, str]] = {
+    "killed": coded("yes"),
+    "killed_range": coded("yes"),
+    "wounded": coded("no", "GED counts deaths only"),
+    "perpetrators_killed": coded("partly", "deaths of each side in state-based and non-state events only"),
+    "hostages": coded("no", "GED counts deaths only"),
+    "claims": coded("no", "GED does not code claims of responsibility"),
+    "suicide": coded("no", "GED does not code the method of an attack"),
+    "attack_type": coded("no", "GED does not code the method of an attack"),
+    "target_type": coded("partly", "from the other side: civilians, a government, another group"),
+    "roles": coded("partly", "IS's one-sided violence is 'perpetrator'; state-based and non-state events are "
+                   "'two_sided' (both IS attacks and operations against IS): no 'target' rows"),
+}
 
 
 def release_slug(path: Path) -> str:
@@ -174,6 +199,14 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
                  np.where((other == "").to_numpy(), tt.index("Unknown"), tt.index("Terrorists/Non-State Militia"))),
     )
 
+    tov = number(table, "type_of_violence", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
+    roles = enum_values("incidents", "is_role")
+    role_codes = np.select([np.isin(tov, [1, 2]) & (ma | mb), (tov == 3) & ma],
+                           [roles.index("two_sided"), roles.index("perpetrator")], -1)
+    flags["is_role_unknown"] = (ma | mb) & (role_codes < 0)
+    flags["aggregate_period"] = dp == 5
+    flags["aggregate_area"] = np.isin(wp, [6, 7])
+
     low = number(table, "low", rejects, integer=True)
     best = number(table, "best", rejects, integer=True)
     high = number(table, "high", rejects, integer=True)
@@ -183,7 +216,6 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     with np.errstate(invalid="ignore"):
         flags["killed_range_as_reported"] = (lo > be) | (be > hi) | (lo > hi)
 
-    tov = number(table, "type_of_violence", rejects, integer=True).to_numpy(dtype="float64", na_value=np.nan)
     deaths_a = number(table, "deaths_a", rejects, integer=True)
     deaths_b = number(table, "deaths_b", rejects, integer=True)
     perp_killed = deaths_b.where(pd.Series(perp_is_b), deaths_a)
@@ -198,6 +230,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
     parts = pd.Series(np.where((nsrc == -1).fillna(False).to_numpy(),
                                "UCDP number_of_sources not recorded (-1, older data)", ""), dtype=object)
     agg = (clarity == 2).fillna(False).to_numpy()
+    flags["aggregate_of_events"] = agg
     parts = parts.where(~agg, parts + np.where(parts != "", "; ", "") + "UCDP event_clarity 2: an aggregate of events")
     notes = parts.mask(parts == "").astype("str")
 
@@ -216,6 +249,7 @@ def _convert(table: pa.Table, path: Path, report: dict[str, Any], line_of: Any) 
         "geo_precision": pd.Categorical.from_codes(geo, categories=cats["geo_precision"]),
         "perpetrator": perpetrator,
         "is_branch": is_branch,
+        "is_role": pd.Categorical.from_codes(role_codes, categories=roles),
         "claim_status": pd.Categorical.from_codes(
             np.full(n, cats["claim_status"].index("unknown")), categories=cats["claim_status"]
         ),
@@ -253,6 +287,7 @@ def _build(path: Path) -> pd.DataFrame:
         return record_lines(path, encoding, positions, len(header))
 
     df = _convert(table, path, report, line_of)
+    report["coverage"] = file_coverage(df, CODED)
     df.attrs["read_report"] = report
     return df
 

@@ -202,3 +202,34 @@ def admin1_names(dataset: str, iso3: pd.Series, admin1: pd.Series) -> pd.Series:
     uniq, codes = distinct_pairs(iso3, admin1)
     out = normalise_admin1(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
     return str_from_codes(codes, out)
+
+
+def joined_names(groups: list[pd.Series]) -> pd.Series:
+    """Return the names of several categorical name columns joined with "; " per row (in the columns' order, blank
+    ones left out; "Unknown" when all are blank), built once per distinct combination (GTD's gname, gname2, gname3)."""
+    codes = [g.cat.codes.to_numpy().astype(np.int64) for g in groups]
+    cats = [list(g.cat.categories) for g in groups]
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, labels in zip(codes, cats, strict=True):
+        key = key * (len(labels) + 1) + (c + 1)
+    row_codes, uniq = pd.factorize(key)
+    labels_out = []
+    for k in uniq:
+        parts = []
+        for labels in reversed(cats):
+            idx = int(k % (len(labels) + 1)) - 1
+            k //= len(labels) + 1
+            parts.append(labels[idx] if idx >= 0 and str(labels[idx]).strip() else None)
+        names = [str(v) for v in reversed(parts) if v is not None]
+        labels_out.append("; ".join(names) if names else "Unknown")
+    return str_from_codes(row_codes, labels_out)
+
+
+def enum_from_labels(values: pd.Series, categories: list[str]) -> pd.Categorical:
+    """Map text labels that are the contract's own categories (GTD's ``*_txt``) to them; other labels -> 'Unknown'."""
+    index = {c: i for i, c in enumerate(categories)}
+    unknown = index["Unknown"]
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    lut = np.array([index.get(str(v).strip(), unknown) for v in cat.cat.categories] + [unknown], dtype=np.int64)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Categorical.from_codes(lut[np.where(codes < 0, len(lut) - 1, codes)], categories=categories)
