@@ -442,6 +442,34 @@ def test_every_incident_has_a_role(incidents: pd.DataFrame) -> None:
         assert f"{counts.get(role, 0)} {word}" in readme, f"README's count of {role} rows is not {counts.get(role, 0)}"
 
 
+#: Reported statistics that count operations against IS (data 1.3.0): strikes, raids, leaders killed by others.
+TARGET_STATS = {"daraa-air-strikes-daily-average-2018-07", "senior-is-figures-killed-us-sdf-2023-02",
+                "us-targeted-attacks-on-is-k-2015-2024", "is-k-leaders-killed-by-us-2015-2024"}
+
+
+def test_reported_statistics_say_which_role_they_count(stats: pd.DataFrame) -> None:
+    """Issue 10 (recorded vs reported): operations against IS are kept apart from IS violence in the statistics too."""
+    role = stats.set_index("stat_id")["is_role"]
+    role = role.mask(role == "")
+    assert set(role.dropna()) <= set(ROLES)
+    assert set(role.index[role == "target"]) == TARGET_STATS
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    counts = role.value_counts().to_dict()
+    for r in ROLES:
+        assert f"{counts.get(r, 0)} `{r}`" in readme, f"README's count of {r} statistics is not {counts.get(r, 0)}"
+    assert f"{int(role.isna().sum())} blank" in readme
+    for sid, desc in stats.set_index("stat_id")["description"].items():
+        if role[sid] == "perpetrator":  # violence by IS: the description says IS did it
+            assert re.search(r"\bIS\b|IS group|IS's", desc), f"{sid}: 'perpetrator' but the description names no IS act"
+        if role[sid] == "target":
+            assert re.search(r"raid|strike|attacks? on|killed by|targeted", desc, re.I), f"{sid}: 'target' but no action"
+    # figures that count no violence involving IS have no role: strength, detainees, recruits, another group's losses
+    blank = set(role.index[role.isna()])
+    assert {"ice-leaders-lost-2013-2015", "is-fighters-detained-ne-syria-2023-02",
+            "central-asians-recruited-by-is-k-2015-2024"} <= blank
+    assert not stats.set_index("stat_id").loc[sorted(blank), "metric"].isin(["deaths", "attacks", "incidents"]).any()
+
+
 def test_operations_against_is_are_never_coded_as_is_violence(incidents: pd.DataFrame) -> None:
     inc = incidents.set_index("incident_id")
     assert set(inc.index[inc["is_role"] == "target"]) == TARGET_ROWS
