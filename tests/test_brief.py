@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -87,7 +90,7 @@ def test_chronology_merges_incidents_and_events_with_sources(incidents: pd.DataF
     first = chron.loc[0, "sources"]
     assert first.startswith("Report A, Pub A, 31 July 2018") and first.endswith("gtd-release")
     assert chron.loc[1, "sources"] == "Report <B>, Pub B, date not stated"
-    assert chron.loc[0, "deaths"] == "3 (2-5)" and chron.loc[3, "deaths"] == "unknown"
+    assert chron.loc[0, "deaths"] == "3 (2-5)" and chron.loc[3, "deaths"] == "no figure"
     assert chron.loc[2, "deaths"] == "at least 4"
 
 
@@ -105,7 +108,10 @@ def test_notable_incidents_by_reason(incidents: pd.DataFrame) -> None:
     assert notable.loc[notable["reason"] == "claimed", "incident_id"].tolist() == ["test-0"]
     assert notable.loc[notable["reason"] == "suicide", "incident_id"].tolist() == ["test-1"]
     assert brief.notable_incidents(incidents.iloc[:0]).empty
-    assert "none in the period" in notable_markdown(notable[notable["reason"] != "suicide"])
+    # symptom: "0 suicide attack(s)" where suicide is blank (unknown) for most incidents
+    text = notable_markdown(notable[notable["reason"] != "suicide"])
+    assert "none known in the period (2 incident(s): not known whether a suicide attack)" in text
+    assert "none in the period" not in text
 
 
 def test_period_chart_bars_are_the_table(incidents: pd.DataFrame) -> None:
@@ -119,3 +125,33 @@ def test_period_chart_bars_are_the_table(incidents: pd.DataFrame) -> None:
     fig = plots_brief.plot_period_comparison(none, current_label="a", previous_label="b")
     assert fig.get_label() == "no-data"
     plt.close(fig)
+
+
+def test_a_half_year_file_is_not_compared_with_the_half_year_it_does_not_hold(incidents: pd.DataFrame) -> None:
+    """Symptom: a brief compared a file's half year with the empty half year before it ("191 against 0, +191")."""
+    from incidentkit.charts.style import svg_values
+    from incidentkit.data.coverage import Coverage, attach_coverage
+
+    cov = Coverage("gtd", "x.csv", "GTD export x.csv", pd.Timestamp("2018-01-01"), pd.Timestamp("2018-06-30"),
+                   (("RUS", "Russia", 3),))
+    current = attach_coverage(incidents.copy(), cov)
+    earlier = attach_coverage(incidents.iloc[:0].copy(), cov)
+    comp = brief.period_comparison(current, earlier, current_period=("2018-01-01", "2018-06-30"),
+                                   previous_period=("2017-07-01", "2017-12-31"), theatres=["North Caucasus"])
+    assert comp.attrs["comparable"] is False and comp.attrs["why"] == "the GTD export x.csv does not cover the period before"
+    assert comp["previous"].isna().all() and comp["change"].isna().all()  # not covered: unknown, never 0
+    text = brief_text_of(comp)
+    assert "2017-07-01 to 2017-12-31: not covered by the source" in text and "against 0" not in text
+    fig = plots_brief.plot_period_comparison(comp, current_label="H1 2018", previous_label="H2 2017")
+    path = Path(tempfile.mkdtemp()) / "c.svg"
+    fig.savefig(path)
+    plt.close(fig)
+    values = svg_values(path)
+    assert [label for label, _ in values["not_covered"]] == ["previous", "previous"]  # both panels
+    assert [label for label, _ in values["incidents"]] == ["current"]
+
+
+def brief_text_of(comp: pd.DataFrame) -> str:
+    from incidentkit.analysis.text import comparison_text
+
+    return comparison_text(comp, "2018-01-01 to 2018-06-30", "2017-07-01 to 2017-12-31").replace("\\", "")

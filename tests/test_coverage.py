@@ -15,7 +15,8 @@ from test_regions import make_incidents
 
 def make_stats(rows: list[dict]) -> pd.DataFrame:
     base = {"value_high": None, "qualifier": "exact", "country": None, "iso3": None, "admin1": None,
-            "theatre": None, "is_branch": None, "description": "Crafted statistic.", "source_ids": "src-a"}
+            "theatre": None, "is_branch": None, "description": "Crafted statistic.", "source_ids": "src-a",
+            "period_precision": "day", "is_role": "perpetrator"}
     df = pd.DataFrame([{**base, **r} for r in rows])
     df["value_low"] = df["value_low"].astype("Int64")
     df["value_high"] = pd.array(df["value_high"].tolist(), dtype="Int64")
@@ -110,16 +111,19 @@ def test_precision_rows_and_unknowns(incidents: pd.DataFrame) -> None:
 def test_reported_chart_bars_match_the_table(incidents: pd.DataFrame) -> None:
     table = coverage.reported_vs_incidents(incidents, make_stats(STATS), start="2018-01-01", end="2018-12-31")
     fig = plots_coverage.plot_reported_vs_incidents(table)
-    ax = fig.axes[0]
-    compared = table[table["compared_with"] != "not comparable"]
-    tags = [(parse_tag(p.get_gid()), p.get_width()) for p in ax.patches if parse_tag(p.get_gid())]
-    reported = [w for t, w in tags if t[0] == "reported"]
-    summed = [w for t, w in tags if t[0] == "incidents"]
-    assert reported == compared["reported_low"].tolist()
-    assert summed == compared["incident_best"].astype(float).tolist()
-    assert [t[2] for t, _ in tags if t[0] == "incidents"] == summed  # the tag carries the drawn value
-    assert [t[1] for t, _ in tags if t[0] == "reported"] == compared["stat_id"].tolist()
-    assert sum("no upper bound" in t.get_text() for t in ax.texts) == 1
+    compared = table[table["compared_with"] != "not comparable"].set_index("stat_id")
+    tags = [(parse_tag(p.get_gid()), p.get_width(), ax) for ax in fig.axes for p in ax.patches
+            if parse_tag(p.get_gid())]
+    reported = {t[1]: w for t, w, _ in tags if t[0] == "reported"}
+    summed = {t[1]: w for t, w, _ in tags if t[0] == "incidents"}
+    assert reported == compared["reported_low"].to_dict()
+    assert summed == compared["incident_best"].astype(float).to_dict()
+    assert all(t[2] == w for t, w, _ in tags)  # the tag carries the drawn value
+    # one measure per axis: deaths (persons) and attacks (events) are never on one axis (issue 10)
+    axis_of = {t[1]: ax.get_xlabel() for t, _, ax in tags}
+    assert axis_of["nc-2018"] == axis_of["badia-2018"] == "deaths (persons)"
+    assert axis_of["nc-attacks-h1"] == "attacks or incidents (events)"
+    assert sum("no upper bound" in t.get_text() for ax in fig.axes for t in ax.texts) == 1
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     unknown = int(compared["incidents_unknown"].sum())
     assert f"Incident rows with no figure inside the compared statistics: {unknown} (not counted" in caption
@@ -129,6 +133,38 @@ def test_reported_chart_bars_match_the_table(incidents: pd.DataFrame) -> None:
     widths = np.array([p.get_width() for p in fig.axes[0].patches])
     assert widths == pytest.approx(coverage.missing_fields(incidents)["blank_share"].to_numpy() * 100)
     plt.close(fig)
+
+
+def test_reported_figures_are_compared_only_with_their_own_role_and_measure(incidents: pd.DataFrame) -> None:
+    """Issue 10: operations against IS are never set beside IS violence; a category of deaths is not divided by all
+    deaths; a period the source does not cover is "not covered", not 0."""
+    incidents = incidents.copy()
+    incidents.loc[1, "is_role"] = "target"  # the 10 deaths of June 2018: an operation against IS
+    stats = make_stats(STATS[:1] + [
+        {"stat_id": "nc-raids-2018", "metric": "deaths_militants", "value_low": 9, "period_start": "2018-01-01",
+         "period_end": "2018-12-31", "theatre": "North Caucasus", "is_role": "target"},
+        {"stat_id": "nc-members", "metric": "fighters", "value_low": 50, "period_start": "2018-01-01",
+         "period_end": "2018-12-31", "theatre": "North Caucasus", "is_role": None},
+    ])
+    t = coverage.reported_vs_incidents(incidents, stats).set_index("stat_id")
+    assert t.loc["nc-2018", "incident_best"] == 3 and t.loc["nc-2018", "roles"] == "perpetrator"  # 13 before
+    assert t.loc["nc-raids-2018", "incident_best"] == 10 and t.loc["nc-raids-2018", "roles"] == "target"
+    assert pd.isna(t.loc["nc-raids-2018", "share_of_reported"])  # militants killed vs all deaths: no share
+    assert t.loc["nc-members", "compared_with"] == "not comparable"
+    from incidentkit.analysis.statements import reported_sentences
+    from incidentkit.data.coverage import Coverage, attach_coverage
+
+    sentences = reported_sentences(coverage.reported_vs_incidents(incidents, stats))
+    assert sentences[0] == ("Sources report at least 20 deaths in attacks by IS (North Caucasus, 1 January 2018 to "
+                            "31 December 2018); this table records 3 (range 2-5) deaths in 2 incident(s), 1 with no figure "
+                            "there.")
+    outside = attach_coverage(incidents, Coverage("acled", "x.csv", "ACLED export x.csv", pd.Timestamp("2021-01-01"),
+                                                  pd.Timestamp("2021-06-30"), (("RUS", "Russia", 3),)))
+    gap = coverage.reported_vs_incidents(outside, stats).set_index("stat_id")
+    assert gap.loc["nc-2018", "compared_with"] == "not covered" and pd.isna(gap.loc["nc-2018", "incident_best"])
+    assert pd.isna(gap.loc["nc-2018", "share_of_reported"])  # symptom: "share 0.0" for periods outside the file
+    assert "does not cover that period there" in reported_sentences(
+        coverage.reported_vs_incidents(outside, stats))[0]
 
 
 def test_empty_selection_tables() -> None:

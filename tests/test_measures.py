@@ -48,9 +48,11 @@ def test_totals_by_group_and_wounded():
         ik.casualty_totals(frame(ROWS), measure="missing")
 
 
-def test_an_all_unknown_selection_sums_to_zero_but_says_so():
+def test_an_all_unknown_selection_has_no_figure_not_zero():
+    """Symptom: "Wounded: 0 (range 0 to 0)" where no incident has a figure."""
     t = ik.casualty_totals(frame([ROWS[1], ROWS[1]])).loc["all"]
-    assert (t["best"], t["unknown"], t["with_figure"]) == (0, 2, 0)
+    assert pd.isna(t["best"]) and pd.isna(t["low"]) and pd.isna(t["high"]) and (t["unknown"], t["with_figure"]) == (2, 0)
+    assert ik.total_text(t) == "no figure"
 
 
 def test_lethality_uses_incidents_with_a_figure():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import incidentkit as ik
 import pytest
-from conftest import execute_notebook
+from conftest import execute_notebook, outputs_text
 
 pytestmark = pytest.mark.notebooks
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +30,9 @@ def test_another_theatre_and_year(tmp_path: Path) -> None:
         totals["low"], totals["best"], totals["high"])
     assert (summary["previous_start"], summary["previous_end"]) == ("2022-01-01", "2022-12-31")
     assert summary["previous_incidents"] == len(before)
-    assert summary["incidents_change"] == len(df) - len(before)
+    # symptom: year-on-year changes between documented incidents (not a count): no change is computed
+    assert summary["incidents_change"] is None and summary["comparable"] is False
+    assert summary["comparison_note"] == "documented incidents are not a count"
     events = ik.load_events(theatres="Syria: Badia", start="2023-01-01", end="2023-12-31")
     assert summary["events"] == len(events) and summary["chronology_entries"] == len(df) + len(events)
     deadliest = [r for r in summary["notable"] if r["reason"] == "deadliest"]
@@ -42,12 +44,31 @@ def test_country_brief_without_theatre(tmp_path: Path) -> None:
     df = ik.load_incidents(countries="Syria", start="2022-01-01", end="2022-06-30")
     before = ik.load_incidents(countries="Syria", start="2021-07-01", end="2021-12-31")
     assert summary["incidents"] == len(df) > 0
-    assert summary["previous_incidents"] == len(before)
+    assert len(before) == 0 and summary["previous_incidents"] is None  # no document covers Syria in H2 2021
+    assert summary["comparison_note"].endswith("does not cover the period before")
 
 
 def test_empty_selection_completes(tmp_path: Path) -> None:
     summary = run(tmp_path, theatre="Iraq", start="2020-01-01", end="2020-12-31")
-    assert summary["incidents"] == 0 and summary["deaths_best"] == 0 and summary["notable"] == []
+    assert summary["incidents"] == 0 and summary["deaths_best"] is None and summary["notable"] == []  # no figure
+
+
+def test_a_theatre_with_no_toll_has_no_figure_not_zero(tmp_path: Path) -> None:
+    """Symptoms: Iran and Turkey (Kerman, Istanbul: no toll in the documents) drawn as zero deaths; "0 suicide
+    attack(s)" where suicide is unknown; "Wounded: 0 (range 0 to 0)" where no incident has a wounded figure."""
+    summary, out, nb = execute_notebook(NOTEBOOK.name, tmp_path, theatre="Iran", start="2024-01-01",
+                                        end="2024-12-31")
+    assert summary["incidents"] == 1 and summary["deaths_best"] is None and summary["wounded_best"] is None
+    assert summary["suicide"] == 0 and summary["suicide_unknown"] == 1
+    text = outputs_text(nb)
+    assert "- Deaths: **no figure** (1 incident(s) with no death figure (not counted))" in text
+    assert "- Wounded: **no figure**" in text and "Wounded: 0" not in text
+    assert "0 suicide attack(s) (1 not known)" in text
+    from incidentkit.charts.style import svg_values
+
+    values = svg_values(out / "figures" / "period-comparison.svg")
+    assert "deaths_best" not in values  # no zero bar: the words "no figure"
+    assert 'id="no-figure"' in (out / "figures" / "period-comparison.svg").read_text()
 
 
 @pytest.mark.real_samples
@@ -57,7 +78,23 @@ def test_acled_export(tmp_path: Path, real_samples: Path) -> None:
     df = ik.load_incidents(source, theatres="Iraq", start="2022-01-01", end="2022-06-30")
     assert summary["incidents"] == len(df) > 0
     assert summary["deaths_best"] == ik.casualty_totals(df).iloc[0]["best"]
-    assert summary["previous_incidents"] == 0  # the sample starts in 2022
+    # symptom: "191 against 0, +191": the file's half year against the half year it does not hold
+    assert summary["previous_incidents"] is None and summary["incidents_change"] is None  # not covered: not 0
+    assert summary["comparison_note"].endswith("does not cover the period before")
+    assert summary["claimed"] is None  # ACLED does not code claims: unknown, not 0
+
+
+@pytest.mark.real_samples
+def test_a_brief_on_a_place_the_file_does_not_cover_says_what_it_covers(tmp_path: Path, real_samples: Path) -> None:
+    """Defaults follow the source: a brief asked for a period the file does not cover says what it does cover."""
+    source = str(real_samples / ACLED)
+    summary, _, nb = execute_notebook(NOTEBOOK.name, tmp_path, source=source, theatre="North Caucasus",
+                                      start="2019-01-01", end="2019-12-31")
+    assert summary["incidents"] == 0
+    statement = summary["coverage_statement"]
+    assert "its events run from 1 January 2022 to 30 June 2022" in statement
+    assert "runs beyond it: only 1 January 2022 to 30 June 2022 is covered" in statement
+    assert "its events run from 1 January 2022" in outputs_text(nb)
 
 
 def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:
@@ -68,6 +105,7 @@ def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_p
     summary, out, _ = execute_notebook(NOTEBOOK.name, tmp_path, theatre="North Caucasus", start="2022-01-01",
                                        end="2023-12-31")
     values = svg_values(out / "figures" / "period-comparison.svg")
+    assert summary["comparison_note"] == "documented incidents are not a count"
     assert dict(values["incidents"]) == {"previous": summary["previous_incidents"], "current": summary["incidents"]}
     assert dict(values["deaths_best"]) == {"previous": summary["previous_deaths_best"],
                                            "current": summary["deaths_best"]}

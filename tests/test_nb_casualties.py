@@ -28,11 +28,14 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), branches=
     incidents = ik.load_incidents(sel.source, **sel.filters)
     share = ik.perpetrator_share_table(incidents).loc["all"]
     _, missing = ik.killed_wounded_pairs(incidents)
+    deadliest = ik.deadliest_table(incidents, top_n, ik.load_sources())
     summary = {**ik.headline_figures(incidents), "perpetrator_share_pct": share["share_pct"],
                "perpetrators_killed": share["perpetrators_killed"],
                "perpetrator_share_incidents": share["incidents_used"], "killed_wounded": missing,
                "lethality_by_attack_type": ik.lethality(incidents, by="attack_type").reset_index(),
-               "deadliest": ik.deadliest_table(incidents, top_n, ik.load_sources())}
+               "deadliest": deadliest, "aggregates_left_out": deadliest.attrs["aggregates_left_out"],
+               "roles": list(sel.roles), "coverage_statement": ik.coverage_statement(incidents, sel, markdown=False),
+               "reported": ik.reported_sentences(ik.reported_context(sel), roles=sel.roles)}
     folder = tmp_path / "expected"
     ik.write_summary(summary, folder)
     return ik.read_summary(folder)
@@ -51,6 +54,7 @@ def test_another_theatre_and_period_grouped_by_branch(tmp_path):
         assert (out / "figures" / f"{name}.png").stat().st_size > 0
     text = outputs_text(nb)
     assert "without death figure" in text or summary["deaths_unknown_incidents"] == 0
+    assert "target_incidents" in text  # the roles of IS side by side, never added
 
 
 def test_an_empty_selection_completes_with_a_clear_statement(tmp_path):
@@ -60,7 +64,7 @@ def test_an_empty_selection_completes_with_a_clear_statement(tmp_path):
     assert summary == expected_summary(tmp_path, **params)
     assert summary["incidents"] == 0 and summary["deadliest"] == [] and summary["perpetrator_share_pct"] is None
     text = outputs_text(nb)
-    assert "**No incidents match** the selection (Turkey, 2016-01-01 to 2016-01-31)" in text
+    assert "**No incidents match** the selection (Turkey, 2016-01-01 to 2016-01-31; violence carried out by IS)" in text
     assert all((out / "figures" / f"{name}.png").exists() for name in FIGURES)
     assert "Empty DataFrame" not in text and "<table" not in text  # no bare empty tables (audit item 9)
 
@@ -73,7 +77,11 @@ def test_an_acled_export_as_source(tmp_path, real_samples):
     assert summary == expected_summary(tmp_path, **params)
     assert summary["incidents"] > 0
     assert all(row["sources"].startswith("ACLED ") for row in summary["deadliest"])
-    assert "ACLED export" in outputs_text(nb)
+    text = outputs_text(nb)
+    assert "ACLED export" in text
+    # ACLED codes neither wounded nor claims: unknown, not 0 (the totals chart says so instead of a zero panel)
+    assert summary["wounded_best"] is None and "ACLED does not code claims, wounded" in text
+    assert all(not row["killed"].isdigit() for row in summary["deadliest"])  # ACLED keeps the lowest: "at least"
 
 
 def test_the_totals_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path):

@@ -48,7 +48,11 @@ def test_headline_figures_and_selection_statement(incidents):
     assert (h["wounded_best"], h["wounded_unknown_incidents"]) == (23, 2)
     assert (h["first_date"], h["last_date"]) == ("2016-01-10", "2016-05-10")
     text = ik.describe_selection(incidents, "all theatres", "test source")
-    assert "**5 incidents**" in text and "range 11-17" in text and "1 incidents have no death figure" in text
+    # symptom: "Deaths: 940 (range 932-940)" with open upper bounds; here 3 of the figures state none
+    assert "**5 incidents**" in text and "Deaths: **13 (at least 11)**" in text and "range 11-17" not in text
+    assert "3 state no upper bound, so the total is a floor" in text
+    assert "no death figure" not in text  # said once, in the coverage statement shown beside it
+    assert "1 of 5 incident(s) have no death figure" in ik.coverage_statement(incidents)
     empty = ik.describe_selection(incidents.iloc[0:0], "Libya, 2016", "test source")
     assert empty.startswith("**No incidents match** the selection (Libya, 2016)")
     assert ik.headline_figures(incidents.iloc[0:0])["first_date"] is None
@@ -58,13 +62,13 @@ def test_deadliest_table_names_sources_and_datasets(incidents):
     table = ik.deadliest_table(incidents, 3, SOURCES)
     assert table["incident_id"].tolist() == ["a", "b", "e"]
     first = table.iloc[0]
-    assert first["killed"] == "10 (8-14)" and first["wounded"] == "20"
+    assert first["killed"] == "10 (8-14)" and first["wounded"] == "about 20"  # a best figure with no bounds
     assert first["place"] == "Palmyra, Homs, Syria"
     assert first["sources"] == "Report one; Report two"
     assert table.iloc[2]["sources"] == "UCDP GED 12345"
     unknown_id = ik.deadliest_table(incidents, 4, SOURCES).iloc[3]
     assert unknown_id["incident_id"] == "c" and unknown_id["sources"] == "src-x"  # kept, not dropped
-    assert ik.format_range(None, pd.NA, None) == "unknown"
+    assert ik.format_range(None, pd.NA, None) == "no figure"
 
 
 def test_perpetrator_share_table(incidents):

@@ -35,6 +35,19 @@ _EXPORTS: dict[str, str] = {
     "validate": "data.validation",
     "incident_frame": "data.load",
     "ValidationReport": "data.validation",
+    # what a table covers and which roles of IS it counts
+    "coverage": "data.coverage",
+    "Coverage": "data.coverage",
+    "coverage_statement": "analysis.statements",
+    "reported_sentences": "analysis.statements",
+    "reported_markdown": "analysis.statements",
+    "reported_caption": "analysis.statements",
+    "reported_context": "analysis.statements",
+    "counts_by_role": "analysis.roles",
+    "role_table": "analysis.roles",
+    "plot_roles": "charts.roles",
+    "total_text": "analysis.text",
+    "single_incidents": "analysis.measures",
     # reference tables
     "load_theatres": "data.reference",
     "theatre_order": "data.reference",
@@ -94,6 +107,7 @@ _EXPORTS: dict[str, str] = {
     "period_comparison": "analysis.brief",
     "chronology": "analysis.brief",
     "notable_incidents": "analysis.brief",
+    "other_roles_chronology": "analysis.brief",
     "escape_markdown": "analysis.text",
     "headline_markdown": "analysis.text",
     "chronology_markdown": "analysis.text",
@@ -105,6 +119,8 @@ _EXPORTS: dict[str, str] = {
     "rows_by_source": "analysis.coverage",
     "precision_table": "analysis.coverage",
     "missing_fields": "analysis.coverage",
+    "coded_fields": "analysis.coverage",
+    "coverage_documents": "analysis.coverage",
     "unknown_casualties": "analysis.coverage",
     "reported_vs_incidents": "analysis.coverage",
     "plot_missing_fields": "charts.coverage",
@@ -147,12 +163,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         brief_figures,
         chronology,
         notable_incidents,
+        other_roles_chronology,
         period_comparison,
         previous_period,
         previous_selection,
         selection_events,
     )
     from .analysis.coverage import (  # noqa: F401
+        coded_fields,
+        coverage_documents,
         missing_fields,
         precision_table,
         reported_vs_incidents,
@@ -170,8 +189,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         lethality,
         perpetrator_share,
         perpetrator_share_table,
+        single_incidents,  # noqa: F401
     )
     from .analysis.regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
+    from .analysis.roles import counts_by_role, role_table  # noqa: F401
+    from .analysis.statements import (  # noqa: F401
+        coverage_statement,
+        reported_caption,
+        reported_context,
+        reported_markdown,
+        reported_sentences,
+    )
     from .analysis.text import (  # noqa: F401
         chronology_markdown,
         comparison_text,
@@ -182,6 +210,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         headline_markdown,
         notable_markdown,
         reported_notes,
+        total_text,  # noqa: F401
     )
     from .analysis.trends import (  # noqa: F401
         counts_by_period,
@@ -202,6 +231,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .charts.maps import load_borders, map_counts, plot_incident_map  # noqa: F401
     from .charts.output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
     from .charts.regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
+    from .charts.roles import plot_roles  # noqa: F401
     from .charts.style import (  # noqa: F401
         add_caption,
         apply_style,
@@ -211,6 +241,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         theatre_colors,
     )
     from .charts.trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
+    from .data.coverage import Coverage, coverage  # noqa: F401
     from .data.load import (  # noqa: F401
         incident_frame,
         load_events,

@@ -8,10 +8,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..data.coverage import COUNTING_TYPES, Coverage, coverage
+from ..data.readers.extent import CODABLE
 from ..data.reference import load_theatre_map
 from ..data.schema import enum_values, field_names
 from .measures import incident_figures
 
+#: The incident roles a reported statistic of each role is compared with: violence by IS with violence by IS only,
+#: operations against IS with operations against IS, the dead of two-sided fighting (all sides) with every role.
+ROLE_SCOPE: dict[str, tuple[str, ...]] = {
+    "perpetrator": ("perpetrator",),
+    "target": ("target",),
+    "two_sided": ("perpetrator", "two_sided", "target"),
+}
 #: Reported-statistic metrics compared with incident death sums, and what the incident rows count for them.
 DEATH_METRICS: dict[str, str] = {
     "deaths": "all deaths",
@@ -65,8 +74,11 @@ def precision_table(df: pd.DataFrame, column: str, by: str = "source_dataset") -
 
 def missing_fields(df: pd.DataFrame, fields: Sequence[str] | None = None) -> pd.DataFrame:
     """Return, for every field of the incident schema, the number and share of blank values (missing or only
-    whitespace). Sorted by the schema's field order."""
+    whitespace) and ``coded``: whether the source codes the field at all ("yes", "partly", "no": a field the dataset
+    does not code is blank because it is unknown, not because it is empty). Sorted by the schema's field order."""
     names = list(fields) if fields is not None else field_names("incidents")
+    cov = coverage(df)
+    item_of = {f: item for item, cols in CODABLE.items() for f in cols if item != "killed_range"}
     rows = []
     for name in names:
         col = df[name]
@@ -74,8 +86,42 @@ def missing_fields(df: pd.DataFrame, fields: Sequence[str] | None = None) -> pd.
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             blank |= col.astype(object).map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
         n = int(blank.sum())
-        rows.append({"field": name, "blank": n, "blank_share": (n / len(df)) if len(df) else float("nan")})
-    return pd.DataFrame(rows, columns=["field", "blank", "blank_share"]).set_index("field")
+        coded = cov.coded_value(item_of[name]) if name in item_of else "yes"
+        rows.append({"field": name, "blank": n, "blank_share": (n / len(df)) if len(df) else float("nan"),
+                     "coded": coded})
+    return pd.DataFrame(rows, columns=["field", "blank", "blank_share", "coded"]).set_index("field")
+
+
+def coded_fields(df: pd.DataFrame) -> pd.DataFrame:
+    """Return what the table's source codes at all (readers.extent.CODABLE items): ``coded`` ("yes", "partly",
+    "no"), ``note`` (how, or why not) and ``fields`` (the incident fields concerned)."""
+    cov = coverage(df)
+    rows = [{"item": item, "coded": cov.coded_value(item), "note": (cov.coded.get(item) or {}).get("note", ""),
+             "fields": ", ".join(cols)} for item, cols in CODABLE.items()]
+    return pd.DataFrame(rows).set_index("item")
+
+
+def coverage_documents(df: pd.DataFrame, theatres: Sequence[str] = (), countries: Sequence[str] = (),
+                       start: object = None, end: object = None) -> pd.DataFrame:
+    """Return what stands behind a table for a place: for the curated table its documents (``data/coverage.csv``:
+    theatre, source_id, period, coverage type, and ``counts``: whether the row makes its period covered for incident
+    counts); for an export one row with the file's span and its number of countries; with ``start``/``end`` the
+    share of that window each row covers."""
+    cov = coverage(df)
+    if cov.kind == "export":
+        rows = [{"source": cov.label, "period_start": cov.first_date, "period_end": cov.last_date,
+                 "coverage_type": "export", "counts": True, "countries": len(cov.countries)}]
+    else:
+        rows = [{"theatre": d.theatre, "source": d.source_id, "period_start": d.start, "period_end": d.end,
+                 "coverage_type": d.coverage_type, "counts": d.coverage_type in COUNTING_TYPES}
+                for d in cov.documents_for(theatres, countries)]
+    out = pd.DataFrame(rows)
+    if len(out) and start is not None and end is not None:
+        lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+        days = (hi - lo).days + 1
+        out["share_of_window"] = [max(0, (min(hi, b) - max(lo, a)).days + 1) / days
+                                  for a, b in zip(out["period_start"], out["period_end"], strict=True)]
+    return out
 
 
 def unknown_casualties(df: pd.DataFrame, by: str = "theatre") -> pd.DataFrame:
@@ -132,6 +178,13 @@ def statistic_overlaps(
     return True
 
 
+def _covered(cov: Coverage, st: pd.Series) -> float:
+    """The share of a statistic's period that the source covers for the statistic's area."""
+    theatres = [] if _blank(st["theatre"]) else [str(st["theatre"])]
+    countries = [] if _blank(st["iso3"]) or theatres else [str(st["iso3"])]
+    return cov.covered_share(st["period_start"], st["period_end"], theatres, countries)
+
+
 def reported_vs_incidents(
     incidents: pd.DataFrame,
     stats: pd.DataFrame,
@@ -141,31 +194,45 @@ def reported_vs_incidents(
     branches: Sequence[str] = (),
     start: object = None,
     end: object = None,
+    metrics: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Compare each reported statistic that overlaps the selection with the incident rows of *its own* area and
-    period.
+    """Compare each reported statistic that overlaps the selection with the incident rows of *its own* area, period
+    and role.
 
-    ``incidents`` should hold every incident of the source (not cut to the selection's period): for each statistic
-    the rows dated within its ``period_start``..``period_end`` whose ``iso3``, ``admin1``, ``theatre`` and
-    ``is_branch`` equal the statistic's (a blank field on the statistic is not a condition) are summed. Death
-    metrics are compared with the rows' deaths (low/best/high; the rows do not split deaths by category, which
-    ``compared_with`` says), ``wounded`` with wounded, ``attacks``/``incidents`` with the row count; other metrics
-    (arrests, fighters, ...) are listed with ``compared_with`` "not comparable" and no sums.
+    ``incidents`` should hold every incident of the source of every role (``load_incidents(source, roles="all")``,
+    not cut to the selection's period): for each statistic the rows dated within its ``period_start``..``period_end``
+    whose ``iso3``, ``admin1``, ``theatre`` and ``is_branch`` equal the statistic's (a blank field on the statistic
+    is not a condition) and whose role it counts (:data:`ROLE_SCOPE`: a figure of violence by IS is compared with
+    violence by IS only, never with operations against IS) are summed. Death metrics are compared with the rows'
+    deaths (low/best/high), ``wounded`` with wounded, ``attacks``/``incidents`` with the row count; other metrics
+    (arrests, fighters, ...) and statistics with no role are listed with ``compared_with`` "not comparable" and no
+    sums. A statistic whose period and area the source does not cover at all has no sums ("not covered", never 0).
 
-    Columns: the statistic's id, metric, qualifier, ``reported_low``, ``reported_high`` (missing for at_least /
-    over: ``upper_bound`` then reads "none stated"), period and area; ``incident_rows``, ``incidents_unknown``
-    (rows with no figure), ``incident_low``/``_best``/``_high`` and ``share_of_reported`` (best sum / reported
-    low figure) and ``share_of_reported_high`` (best sum / reported high figure; missing when there is none).
+    Columns: the statistic's id, metric, ``is_role``, qualifier, ``reported_low``, ``reported_high`` (missing for
+    at_least / over: ``upper_bound`` then reads "none stated"), period and area; ``compared_with``, ``roles`` (the
+    incident roles summed), ``covered`` (share of the statistic's period the source covers for its area),
+    ``incident_rows``, ``incidents_unknown`` (rows with no figure), ``incident_low``/``_best``/``_high``,
+    ``share_of_reported`` (best sum / reported low figure) and ``share_of_reported_high`` (best sum / reported high
+    figure), only where both count the same thing (all deaths against all deaths, events against incident rows;
+    never a category of deaths against all deaths) and the period is covered. ``metrics`` keeps only those metrics.
     """
-    cols = ["stat_id", "metric", "qualifier", "reported_low", "reported_high", "upper_bound", "period_start",
-            "period_end", "area", "compared_with", "incident_rows", "incidents_unknown", "incident_low",
-            "incident_best", "incident_high", "share_of_reported", "share_of_reported_high", "description"]
+    cov = coverage(incidents)
+    loaded = set(cov.roles) if cov.roles is not None else set(ROLE_SCOPE["two_sided"])
+    cols = ["stat_id", "metric", "is_role", "qualifier", "reported_low", "reported_high", "upper_bound",
+            "period_start", "period_end", "period_precision", "area", "place", "compared_with", "roles", "covered",
+            "incident_rows", "incidents_unknown", "incident_low", "incident_best", "incident_high",
+            "share_of_reported", "share_of_reported_high", "description"]
     rows = []
     for _, st in stats.iterrows():
+        if metrics is not None and str(st["metric"]) not in metrics:
+            continue
         if not statistic_overlaps(st, theatres=theatres, countries=countries, branches=branches, start=start,
                                   end=end):
             continue
+        role = None if _blank(st.get("is_role")) else str(st["is_role"])
+        scope = ROLE_SCOPE.get(role or "", ())
         mask = (incidents["date"] >= st["period_start"]) & (incidents["date"] <= st["period_end"])
+        mask &= incidents["is_role"].astype(object).isin(list(scope))
         area = []
         for f in AREA_FIELDS:
             if not _blank(st[f]):
@@ -174,38 +241,50 @@ def reported_vs_incidents(
         part = incidents[mask.fillna(False).astype(bool)]
         metric = str(st["metric"])
         high = st["value_high"]
+        covered = _covered(cov, st)
         row: dict[str, object] = {
-            "stat_id": st["stat_id"], "metric": metric, "qualifier": str(st["qualifier"]),
+            "stat_id": st["stat_id"], "metric": metric, "is_role": role, "qualifier": str(st["qualifier"]),
             "reported_low": int(st["value_low"]), "reported_high": None if pd.isna(high) else int(high),
             "upper_bound": "none stated" if str(st["qualifier"]) in OPEN_QUALIFIERS or pd.isna(high) else "stated",
             "period_start": st["period_start"], "period_end": st["period_end"],
-            "area": "; ".join(area) if area else "all areas", "incident_rows": int(len(part)),
-            "description": st["description"],
+            "period_precision": str(st["period_precision"]), "area": "; ".join(area) if area else "all areas",
+            "place": next((str(st[f]) for f in ("admin1", "theatre", "country") if not _blank(st[f])),
+                          "several countries"),
+            "roles": ", ".join(scope), "covered": covered, "description": st["description"],
         }
-        if metric in DEATH_METRICS or metric == "wounded":
+        comparable = metric in DEATH_METRICS or metric in ("wounded", "attacks", "incidents")
+        if not comparable or role is None:
+            row["compared_with"] = "not comparable"
+        elif not set(scope) <= loaded:
+            row["compared_with"] = "roles not loaded"
+        elif covered <= 0:
+            row["compared_with"] = "not covered"
+        elif metric in DEATH_METRICS or metric == "wounded":
             fig = incident_figures(part, "wounded" if metric == "wounded" else "killed")
             row["compared_with"] = "wounded" if metric == "wounded" else DEATH_METRICS[metric]
+            row["incident_rows"] = int(len(part))
             row["incidents_unknown"] = int((~fig["known"]).sum())
-            for k in ("low", "best", "high"):
-                row[f"incident_{k}"] = int(fig[k].sum(skipna=True))
-        elif metric in ("attacks", "incidents"):
+            if bool(fig["known"].any()):
+                for k in ("low", "best", "high"):
+                    row[f"incident_{k}"] = int(fig[k].sum(skipna=True))
+        else:
             row["compared_with"] = "incident rows"
+            row["incident_rows"] = int(len(part))
             row["incidents_unknown"] = 0
             for k in ("low", "best", "high"):
                 row[f"incident_{k}"] = int(len(part))
-        else:
-            row["compared_with"] = "not comparable"
         best = row.get("incident_best")
-        if best is not None:
-            row["share_of_reported"] = best / row["reported_low"] if row["reported_low"] else None
+        same_measure = row.get("compared_with") in ("all deaths", "wounded", "incident rows")
+        if best is not None and same_measure:
+            row["share_of_reported"] = best / row["reported_low"] if row["reported_low"] else None  # type: ignore
             rh = row["reported_high"]
             row["share_of_reported_high"] = best / rh if rh else None  # type: ignore[operator]
         rows.append(row)
     out = pd.DataFrame(rows, columns=cols)
-    for c in ("reported_high", "incidents_unknown", "incident_low", "incident_best", "incident_high"):
+    for c in ("reported_high", "incident_rows", "incidents_unknown", "incident_low", "incident_best",
+              "incident_high"):
         out[c] = out[c].astype("Int64")
-    for c in ("share_of_reported", "share_of_reported_high"):
+    for c in ("share_of_reported", "share_of_reported_high", "covered"):
         out[c] = out[c].astype("Float64")
+    out.attrs["coverage"] = cov
     return out
-
-

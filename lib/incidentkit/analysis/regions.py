@@ -2,7 +2,9 @@
 
 Every table here has one row per theatre in the fixed theatre order (``data/theatres.csv``). By default the
 theatres present in the data are shown; pass ``theatres`` to show a fixed list (theatres without incidents then get
-zero incidents and missing per-incident figures, never an invented zero death toll).
+zero incidents and missing per-incident figures, never an invented zero death toll). What the source does not code
+(UCDP and ACLED claims, UCDP suicide attacks) is missing, never 0 or 0 %; deaths of a theatre whose incidents all
+lack a figure are missing, never 0.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..data.coverage import coverage
 from ..data.reference import theatre_order
 from .measures import lethality
 from .trends import counts_by_period
@@ -28,7 +31,9 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "per_incident_high",
     "claimed",
     "claimed_share",
+    "claims_unknown",
     "suicide",
+    "suicide_unknown",
 )
 
 
@@ -47,11 +52,16 @@ def comparison_theatres(df: pd.DataFrame, theatres: Sequence[str] | None = None)
 
 def theatre_comparison(df: pd.DataFrame, theatres: Sequence[str] | None = None) -> pd.DataFrame:
     """Return one row per theatre: incidents, deaths (low/best/high), incidents with no death figure, deaths per
-    incident (over incidents with a figure), claimed incidents and their share of all incidents, suicide attacks.
+    incident (over incidents with a figure), claimed incidents, their share of all incidents and the incidents whose
+    claim status is unknown, suicide attacks and the incidents not known to be or not to be suicide attacks.
 
     ``deaths_open_high`` counts incidents whose high figure was not stated ("at least N"): the high total is then a
-    floor. A theatre without incidents has 0 incidents and missing per-incident figures and claimed share.
+    floor. Deaths are missing (not 0) for a theatre none of whose incidents has a figure. ``claimed``,
+    ``claimed_share`` are missing when the source does not code claims (UCDP, ACLED), ``suicide`` and
+    ``suicide_unknown`` when it does not code suicide attacks (UCDP): unknown, never 0 or 0 %. A theatre without
+    incidents has 0 incidents and missing per-incident figures and shares.
     """
+    cov = coverage(df)
     names = comparison_theatres(df, theatres)
     idx = pd.Index(names, name="theatre")
     out = pd.DataFrame(index=idx, columns=list(COMPARISON_COLUMNS))
@@ -60,18 +70,33 @@ def theatre_comparison(df: pd.DataFrame, theatres: Sequence[str] | None = None) 
     if len(work):
         leth = lethality(work, by="theatre").reindex(idx)
     else:
-        leth = pd.DataFrame(index=idx, columns=["incidents", "low", "best", "high", "unknown", "open_high",
-                                                "per_incident_low", "per_incident_best", "per_incident_high"])
+        leth = pd.DataFrame(index=idx, columns=["incidents", "with_figure", "low", "best", "high", "unknown",
+                                                "open_high", "per_incident_low", "per_incident_best",
+                                                "per_incident_high"])
     out["incidents"] = leth["incidents"].fillna(0).astype("int64")
-    for k in ("low", "best", "high", "unknown", "open_high"):
+    no_figure = leth["with_figure"].fillna(0).astype("int64") == 0
+    for k in ("low", "best", "high"):
+        out[f"deaths_{k}"] = leth[k].fillna(0).astype("Int64").mask(no_figure)
+    for k in ("unknown", "open_high"):
         out[f"deaths_{k}"] = leth[k].fillna(0).astype("int64")
     for k in ("low", "best", "high"):
         out[f"per_incident_{k}"] = leth[f"per_incident_{k}"].astype("Float64")
     claimed = (work["claim_status"].astype(object) == "claimed").groupby(work["theatre"]).sum()
-    out["claimed"] = claimed.reindex(idx).fillna(0).astype("int64")
+    out["claimed"] = claimed.reindex(idx).fillna(0).astype("Int64")
     out["claimed_share"] = (out["claimed"] / out["incidents"].where(out["incidents"] > 0)).astype("Float64")
-    suicide = work["suicide"].astype("boolean").fillna(False).astype(bool).groupby(work["theatre"]).sum()
-    out["suicide"] = suicide.reindex(idx).fillna(0).astype("int64")
+    unknown_claim = (work["claim_status"].astype(object) == "unknown").groupby(work["theatre"]).sum()
+    out["claims_unknown"] = unknown_claim.reindex(idx).fillna(0).astype("Int64")
+    if not cov.codes("claims"):
+        for c, dtype in (("claimed", "Int64"), ("claimed_share", "Float64"), ("claims_unknown", "Int64")):
+            out[c] = pd.array([pd.NA] * len(out), dtype=dtype)
+    flag = work["suicide"].astype("boolean")
+    out["suicide"] = flag.fillna(False).astype(bool).groupby(work["theatre"]).sum().reindex(idx).fillna(0).astype(
+        "Int64")
+    out["suicide_unknown"] = flag.isna().groupby(work["theatre"]).sum().reindex(idx).fillna(0).astype("Int64")
+    if not cov.codes("suicide"):
+        out["suicide"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["suicide_unknown"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out.attrs["not_coded"] = [c for c, item in (("claimed", "claims"), ("suicide", "suicide")) if not cov.codes(item)]
     return out
 
 
@@ -129,6 +154,7 @@ def monthly_by_theatre(
     period: str = "month",
 ) -> pd.DataFrame:
     """Return incidents and deaths per period for each theatre, every period from ``start`` to ``end`` kept (zero
-    when nothing happened), theatres in the fixed order (see :func:`incidentkit.counts_by_period`)."""
+    when nothing happened in a period the source covers for the theatre, missing when it does not cover it),
+    theatres in the fixed order (see :func:`incidentkit.counts_by_period`)."""
     names = comparison_theatres(df, theatres)
     return counts_by_period(df, period, start=start, end=end, by="theatre", groups=names)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from .measures import headline_figures, incident_figures
+from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
 
 #: Reasons an incident is listed as notable, in the order the brief shows them.
 NOTABLE_REASONS: tuple[str, ...] = ("deadliest", "claimed", "suicide")
@@ -44,17 +44,75 @@ def date_text(date: object, precision: object) -> str:
     return f"{ts.day} {ts:%B %Y}"
 
 
-def figure_text(low: object, best: object, high: object, open_high: bool) -> str:
-    """Return a casualty figure with its range: "12", "12 (10-15)", "at least 12" when no upper bound is stated,
-    "unknown" when there is no figure."""
-    if pd.isna(best):
-        return "unknown"
-    lo, be, hi = int(low), int(best), int(high)
+def figure_text(low: object, best: object, high: object, open_high: bool, approx: bool = False,
+                open_low: bool = False) -> str:
+    """Return one incident's casualty figure as the sources state it (from :func:`incidentkit.incident_figures`):
+    "12"; "12 (10-15)" for a range; "at least 12" (or "12 (at least 10)") when no upper bound is stated; "about 12"
+    for an approximate figure; "12 (up to 15)" when only an upper bound is; "no figure" when there is none."""
+    if best is None or pd.isna(best):
+        return "no figure"
+    lo, be, hi = int(low), int(best), int(high)  # type: ignore[call-overload]
+    if approx:
+        return f"about {be:,}"
     if open_high:
-        return f"{be} (at least {lo})" if lo != be else f"at least {be}"
+        return f"{be:,} (at least {lo:,})" if lo != be else f"at least {be:,}"
+    if open_low:
+        return f"{be:,} (up to {hi:,})" if hi != be else f"up to {be:,}"
     if lo == be == hi:
-        return f"{be}"
-    return f"{be} ({lo}-{hi})"
+        return f"{be:,}"
+    return f"{be:,} ({lo:,}-{hi:,})"
+
+
+def total_text(t: Mapping[str, object]) -> str:
+    """Return a total of deaths or wounded (a row of :func:`incidentkit.casualty_totals`) compactly: "no figure"
+    when no incident has one; "at least 940" or "940 (at least 932)" when some incident states no upper bound (the
+    high total is then a floor, not a ceiling); "about 500" when the only figures without bounds are approximate;
+    "940 (range 932-950)"; "940"."""
+    if not int(t["with_figure"]):  # type: ignore[call-overload]
+        return "no figure"
+    lo, be, hi = (int(t[k]) for k in ("low", "best", "high"))  # type: ignore[call-overload]
+    open_high, approx = int(t["open_high"]), int(t.get("approx", 0) or 0)  # type: ignore[call-overload]
+    if open_high and open_high == approx:  # open only because figures are approximate ("about N")
+        return f"about {be:,}"
+    if open_high:
+        return f"at least {be:,}" if lo == be else f"{be:,} (at least {lo:,})"
+    if lo == be == hi:
+        return f"{be:,}"
+    return f"{be:,} (range {lo:,}-{hi:,})"
+
+
+def total_notes(t: Mapping[str, object], what: str = "death", *, unknown_too: bool = True) -> str:
+    """Return what a total rests on, each said once: incidents without a figure (not counted; left out with
+    ``unknown_too=False``, when the coverage statement says it), with no upper bound, approximate, and ACLED's zeros
+    that mean none or unknown ("" when there is nothing to say)."""
+    notes = []
+    unknown, open_high, approx = (int(t.get(k, 0) or 0) for k in ("unknown", "open_high", "approx"))  # type: ignore
+    zeros = int(t.get("zero_or_unknown", 0) or 0)  # type: ignore[call-overload]
+    if unknown and unknown_too:
+        zero_text = f", {zeros:,} of them zeros the source uses for both none and unknown" if zeros else ""
+        notes.append(f"{unknown:,} incident(s) with no {what} figure (not counted{zero_text})")
+    if open_high:
+        notes.append(f"{open_high:,} state no upper bound, so the total is a floor")
+    if approx:
+        notes.append(f"{approx:,} figure(s) approximate (\"about\")")
+    return "; ".join(notes)
+
+
+def format_range(low: object, best: object, high: object) -> str:
+    """Return a casualty figure from its raw ``low``, ``best`` and ``high`` as the sources state it: "12", "12 (10-15)",
+    "at least 12" (no upper bound), "about 12" (best only), "up to 15", "10-15" (bounds only), "no figure"."""
+    def given(v: object) -> bool:
+        return v is not None and not pd.isna(v)  # type: ignore[arg-type]
+
+    lo, be, hi = (int(v) if given(v) else None for v in (low, best, high))  # type: ignore[call-overload]
+    if be is None:
+        if lo is None and hi is None:
+            return "no figure"
+        if hi is None:
+            return f"at least {lo:,}"
+        return f"up to {hi:,}" if lo is None else f"{lo:,}-{hi:,}"
+    return figure_text(lo if lo is not None else be, be, hi if hi is not None else be, hi is None and lo is not None,
+                       approx=lo is None and hi is None, open_low=lo is None and hi is not None)
 
 
 def place_text(row: pd.Series) -> str:
@@ -84,15 +142,6 @@ def source_labels(source_ids: object, sources: pd.DataFrame | None) -> list[str]
     return labels
 
 
-def format_range(low: object, best: object, high: object) -> str:
-    """Return ``best (low-high)`` for a casualty figure, ``best`` when the range is a single value, "unknown" when
-    there is no figure."""
-    if best is None or pd.isna(best):
-        return "unknown"
-    b, lo, hi = int(best), (int(low) if pd.notna(low) else int(best)), (int(high) if pd.notna(high) else int(best))
-    return f"{b}" if lo == b == hi else f"{b} ({lo}-{hi})"
-
-
 def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
     """Source column of :func:`deadliest_table` for one incident."""
     if dataset != "curated":
@@ -103,20 +152,22 @@ def _source_text(ids: object, dataset: object, event_id: object, titles: dict[st
 
 
 def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the ``n`` deadliest incidents formatted for reading: date, place, attack, figures and sources.
+    """Return the ``n`` deadliest single incidents formatted for reading: date, place, attack, figures and sources.
 
-    Columns: ``date`` (ISO), ``place`` ("location, admin1, country", blanks skipped), ``theatre``, ``attack_type``,
-    ``killed`` and ``wounded`` (``best (low-high)``), ``claim_status``, ``sources``, ``incident_id``. For curated
-    incidents ``sources`` gives the titles of their ``source_ids`` ("; "-separated) from ``sources`` (the table of
-    :func:`incidentkit.load_sources`; ids not found are kept as ids); for rows of an export it names the dataset and
-    the dataset's own event id.
+    Columns: ``date`` (at its precision), ``place`` ("location, admin1, country", blanks skipped), ``theatre``,
+    ``attack_type``, ``killed`` and ``wounded`` (as the sources state them: "12", "12 (10-15)", "at least 12",
+    "about 12", "no figure"; :func:`format_range`), ``claim_status``, ``sources``, ``incident_id``. Aggregate rows
+    (a reader's totals over a period or a country) are never listed: ``attrs["aggregates_left_out"]`` counts them.
+    For curated incidents ``sources`` gives the titles of their ``source_ids`` ("; "-separated) from ``sources``
+    (the table of :func:`incidentkit.load_sources`; ids not found are kept as ids); for rows of an export it names
+    the dataset and the dataset's own event id.
     """
     fig = incident_figures(df, "killed")
-    wnd = incident_figures(df, "wounded")
-    work = df.assign(fig_best=fig["best"], fig_high=fig["high"], fig_low=fig["low"],
-                     fig_wbest=wnd["best"], fig_wlow=wnd["low"], fig_whigh=wnd["high"])
-    work = work[work["fig_best"].notna()].sort_values(["fig_best", "fig_high", "date", "incident_id"],
-                                                   ascending=[False, False, True, True], kind="stable").head(n)
+    single = single_incidents(df)
+    work = df.assign(fig_best=fig["best"], fig_high=fig["high"])
+    known = work["fig_best"].notna()
+    work = work[known & single].sort_values(["fig_best", "fig_high", "date", "incident_id"],
+                                            ascending=[False, False, True, True], kind="stable").head(n)
     titles: dict[str, str] = {}
     if sources is not None and len(sources):
         titles = {str(sid): str(title) for sid, title in zip(sources["source_id"], sources["title"], strict=True)}
@@ -124,40 +175,40 @@ def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None 
     for r in work.itertuples(index=False):
         place = ", ".join(str(p) for p in (r.location, r.admin1, r.country) if isinstance(p, str) and p)
         rows.append({
-            "date": r.date.date().isoformat() if pd.notna(r.date) else "",
+            "date": date_text(r.date, r.date_precision),
             "place": place,
             "theatre": "" if pd.isna(r.theatre) else str(r.theatre),
             "attack_type": "" if pd.isna(r.attack_type) else str(r.attack_type),
-            "killed": format_range(r.fig_low, r.fig_best, r.fig_high),
-            "wounded": format_range(r.fig_wlow, r.fig_wbest, r.fig_whigh),
+            "killed": format_range(r.killed_low, r.killed_best, r.killed_high),
+            "wounded": format_range(r.wounded_low, r.wounded_best, r.wounded_high),
             "claim_status": "" if pd.isna(r.claim_status) else str(r.claim_status),
             "sources": _source_text(r.source_ids, r.source_dataset, r.source_event_id, titles),
             "incident_id": str(r.incident_id),
         })
     cols = ["date", "place", "theatre", "attack_type", "killed", "wounded", "claim_status", "sources", "incident_id"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    out.attrs["aggregates_left_out"] = int((known & ~single).sum())
+    return out
 
 
 def describe_selection(df: pd.DataFrame, label: str, source_label: str = "") -> str:
     """Return a one-paragraph Markdown statement of what the selection holds.
 
     An empty selection says so plainly ("No incidents match ..."), so that a notebook run on it completes with a
-    clear statement; otherwise the incident count, the date span and the deaths with their range and unknowns.
+    clear statement; otherwise the incident count, the date span and the deaths as the sources allow ("at least
+    N" when some incident states no upper bound, "no figure" when none has one) with what they rest on, each said
+    once (the incidents with no death figure are in :func:`incidentkit.coverage_statement`, shown beside it).
+    ``label`` (e.g. :attr:`Selection.label`) names the roles counted.
     """
     src = f" in the {source_label}" if source_label else ""
     if len(df) == 0:
         return f"**No incidents match** the selection ({label}){src}. The tables and figures below are empty."
     h = headline_figures(df)
+    t = casualty_totals(df, "killed").iloc[0]
+    notes = total_notes(t, unknown_too=False)  # the incidents with no figure: in the coverage statement
     return (
         f"**{h['incidents']:,} incidents**{src} match the selection ({label}), dated {h['first_date']} to "
-        f"{h['last_date']}. Deaths: **{h['deaths_best']:,}** (range {h['deaths_low']:,}-{h['deaths_high']:,}); "
-        f"{h['deaths_unknown_incidents']:,} incidents have no death figure"
-        + (
-            f" ({h['deaths_zero_or_unknown_incidents']:,} of them zeros that the source uses for both none and "
-            "unknown)."
-            if h["deaths_zero_or_unknown_incidents"]
-            else "."
-        )
+        f"{h['last_date']}. Deaths: **{total_text(t)}**" + (f" ({notes})." if notes else ".")
     )
 
 
@@ -165,22 +216,42 @@ def _lines(items: Iterable[str]) -> str:
     return "\n".join(items) + "\n"
 
 
+def _totals_of(figures: Mapping[str, object], what: str) -> dict[str, object]:
+    """The :func:`total_text` fields of ``deaths``/``wounded`` from a :func:`incidentkit.headline_figures` dict."""
+    unknown = int(figures[f"{what}_unknown_incidents"])  # type: ignore[call-overload]
+    return {
+        "with_figure": int(figures["incidents"]) - unknown,  # type: ignore[call-overload]
+        "unknown": unknown,
+        "low": figures[f"{what}_low"] or 0, "best": figures[f"{what}_best"] or 0, "high": figures[f"{what}_high"] or 0,
+        "open_high": figures.get(f"{what}_open_high_incidents", 0) or 0,
+        "approx": figures.get(f"{what}_approx_incidents", 0) or 0,
+        "zero_or_unknown": figures.get(f"{what}_zero_or_unknown_incidents", 0) or 0,
+    }
+
+
+def count_text(value: object, unknown: object = 0, what: str = "") -> str:
+    """Return a count that may be unknown: "not coded by the source" for ``None``; "3" or "3 (12 not known)"."""
+    if value is None:
+        return f"{what} not coded by the source".strip()
+    text = f"{int(value):,} {what}".strip()  # type: ignore[call-overload]
+    return f"{text} ({int(unknown):,} not known)" if unknown else text  # type: ignore[call-overload]
+
+
 def headline_markdown(figures: dict[str, object], label: str) -> str:
-    """Render :func:`incidentkit.brief_figures` as a Markdown list (numbers only; the label is escaped)."""
+    """Render :func:`incidentkit.brief_figures` as a Markdown list (numbers only; the label is escaped): deaths and
+    wounded as the sources allow ("at least N", "no figure"), claims and suicide attacks "not coded" when the source
+    does not code them, and how many incidents are not known to be suicide attacks."""
     if not figures["incidents"]:
         return f"No incidents match the selection ({escape_markdown(label)}).\n"
-    deaths = (f"**{figures['deaths_best']}** (range {figures['deaths_low']} to {figures['deaths_high']}; "
-              f"{figures['deaths_open_high_incidents']} incident(s) with no stated upper bound, "
-              f"{figures['deaths_unknown_incidents']} with no figure)")
-    wounded = (f"**{figures['wounded_best']}** (range {figures['wounded_low']} to {figures['wounded_high']}; "
-               f"{figures['wounded_unknown_incidents']} incident(s) with no figure)")
-    return _lines([
-        f"- **{figures['incidents']}** incidents ({figures['first_date']} to {figures['last_date']}), "
-        f"{figures['claimed']} claimed, {figures['suicide']} suicide attack(s)",
-        f"- Deaths: {deaths}",
-        f"- Wounded: {wounded}",
-        f"- Timeline events in the period: {figures['events']}",
-    ])
+    lines = [f"- **{figures['incidents']}** incidents ({figures['first_date']} to {figures['last_date']}): "
+             f"{count_text(figures.get('claimed'), 0, 'claimed')}; "
+             f"{count_text(figures.get('suicide'), figures.get('suicide_unknown', 0), 'suicide attack(s)')}"]
+    for what, name in (("deaths", "Deaths"), ("wounded", "Wounded")):
+        t = _totals_of(figures, what)
+        notes = total_notes(t, what[:-1] if what == "deaths" else what)
+        lines.append(f"- {name}: **{total_text(t)}**" + (f" ({notes})" if notes else ""))
+    lines.append(f"- Timeline events in the period: {figures['events']}")
+    return _lines(lines)
 
 
 def chronology_markdown(chron: pd.DataFrame) -> str:
@@ -205,15 +276,21 @@ def chronology_markdown(chron: pd.DataFrame) -> str:
 
 def notable_markdown(notable: pd.DataFrame) -> str:
     """Render :func:`incidentkit.notable_incidents` as a Markdown list per reason (data strings escaped)."""
-    if notable.empty:
+    if notable.empty and not notable.attrs.get("not_coded"):
         return "No incidents match the selection.\n"
     titles = {"deadliest": "Deadliest", "claimed": "Claimed", "suicide": "Suicide attacks"}
     out = []
     for reason in NOTABLE_REASONS:
         part = notable[notable["reason"] == reason]
         out.append(f"**{titles[reason]}**\n")
+        if reason in notable.attrs.get("not_coded", ()):
+            out.append("- not coded by the source: unknown, not none\n")
+            continue
         if part.empty:
-            out.append("- none in the period\n")
+            unknown = notable.attrs.get("unknown", {}).get(reason, 0)
+            what = {"claimed": "no word on a claim", "suicide": "not known whether a suicide attack"}.get(reason)
+            out.append(f"- none known in the period ({unknown} incident(s): {what})\n" if unknown and what
+                       else "- none in the period\n")
             continue
         for r in part.itertuples():
             date = pd.Timestamp(r.date).date().isoformat()
@@ -224,22 +301,45 @@ def notable_markdown(notable: pd.DataFrame) -> str:
 
 
 def comparison_text(comp: pd.DataFrame, current_label: str, previous_label: str) -> str:
-    """Return one sentence comparing incidents and deaths (best) with the previous period."""
+    """Return one sentence comparing incidents and deaths (best) with the previous period
+    (:func:`incidentkit.period_comparison`). When the two cannot be compared (a period the source does not cover, or
+    covers in part, or documented incidents that are not a count) it says why instead of printing a change, and it
+    never gives a count for a period the source does not cover."""
+    cur, prev = escape_markdown(current_label), escape_markdown(previous_label)
+
+    def deaths(col: str) -> str:
+        value = comp.loc["deaths_best", col]
+        return "no figure" if pd.isna(value) else f"{int(value):,}"
+
+    covered = comp.attrs.get("covered", {"current": 1.0, "previous": 1.0})
+    if not comp.attrs.get("comparable", True):
+        why = escape_markdown(comp.attrs.get("why", ""))
+        parts = []
+        for col, label in (("current", cur), ("previous", prev)):
+            if covered.get(col, 1.0) <= 0:
+                parts.append(f"{label}: not covered by the source")
+            else:
+                parts.append(f"{label}: {int(comp.loc['incidents', col]):,} incident(s), deaths (best) {deaths(col)}")
+        return f"{'; '.join(parts)}. No change is computed: {why}.\n"
+
     def change(measure: str) -> str:
         row = comp.loc[measure]
+        if pd.isna(row["current"]) or pd.isna(row["previous"]):
+            return f"{deaths('current')} against {deaths('previous')} (no change: a period has no figure)"
         pct = row["change_pct"]
         pct_text = f", {pct:+.1f} %" if not pd.isna(pct) else ""
-        return f"{int(row['current'])} against {int(row['previous'])} ({int(row['change']):+d}{pct_text})"
+        return f"{int(row['current']):,} against {int(row['previous']):,} ({int(row['change']):+,d}{pct_text})"
 
-    return (f"{escape_markdown(current_label)} compared with {escape_markdown(previous_label)}: incidents "
-            f"{change('incidents')}; deaths (best) {change('deaths_best')}; incidents with no death figure "
-            f"{int(comp.loc['deaths_unknown', 'current'])} against {int(comp.loc['deaths_unknown', 'previous'])}.\n")
+    return (f"{cur} compared with {prev}: incidents {change('incidents')}; deaths (best) {change('deaths_best')}; "
+            f"incidents with no death figure {int(comp.loc['deaths_unknown', 'current'])} against "
+            f"{int(comp.loc['deaths_unknown', 'previous'])}.\n")
 
 
 def reported_notes(table: pd.DataFrame) -> str:
     """Return Markdown notes on a :func:`incidentkit.reported_vs_incidents` table: which statistics state no upper bound
     (at_least / over / blank high: the reported figure is a floor, the share of it an upper limit of coverage),
-    which were not comparable, and which incident sums exceed the reported figure."""
+    which were not comparable (another measure, or no role), which periods the source does not cover, which count
+    one category of deaths (no share), and which incident sums exceed the reported figure."""
     if table.empty:
         return "No reported statistic overlaps the selection.\n"
     lines = []
@@ -250,12 +350,20 @@ def reported_notes(table: pd.DataFrame) -> str:
     other = table[table["compared_with"] == "not comparable"]
     if len(other):
         lines.append(f"- {len(other)} statistic(s) count something the incident rows do not (arrests, fighters, "
-                     "other): listed without sums.")
+                     "members, another group) or no violence involving IS: listed without sums.")
+    uncovered = table[table["compared_with"] == "not covered"]
+    if len(uncovered):
+        ids = ", ".join(escape_markdown(s) for s in uncovered["stat_id"])
+        lines.append(f"- The source does not cover the period and place of: {ids} (no sums: unknown, not 0).")
+    missing = table[table["compared_with"] == "roles not loaded"]
+    if len(missing):
+        lines.append(f"- {len(missing)} statistic(s) count roles of IS the incident rows were not loaded with: load "
+                     "every role (roles=\"all\") to compare them.")
     split = table[table["compared_with"].str.contains("do not split", na=False)]
     if len(split):
         lines.append(f"- {len(split)} statistic(s) count one category of deaths; the incident rows' sums are of all "
-                     "deaths, so their share is an upper limit.")
-    over = table[table["share_of_reported"].astype("float64") > 1]
+                     "deaths, a different measure: no share is computed.")
+    over = table[table["share_of_reported"].astype("Float64").fillna(0).astype("float64") > 1]
     if len(over):
         ids = ", ".join(escape_markdown(s) for s in over["stat_id"])
         lines.append(f"- The incident rows exceed the reported figure for: {ids} (the source counted fewer, or "

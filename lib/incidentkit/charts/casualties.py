@@ -22,6 +22,7 @@ from ..analysis.measures import (
     killed_wounded_pairs,
     lethality,
 )
+from ..data.coverage import coverage
 from ..data.reference import theatre_order
 from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note
 from .style import RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
@@ -80,15 +81,25 @@ def plot_totals(
         fill, line = SERIES_COLORS["deaths" if what == "killed" else "wounded"]
         finish(ax, title=what, xlabel=f"{what} (persons)", ylabel="")
         if int(table["with_figure"].sum()) == 0:
+            cov = coverage(df)
+            if not cov.codes(what):
+                _no_figure_panel(ax, f"The {cov.label} does not code {what}: unknown, not 0")
+                continue
             _no_figure_panel(ax, no_death_figure_text(len(df)) if what == "killed"
                              else f"No wounded figure for any of the {len(df)} incident(s)")
             continue
-        best = table["best"].to_numpy(dtype=float)
-        err = np.vstack([best - table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float) - best])
+        best, low, high = (table[k].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+                           for k in ("best", "low", "high"))
+        err = np.nan_to_num(np.vstack([best - low, high - best]))
+        best = np.nan_to_num(best)  # a group with no figure: no bar (its label says "no figure")
         bars = ax.barh(ypos, best, color=fill, edgecolor=line, linewidth=0.6, label=f"{what} (best)")
         for bar, name, v, known in zip(bars.patches, table.index.astype(str), best, table["with_figure"], strict=True):
             tag_value(bar, f"{what}_best", name, v if known else None)
         ax.errorbar(best, ypos, xerr=err, fmt="none", ecolor="#333333", capsize=3, linewidth=1, label="low-high")
+        for y, known in zip(ypos, table["with_figure"], strict=True):
+            if not known:  # no figure for the group: words, never a zero bar
+                ax.annotate("no figure", (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7,
+                            color="#333333", gid="no-figure")
         ax.set_xlim(left=0)
         integer_ticks(ax.xaxis)
     axes[0].set_yticks(ypos, names)

@@ -15,7 +15,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..analysis.periods import apart_text
 from .base import no_data_figure, no_death_figure_text, open_high_note
+from .gaps import coverage_caption, mark_no_figure, shade_coverage
 from .style import (
     NEUTRAL_COLOR,
     RANGE_COLOR,
@@ -63,9 +65,9 @@ def plot_theatre_comparison(
             ax.text(0.5, 0.5, no_death_figure_text(total), ha="center", va="center", wrap=True,
                     transform=ax.transAxes, fontsize=9, color="#333333", gid="no-figure-panel")
     else:
-        best = comp["deaths_best"].to_numpy(dtype=float)
-        err = np.vstack([best - comp["deaths_low"].to_numpy(dtype=float),
-                         comp["deaths_high"].to_numpy(dtype=float) - best])
+        best, low, high = (comp[f"deaths_{k}"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+                           for k in ("best", "low", "high"))
+        err = np.nan_to_num(np.vstack([best - low, high - best]))
         ok = has_figure
         dbars = axes[1].barh(y[ok], best[ok], color=np.array(col)[ok].tolist(), xerr=err[:, ok], ecolor=RANGE_COLOR,
                              capsize=3)
@@ -159,16 +161,18 @@ def plot_small_multiples(
     """Draw one panel per theatre of a per-period series (:func:`incidentkit.monthly_by_theatre`), all panels on
     shared x and y axes, each in its theatre's colour. ``measure`` "incidents" draws the incident counts;
     "deaths" draws deaths (best) with the low-high band; when no incident has a death figure the "no data" figure
-    says so, and the caption counts the incidents without a figure and those with no stated upper bound. The y
-    axis has whole-number ticks."""
+    says so, a theatre none of whose incidents has one says "no death figure" (never a flat zero line), and the
+    caption counts the incidents without a figure and those with no stated upper bound. Periods the source does not
+    cover for a theatre are shaded in its panel and the line has a gap there; incidents too imprecise for the period
+    are counted in the panel's corner. The y axis has whole-number ticks."""
     if measure not in ("incidents", "deaths"):
         raise ValueError(f"measure {measure!r}: expected 'incidents' or 'deaths'")
-    if series.empty or int(series["incidents"].sum()) == 0:
+    if series.empty or int(series["incidents"].fillna(0).sum()) == 0:
         return no_data_figure(title or "Series per theatre", caption)
-    total = int(series["incidents"].sum())
+    total = int(series["incidents"].fillna(0).sum())
     if measure == "deaths":
-        unknown = int(series["deaths_unknown"].sum())
-        open_high = int(series["deaths_open_high"].sum()) if "deaths_open_high" in series else 0
+        unknown = int(series["deaths_unknown"].fillna(0).sum())
+        open_high = int(series["deaths_open_high"].fillna(0).sum()) if "deaths_open_high" in series else 0
         note = (f"{unknown} of {total} incident(s) have no death figure (not counted as zero). "
                 f"{open_high_note(open_high)}")
         caption = f"{caption} {note}".strip()
@@ -180,17 +184,34 @@ def plot_small_multiples(
     nrows = math.ceil(len(names) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 2.4 * nrows + 0.8), sharex=True, sharey=True,
                              squeeze=False)
+    shaded = {"not_covered": 0, "partly_covered": 0}
+    no_figure = 0
+    apart = (series.attrs.get("apart") or {}).get("by_group", {})
     for i, name in enumerate(names):
         ax = axes[i // ncols][i % ncols]
         part = series[series["theatre"].astype(object) == name]
         x = part["period_start"]
         color = colors.get(name, NEUTRAL_COLOR)
+        for k, v in shade_coverage(ax, part).items():
+            shaded[k] += v
         if measure == "incidents":
-            ax.plot(x, part["incidents"].to_numpy(dtype=float), color=color, linewidth=1.2, drawstyle="steps-mid")
+            values = _floats(part["incidents"])
+            line = ax.plot(x, values, color=color, linewidth=1.2, drawstyle="steps-mid")[0]
+            tag_value(line, "incidents", name, np.nansum(values))
+        elif int(part["incidents"].fillna(0).sum()) and int(part["incidents"].fillna(0).sum()) == int(
+                part["deaths_unknown"].fillna(0).sum()):
+            ax.text(0.5, 0.5, "no death figure", transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                    color="#333333", gid="no-figure-panel")
         else:
-            ax.fill_between(x, part["deaths_low"].to_numpy(dtype=float), part["deaths_high"].to_numpy(dtype=float),
-                            color=color, alpha=0.25, linewidth=0, step="mid")
-            ax.plot(x, part["deaths_best"].to_numpy(dtype=float), color=color, linewidth=1.2, drawstyle="steps-mid")
+            ax.fill_between(x, _floats(part["deaths_low"]), _floats(part["deaths_high"]), color=color, alpha=0.25,
+                            linewidth=0, step="mid")
+            values = _floats(part["deaths_best"])
+            line = ax.plot(x, values, color=color, linewidth=1.2, drawstyle="steps-mid")[0]
+            tag_value(line, "deaths_best", name, np.nansum(values))
+            no_figure += mark_no_figure(ax, x, part)
+        if apart.get(name):
+            ax.text(0.98, 0.95, f"+{apart[name]} in no {series.attrs['apart']['period']}", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=7, color="#333333", gid="apart-note")
         # the panel's name inside it (cheaper to lay out than 12 axes titles, and closer to the line)
         ax.text(0.02, 0.95, name, transform=ax.transAxes, ha="left", va="top", fontsize=9, fontweight="bold",
                 color=color, gid="panel-title")
@@ -214,6 +235,14 @@ def plot_small_multiples(
         axes[0][0].xaxis.set_major_locator(locator)
         axes[0][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=0.92 if title else 0.96, hspace=0.45, wspace=0.08)
+    notes = " ".join(t for t in (coverage_caption(series, shaded, no_figure),
+                                 apart_text(series.attrs.get("apart"))) if t)
+    caption = f"{caption} {notes}".strip()
     if caption:
         add_caption(fig, caption)
     return fig
+
+
+def _floats(s: pd.Series) -> np.ndarray:
+    """A nullable column as floats, missing as NaN (a gap in the line, never 0)."""
+    return s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)

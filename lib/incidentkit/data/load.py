@@ -10,8 +10,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataValidationError, ParameterError
+from .coverage import attach_coverage, curated_coverage, export_coverage
 from .readers import read_export
 from .reference import FALLBACK_THEATRE, assign_theatre, load_branches, load_theatres, theatre_order
+from .roles import DEFAULT_ROLES, check_roles, role_mask
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, enum_values, field_names
 from .selection import CURATED, DATE_PRECISIONS, parse_date, resolve_countries
 from .tables import read_csv_raw, table_path
@@ -176,9 +178,16 @@ def load_incidents(
     claim_status: Selection = None,
     min_date_precision: str | None = None,
     only_is: bool = True,
+    roles: str | Sequence[str] | None = DEFAULT_ROLES,
     folder: Path | None = None,
 ) -> pd.DataFrame:
     """Return incidents in the incident schema, validated, with ``theatre`` attached, filtered by the selection.
+
+    ``roles`` says which roles of IS are counted (``is_role``; :mod:`incidentkit.data.roles`): by default
+    violence carried out by IS ("perpetrator"); add "two_sided" (fighting with no initiator stated) or "target"
+    (operations against IS), or give "all"; ``None`` does not filter. Export rows naming no IS actor have no role:
+    they are kept only with ``only_is=False``. What the table covers (the source's span, places, coded fields,
+    documents; the roles) is attached: ``incidentkit.coverage(df)``.
 
     ``source`` is ``"curated"`` (the tables in ``data/``) or the path of a GTD (.csv/.xlsx), ACLED or UCDP GED export;
     the dataset is detected from the header, and only IS incidents are kept unless ``only_is=False``.
@@ -189,13 +198,19 @@ def load_incidents(
     period); ``min_date_precision`` keeps incidents dated at least that precisely ("day" keeps day-precise ones).
     A table that fails validation raises :class:`DataValidationError` with every problem; nothing is dropped.
     """
+    chosen = None if roles is None else check_roles(roles)
     if isinstance(source, str) and source == CURATED:
         df = _curated_incidents(folder)
+        cov = curated_coverage(folder)
     else:
         path = Path(source)
         if not path.exists():
             raise ParameterError(f"source: {str(source)!r} is neither 'curated' nor an existing file")
         df = _external_incidents(path, only_is, folder)
+        cov = export_coverage(path, df.attrs.get("read_report", {}))
+    in_roles = role_mask(df, chosen, keep_without_role=not only_is)
+    unknown_role = int((~in_roles & df["is_role"].isna() & df["is_branch"].notna()).sum())
+    df = df[in_roles]
     df = _filter(
         df,
         theatres=theatres,
@@ -210,7 +225,8 @@ def load_incidents(
         folder=folder,
     )
     ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS]
-    return df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    out = df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    return attach_coverage(out, cov.with_roles(chosen, unknown_role))
 
 
 def incident_frame(records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -4,6 +4,7 @@ message)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -13,9 +14,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
+from .coverage import fill_window, source_label
 from .readers.countries import iso3_for_name, iso_names
-from .readers.detect import detect_dataset
 from .reference import load_branches, load_theatre_map, load_theatres
+from .roles import DEFAULT_ROLES, check_roles, roles_label
 from .schema import enum_values
 
 #: The ``source`` of the curated tables in ``data/`` (any other source is the path of an export).
@@ -84,14 +86,7 @@ def valid_values(name: str, *, folder: Path | None = None) -> list[Any]:
 
 def describe_source(source: str | PathLike[str]) -> str:
     """Return a short label of a data source for titles and captions ("curated table", "GTD export x.csv")."""
-    if isinstance(source, str) and source == CURATED:
-        return "incidentkit curated table"
-    name = Path(source).name
-    try:
-        dataset = detect_dataset(Path(source))
-    except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
-        return f"export {name}"
-    return {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset) + f" export {name}"
+    return source_label(source)
 
 
 def _list_param(name: str, value: object) -> list[str]:
@@ -161,6 +156,7 @@ OPTION_CHECKS: dict[str, Callable[[str, object], object]] = {
     "theatre": _theatre,
     "output_dir": _string,
     "measure": _choice("incidents", "deaths"),
+    "roles": lambda name, value: check_roles(value, name),
 }
 
 
@@ -176,6 +172,7 @@ class Selection:
     end: pd.Timestamp | None = None
     only_is: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    roles: tuple[str, ...] = DEFAULT_ROLES
 
     @property
     def filters(self) -> dict[str, Any]:
@@ -187,6 +184,7 @@ class Selection:
             "start": self.start,
             "end": self.end,
             "only_is": self.only_is,
+            "roles": self.roles,
         }
 
     @property
@@ -212,7 +210,17 @@ class Selection:
         if self.branches:
             parts.append("branches: " + ", ".join(self.branches))
         area = "; ".join(parts) if parts else "all theatres"
-        return f"{area}, {self.period_label}"
+        return f"{area}, {self.period_label}; {self.roles_label}"
+
+    def with_roles(self, roles: object) -> Selection:
+        """The same selection counting other roles of IS ("all", one role or a list; see
+        :func:`incidentkit.data.roles.check_roles`): for the series and tables of operations against IS."""
+        return dataclasses.replace(self, roles=check_roles(roles))
+
+    @property
+    def roles_label(self) -> str:
+        """What the selection counts: "violence carried out by IS" unless other roles were chosen."""
+        return roles_label(self.roles)
 
     def caption(self, extra: str = "") -> str:
         """Caption naming the selection and the data source, with optional extra text."""
@@ -234,7 +242,9 @@ def check_parameters(
 
     Raises :class:`ParameterError` with a clear message: an unknown theatre lists the valid ones, a start after the
     end says so, a ``source`` that is neither "curated" nor an existing file says so. Notebook-specific options
-    (``period``, ``rolling``, ``top_n``, ``theatre``, ...) are checked by :data:`OPTION_CHECKS`.
+    (``period``, ``rolling``, ``top_n``, ``theatre``, ...) are checked by :data:`OPTION_CHECKS`; ``roles`` (default
+    violence carried out by IS) by :func:`incidentkit.data.roles.check_roles`. A blank ``start`` or ``end`` is the
+    source's own: an export's first or last date, the curated documents' period for the place.
     """
     if not isinstance(source, str) or not source.strip():
         raise ParameterError(f"source: expected 'curated' or the path of a GTD/ACLED/UCDP export, got {source!r}")
@@ -258,5 +268,7 @@ def check_parameters(
             raise ParameterError(f"unknown parameter {name!r}; known options: {', '.join(sorted(OPTION_CHECKS))}")
         checked[name] = OPTION_CHECKS[name](name, value)
     only_is = bool(checked.pop("only_is", True))
+    roles = checked.pop("roles", DEFAULT_ROLES)
     src = source if source == CURATED else str(Path(source).expanduser().resolve())
-    return Selection(src, sel_theatres, sel_countries, sel_branches, lo, hi, only_is, checked)
+    lo, hi = fill_window(src, lo, hi, theatres=sel_theatres, countries=sel_countries)
+    return Selection(src, sel_theatres, sel_countries, sel_branches, lo, hi, only_is, checked, roles)
