@@ -68,9 +68,18 @@ class Vocabulary:
         key = fold(value)
         words = set(key.split())
         hits = {v for k, v in self.spellings.items() if words and words <= set(k.split())}
-        if len(hits) < MAX_SUGGESTIONS:
-            hits |= {self.spellings[k] for k in difflib.get_close_matches(key, self.spellings, n=MAX_SUGGESTIONS)}
+        if not hits:
+            hits = {self.spellings[k] for k in close_matches(key, self.spellings)}
         return [v for v in self.values if v in hits][:MAX_SUGGESTIONS]
+
+
+def close_matches(key: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates :func:`difflib.get_close_matches` finds for ``key``, keeping only those about as close as the
+    best one ("russia others" gives "russia other", not also "syria other")."""
+    scored = [(difflib.SequenceMatcher(None, key, c).ratio(), c) for c in difflib.get_close_matches(
+        key, list(candidates), n=MAX_SUGGESTIONS)]
+    best = max((score for score, _ in scored), default=0.0)
+    return [c for score, c in scored if score >= best - 0.1]
 
 
 def _spellings(pairs: Iterable[tuple[str, str]], keep: Iterable[str] = ()) -> dict[str, str]:
@@ -181,4 +190,4 @@ def _world() -> dict[str, tuple[str, str]]:
 def world_suggestions(value: str) -> list[str]:
     """The ISO 3166 names and dataset spellings closest to an unknown country (for "did you mean")."""
     world = _world()
-    return [world[k][0] for k in difflib.get_close_matches(fold(value), world, n=MAX_SUGGESTIONS)]
+    return [world[k][0] for k in close_matches(fold(value), world)]

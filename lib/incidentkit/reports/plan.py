@@ -120,7 +120,8 @@ def _read(plan_path: Path, label: str) -> tuple[Any, Any, list[tuple[str, Any, s
     except UnicodeDecodeError as exc:
         raise PlanError([f"{label}: not UTF-8 text (byte {exc.start})"], source=label) from None
     except PlanSizeError as exc:
-        raise PlanError([f"{label}:{exc}"], source=label) from None
+        sep = ":" if str(exc)[:1].isdigit() else ": "  # "<line>:<column>: ..." when the limit is passed at a node
+        raise PlanError([f"{label}{sep}{exc}"], source=label) from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         pos = f"{where.line + 1}:{where.column + 1}" if where is not None else "?"
