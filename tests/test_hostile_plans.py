@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,22 +29,21 @@ OUTSIDE = (
 
 
 def check(tmp_path: Path, text: str | bytes, *, command: str = "check", env: dict[str, str] | None = None,
-          name: str = "plan.yaml") -> tuple[int, list[str], float]:
-    """Run ``incidentkit-reports <command>`` on the plan; return (exit code, problem lines, seconds taken)."""
+          name: str = "plan.yaml") -> tuple[int, list[str]]:
+    """Run ``incidentkit-reports <command>`` on the plan within :data:`LIMIT` seconds (a hang fails the test); return
+    its exit code and problem lines."""
     plan = tmp_path / name
     plan.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     extra = ["--out", str(tmp_path / "out")] if command == "run" else []
     environment = {k: v for k, v in os.environ.items() if k != "INCIDENTKIT_SOURCE_DIRS"}
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "incidentkit.reports", command, "--plan", str(plan), "--notebooks", str(NOTEBOOKS),
          *extra],
         capture_output=True, text=True, timeout=LIMIT, env={**environment, **(env or {})}, cwd=tmp_path,
     )
-    seconds = time.perf_counter() - started
     assert "Traceback" not in done.stderr, done.stderr
     lines = [line.removeprefix("  - ").replace(str(plan), "PLAN") for line in done.stderr.splitlines()[1:]]
-    return done.returncode, lines, seconds
+    return done.returncode, lines
 
 
 def brief(parameters: str) -> str:
@@ -66,42 +64,42 @@ def billion_laughs(into: str) -> str:
 
 @pytest.mark.parametrize("into", ["theatres", "name"])
 def test_a_billion_laughs_plan_is_refused_fast(tmp_path: Path, into: str) -> None:
-    code, lines, seconds = check(tmp_path, billion_laughs(into))
-    assert code == 2 and seconds < 10
+    code, lines = check(tmp_path, billion_laughs(into))
+    assert code == 2
     assert lines == ["PLAN:7:9: the plan expands to more than 50,000 values (YAML aliases count once per use); "
                      "write a smaller plan, or fewer aliases of aliases"]
 
 
 def test_an_alias_inside_its_own_anchor_is_refused(tmp_path: Path) -> None:
-    code, lines, _ = check(tmp_path, "- name: x\n  notebook: 10-trends.ipynb\n  parameters: {theatres: &t [*t]}\n")
+    code, lines = check(tmp_path, "- name: x\n  notebook: 10-trends.ipynb\n  parameters: {theatres: &t [*t]}\n")
     assert code == 2
     assert lines == ["PLAN:3:26: an alias refers to a node that contains it (a recursive structure)"]
 
 
 def test_nesting_too_deep_for_the_parser_is_refused(tmp_path: Path) -> None:
-    code, lines, seconds = check(tmp_path, "- " + "[" * 5000 + "]" * 5000 + "\n")
-    assert code == 2 and seconds < 30
+    code, lines = check(tmp_path, "- " + "[" * 5000 + "]" * 5000 + "\n")
+    assert code == 2
     assert lines == ["PLAN: the plan is nested too deeply to be read (lists or mappings inside each other)"]
 
 
 def test_aliases_within_the_limits_still_work(tmp_path: Path) -> None:
     plan = ('- name: a\n  notebook: 10-trends.ipynb\n  parameters: &period {start: "2020-01-01", end: "2020-12-31"}\n'
             "- name: b\n  notebook: 50-data-coverage.ipynb\n  parameters: *period\n")
-    assert check(tmp_path, plan)[:2] == (0, [])
+    assert check(tmp_path, plan) == (0, [])
 
 
 # --- sizes --------------------------------------------------------------------------------------------------------
 
 
 def test_a_10_mb_string_parameter_is_refused_before_the_plan_is_parsed(tmp_path: Path) -> None:
-    code, lines, seconds = check(tmp_path, brief('{theatre: "' + "x" * 10_000_000 + '"}'))
-    assert code == 2 and seconds < 10
+    code, lines = check(tmp_path, brief('{theatre: "' + "x" * 10_000_000 + '"}'))
+    assert code == 2
     assert lines == ["PLAN: the plan is larger than 1,048,576 bytes; a plan lists reports and their parameters, not data"]
 
 
 def test_long_strings_and_lists_are_refused_with_their_size(tmp_path: Path) -> None:
     plan = brief('{theatre: "' + "x" * 100_000 + '", countries: [' + ", ".join(['"Iran"'] * 600) + "]}")
-    code, lines, _ = check(tmp_path, plan)
+    code, lines = check(tmp_path, plan)
     assert code == 2
     assert lines == [
         "PLAN:3:16: report 'brief': theatre: a text of 100,000 characters; at most 2,000 are allowed",
@@ -110,14 +108,14 @@ def test_long_strings_and_lists_are_refused_with_their_size(tmp_path: Path) -> N
 
 
 def test_a_long_report_name_is_refused(tmp_path: Path) -> None:
-    code, lines, _ = check(tmp_path, f"- name: {'n' * 300}\n  notebook: 50-data-coverage.ipynb\n")
+    code, lines = check(tmp_path, f"- name: {'n' * 300}\n  notebook: 50-data-coverage.ipynb\n")
     assert code == 2
     assert lines == ["PLAN:1:9: entry 1: name: 300 characters; at most 200 are allowed"]
 
 
 def test_more_than_a_thousand_reports_are_refused(tmp_path: Path) -> None:
     plan = "".join(f"- name: r{i}\n  notebook: 50-data-coverage.ipynb\n" for i in range(1001))
-    code, lines, _ = check(tmp_path, plan)
+    code, lines = check(tmp_path, plan)
     assert code == 2
     assert lines == ["PLAN: 1,001 reports; at most 1,000 in one plan"]
 
@@ -129,7 +127,7 @@ def test_markup_in_any_value_is_refused_by_check_and_nothing_runs(tmp_path: Path
     plan = brief('{theatre: "<script>alert(1)</script>", countries: ["Iran", "<img src=x onerror=alert(2)>"]}')
     plan += '- name: "<b>bold</b>"\n  notebook: 50-data-coverage.ipynb\n'
     for command in ("check", "run"):
-        code, lines, _ = check(tmp_path, plan, command=command)
+        code, lines = check(tmp_path, plan, command=command)
         assert code == 2
         assert lines == [
             "PLAN:3:16: report 'brief': theatre: '<script>alert(1)</script>' holds markup ('<script>'); parameter "
@@ -143,15 +141,15 @@ def test_markup_in_any_value_is_refused_by_check_and_nothing_runs(tmp_path: Path
 
 
 def test_control_characters_are_refused_and_shown_escaped(tmp_path: Path) -> None:
-    code, lines, _ = check(tmp_path, brief('{theatre: "Libya\\u0000\\u001b[2J"}'))
+    code, lines = check(tmp_path, brief('{theatre: "Libya\\u0000\\u001b[2J"}'))
     assert code == 2
     assert lines == ["PLAN:3:16: report 'brief': theatre: 'Libya\\x00\\x1b[2J' holds a control character (U+0000); "
                      "parameter values are plain text on one line"]
 
 
 def test_a_plan_that_is_not_utf8_or_uses_python_tags_is_refused(tmp_path: Path) -> None:
-    assert check(tmp_path, b"- name: \xff\xfe\n")[:2] == (2, ["PLAN: not UTF-8 text (byte 8)"])
-    code, lines, _ = check(tmp_path, "- !!python/object/apply:os.system ['touch pwned']\n")
+    assert check(tmp_path, b"- name: \xff\xfe\n") == (2, ["PLAN: not UTF-8 text (byte 8)"])
+    code, lines = check(tmp_path, "- !!python/object/apply:os.system ['touch pwned']\n")
     assert code == 2 and not (tmp_path / "pwned").exists()
     assert lines == ["PLAN:1:3: not valid YAML (\"could not determine a constructor for the tag "
                      "'tag:yaml.org,2002:python/object/apply:os.system'\")"]
@@ -178,7 +176,7 @@ def test_a_plan_that_is_not_utf8_or_uses_python_tags_is_refused(tmp_path: Path) 
 def test_a_source_outside_the_allowed_folders_or_not_an_export_is_refused(
     tmp_path: Path, source: str, message: str
 ) -> None:
-    code, lines, _ = check(tmp_path, brief(f'{{source: "{source}"}}'))
+    code, lines = check(tmp_path, brief(f'{{source: "{source}"}}'))
     assert code == 2
     assert lines == [f"PLAN:3:16: report 'brief': {message}"]
 
@@ -187,7 +185,7 @@ def test_a_symlink_into_the_data_folder_is_judged_by_its_target(tmp_path: Path) 
     link = DATA / "zz-hostile-link.csv"
     link.symlink_to("/etc/passwd")
     try:
-        code, lines, _ = check(tmp_path, brief(f'{{source: "{link}"}}'))
+        code, lines = check(tmp_path, brief(f'{{source: "{link}"}}'))
     finally:
         link.unlink()
     assert code == 2
@@ -200,10 +198,10 @@ def test_exports_elsewhere_need_their_folder_listed(tmp_path: Path) -> None:
     (exports / "gtd.csv").write_text("eventid,iyear\n1,2020\n", encoding="utf-8")
     listed = f'allowed_sources: ["exports"]\nreports:\n  - name: brief\n    notebook: 40-theatre-brief.ipynb\n' \
              f'    parameters: {{source: "{exports / "gtd.csv"}"}}\n'
-    assert check(tmp_path, listed)[:2] == (0, [])
+    assert check(tmp_path, listed) == (0, [])
     assert check(tmp_path, brief(f'{{source: "{exports / "gtd.csv"}"}}'),
-                 env={"INCIDENTKIT_SOURCE_DIRS": str(exports)})[:2] == (0, [])
-    code, lines, _ = check(tmp_path, brief(f'{{source: "{exports / "gtd.csv"}"}}'))
+                 env={"INCIDENTKIT_SOURCE_DIRS": str(exports)}) == (0, [])
+    code, lines = check(tmp_path, brief(f'{{source: "{exports / "gtd.csv"}"}}'))
     assert code == 2 and lines[0].endswith(f"source: {str(exports / 'gtd.csv')!r} {OUTSIDE}")
 
 
@@ -222,7 +220,7 @@ def test_exports_elsewhere_need_their_folder_listed(tmp_path: Path) -> None:
 )
 def test_allowed_sources_may_not_open_the_system(tmp_path: Path, folders: str, message: str) -> None:
     plan = f"allowed_sources: {folders}\nreports:\n  - name: c\n    notebook: 50-data-coverage.ipynb\n"
-    code, lines, _ = check(tmp_path, plan)
+    code, lines = check(tmp_path, plan)
     assert code == 2
     assert lines == [message]
 

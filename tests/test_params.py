@@ -116,3 +116,14 @@ def test_every_rule_has_an_annotation_of_the_parameters_cell_and_a_meaning():
         assert rule.annotation in ("str", "int", "bool", "list"), name
         assert rule.meaning, name
         assert (rule.items == "str") == (rule.annotation == "list"), name
+
+
+def test_the_analysis_helpers_know_the_values_the_rules_allow():
+    from incidentkit.analysis.trends import GROUP_COLUMNS, PERIODS
+
+    assert RULES["period"].check.allowed == tuple(PERIODS)
+    assert RULES["group_by"].check.allowed == tuple(GROUP_COLUMNS)
+    with pytest.raises(ik.ParameterError, match="period: unknown value 'week'; valid values are: month, quarter, year"):
+        ik.counts_by_period(ik.incident_frame([]), "week")
+    with pytest.raises(ik.ParameterError, match="group_by: unknown value 'region'"):
+        ik.group_column("region")

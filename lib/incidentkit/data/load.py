@@ -11,11 +11,11 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataValidationError, ParameterError
-from .parameters import RULES, Context, check_values
+from .parameters import RULES, Context, check_values, raise_issues
 from .readers import read_export
 from .reference import FALLBACK_THEATRE, assign_theatre, theatre_order
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, field_names
-from .selection import CURATED, Selection, raise_issues, selection_of
+from .selection import CURATED, Selection, selection_of
 from .tables import read_csv_raw, table_path
 from .validation import validate
 from .vocabulary import DATE_PRECISIONS, ENUM_FILTERS

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..errors import ParameterError
 from .value_checks import (
     CURATED,
     MAX_ITEMS,
@@ -51,7 +52,7 @@ from .value_checks import (
 
 __all__ = ["CURATED", "MAX_ITEMS", "MAX_TEXT", "RELATIONS", "RULES", "SOURCE_DIRS_ENV", "TYPES", "Context", "Issue",
            "Rule", "check_value", "check_values", "limit_issues", "literal", "one_place_message", "period_message",
-           "rule_for", "shown"]
+           "raise_issues", "rule_for", "shown"]
 
 
 def period_message(start: date, end: date) -> str | None:
@@ -120,6 +121,12 @@ RELATIONS: tuple[Relation, ...] = (
 )
 
 
+def raise_issues(issues: list[Issue]) -> None:
+    """Raise :class:`~incidentkit.errors.ParameterError` with the message of each issue (one per line), if any."""
+    if issues:
+        raise ParameterError("\n".join(i.message for i in issues))
+
+
 def rule_for(name: str, annotation: str | None = None, default: Any = None) -> Rule:
     """The rule of a parameter: its row of :data:`RULES`, or one made from its annotation (or, without one, from the
     type of its default) for a parameter the table does not hold. ``list`` items are strings unless the default is
@@ -183,5 +190,5 @@ def check_values(
         if all(n in values for n in relation.when) and not faulty & set(relation.reads):
             message = relation.check(checked)
             if message:
-                issues.append(Issue(relation.blame, message))
+                issues.append(Issue(relation.blame, message, also=relation.reads))
     return checked, issues

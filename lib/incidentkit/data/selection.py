@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from .parameters import CURATED, RULES, Context, Issue, check_values
+from .parameters import CURATED, RULES, Context, check_values, raise_issues
 from .readers.detect import detect_dataset
 from .vocabulary import DATE_PRECISIONS, country_code, valid_values
 
@@ -109,12 +109,6 @@ class Selection:
         """Caption naming the selection and the data source, with optional extra text."""
         text = f"Selection: {self.label}. Source: {self.source_label}."
         return f"{text} {extra}".strip()
-
-
-def raise_issues(issues: list[Issue]) -> None:
-    """Raise :class:`ParameterError` with the message of each issue (one per line), if there is any."""
-    if issues:
-        raise ParameterError("\n".join(i.message for i in issues))
 
 
 def selection_of(checked: dict[str, Any]) -> Selection:

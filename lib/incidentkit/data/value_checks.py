@@ -49,6 +49,8 @@ class Issue:
     name: str
     message: str
     item: int | None = None
+    #: the other parameters a relation between parameters read (the plan points at the first one it sets)
+    also: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.message
@@ -262,12 +264,15 @@ def countries(name: str, value: Any, ctx: Context) -> list[str]:
 
 
 def choice(*allowed: str) -> Check:
+    """Exactly one of ``allowed`` (kept as ``check.allowed``)."""
+
     def check(name: str, value: Any, ctx: Context) -> str:
         if value not in allowed:
             guesses = difflib.get_close_matches(value, allowed, n=3) or [a for a in allowed if a == value.lower()]
             raise Invalid(Issue(name, unknown_value(name, value, guesses, f"valid values are: {', '.join(allowed)}")))
         return value
 
+    check.allowed = allowed  # type: ignore[attr-defined]
     return check
 
 

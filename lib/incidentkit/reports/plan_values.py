@@ -104,7 +104,7 @@ def _locate(
 ) -> str:
     """The plan's problem line for one issue: where its value (or list item) is written, and a YAML hint."""
     if issue.name not in given:
-        other = next((n for n in ("start", "end") if n in given and issue.name in ("start", "end")), None)
+        other = next((n for n in issue.also if n in given), None)  # a relation: the value the plan sets
         if other is None:
             return f"{at(node)}: {who}: {notebook}'s default: {issue.message}"
         issue = Issue(other, issue.message)
