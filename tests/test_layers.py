@@ -16,9 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "incidentkit"
 LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "data": 1, "analysis": 2, "charts": 3, "reports": 4, "devtools": 5}
 #: Most lines in one module.
 MAX_LINES = 400
-#: Modules allowed over MAX_LINES for now: the report runner and its plan checker, to be rewritten as
-#: plan -> execute -> publish modules.
-OVERSIZE_FOR_NOW = {"reports/runner.py", "reports/plan.py"}
+#: Modules allowed over MAX_LINES for now: the report runner, to be rewritten as plan -> execute -> publish modules.
+OVERSIZE_FOR_NOW = {"reports/runner.py"}
 
 
 def _modules() -> dict[str, Path]:
