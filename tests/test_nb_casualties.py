@@ -32,10 +32,10 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), branches=
                "perpetrators_killed": share["perpetrators_killed"],
                "perpetrator_share_incidents": share["incidents_used"], "killed_wounded": missing,
                "lethality_by_attack_type": ik.lethality(incidents, by="attack_type").reset_index(),
-               "deadliest": ik.deadliest_table(incidents, top_n, ik.load_sources())}
+               "deadliest": ik.text.deadliest_table(incidents, top_n, ik.load_sources())}
     folder = tmp_path / "expected"
-    ik.write_summary(summary, folder)
-    return ik.read_summary(folder)
+    ik.charts.write_summary(summary, folder)
+    return ik.charts.read_summary(folder)
 
 
 

@@ -30,7 +30,7 @@ def test_two_theatres_over_another_period(tmp_path: Path) -> None:
     assert [r["incidents"] for r in summary["comparison"]] == comp["incidents"].tolist()
     assert [r["deaths_best"] for r in summary["comparison"]] == comp["deaths_best"].tolist()
     assert summary["deaths_unknown_incidents"] == int(comp["deaths_unknown"].sum())
-    counts = ik.map_counts(df)
+    counts = ik.charts.map_counts(df)
     assert (summary["mapped"], summary["without_coordinates"]) == (counts["mapped"], counts["without_coordinates"])
     figures = {p.stem for p in (tmp_path / "out" / "figures").glob("*.png")}
     assert {"theatres-side-by-side", "incident-map", "incidents-per-theatre", "attack-type-mix"} <= figures
@@ -59,7 +59,7 @@ def test_ucdp_export(tmp_path: Path, real_samples: Path) -> None:
     comp = ik.theatre_comparison(df)
     assert summary["incidents"] == len(df) > 0
     assert {r["theatre"]: r["deaths_best"] for r in summary["comparison"]} == comp["deaths_best"].to_dict()
-    assert summary["mapped"] == ik.map_counts(df)["mapped"]
+    assert summary["mapped"] == ik.charts.map_counts(df)["mapped"]
 
 
 def test_the_comparison_chart_the_notebook_saved_holds_the_summary_numbers(tmp_path: Path) -> None:

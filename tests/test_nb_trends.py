@@ -33,8 +33,8 @@ def expected_summary(tmp_path: Path, *, source="curated", theatres=(), start="20
                "rolling": rolling, "events_marked": len(timeline) if show_events else 0,
                "year_on_year": ik.year_on_year(incidents, start=sel.start, end=sel.end)}
     folder = tmp_path / "expected"
-    ik.write_summary(summary, folder)
-    return ik.read_summary(folder)
+    ik.charts.write_summary(summary, folder)
+    return ik.charts.read_summary(folder)
 
 
 
