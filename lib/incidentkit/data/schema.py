@@ -27,6 +27,12 @@ EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
 #: The datasets an incident row can come from.
 SOURCE_DATASETS: tuple[str, ...] = ("curated", "gtd", "acled", "ucdp")
 
+#: How to point the library at the curated tables, said whenever they cannot be found.
+DATA_HELP = (
+    "Set INCIDENTKIT_DATA_DIR to a folder holding datapackage.json and the curated tables (the data/ folder of an "
+    "incidentkit checkout); an installed incidentkit wheel ships them in incidentkit/data/curated/. "
+    "`incidentkit data` shows the folder in use."
+)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
@@ -52,7 +58,7 @@ def load_datapackage(folder: Path | None = None) -> dict[str, Any]:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
-        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror})") from exc
+        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror}). {DATA_HELP}") from exc
     return _read_descriptor(str(path), mtime)
 
 
