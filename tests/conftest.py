@@ -54,7 +54,7 @@ def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
         cwd=str(REPO / "notebooks"),
         progress_bar=False,
     )
-    return ik.read_summary(out), out, nb
+    return ik.charts.read_summary(out), out, nb
 
 
 def make_incidents(rows: list[dict]):

@@ -119,7 +119,7 @@ VIOLATIONS = {
     "lambda": (with_code("key = lambda v: v"), "cell 6: line 1: uses lambda"),
     "pd.read_csv": (with_code("df = pd.read_csv(x)"), "cell 6: line 1: calls pd.read_csv"),
     "open": (with_code("fh = open(x)"), "cell 6: line 1: calls open("),
-    "bare writer": (with_code("ik.write_summary({}, out)"), "cell 6: line 1: ends with write_summary(...)"),
+    "bare writer": (with_code("ik.charts.write_summary({}, out)"), "cell 6: line 1: ends with write_summary(...)"),
     "sys.exit": (with_code("sys.exit(0)"), "cell 6: line 1: calls sys.exit"),
     "exit": (with_code("exit()"), "cell 6: line 1: calls exit()"),
     "shell": (with_code("!ls data"), "cell 6: line 1: shell escape"),

@@ -14,6 +14,13 @@ from ..errors import IncidentkitError
 from ..paths import data_dir
 
 
+#: How to point the library at the curated tables, said whenever they cannot be found.
+DATA_HELP = (
+    "Set INCIDENTKIT_DATA_DIR to a folder holding datapackage.json and the curated tables (the data/ folder of an "
+    "incidentkit checkout); an installed incidentkit wheel ships them in incidentkit/data/curated/. "
+    "`incidentkit data` shows the folder in use."
+)
+
 @lru_cache(maxsize=8)
 def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
     try:
@@ -34,7 +41,7 @@ def load_datapackage(folder: Path | None = None) -> dict[str, Any]:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
-        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror})") from exc
+        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror}). {DATA_HELP}") from exc
     return _read_descriptor(str(path), mtime)
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import DataValidationError, IncidentkitError, Problem
 from .descriptor import (  # noqa: F401 - re-exported: schema is where the rest of the library asks
+    DATA_HELP,
     datapackage_path,
     enum_values,
     field,
