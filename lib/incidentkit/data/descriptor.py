@@ -13,7 +13,6 @@ from typing import Any
 from ..errors import IncidentkitError
 from ..paths import data_dir
 
-
 #: How to point the library at the curated tables, said whenever they cannot be found.
 DATA_HELP = (
     "Set INCIDENTKIT_DATA_DIR to a folder holding datapackage.json and the curated tables (the data/ folder of an "
