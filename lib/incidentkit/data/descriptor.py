@@ -20,6 +20,7 @@ DATA_HELP = (
     "`incidentkit data` shows the folder in use."
 )
 
+
 @lru_cache(maxsize=8)
 def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
     try:
