@@ -52,7 +52,7 @@ def test_an_all_unknown_selection_has_no_figure_not_zero():
     """Symptom: "Wounded: 0 (range 0 to 0)" where no incident has a figure."""
     t = ik.casualty_totals(frame([ROWS[1], ROWS[1]])).loc["all"]
     assert pd.isna(t["best"]) and pd.isna(t["low"]) and pd.isna(t["high"]) and (t["unknown"], t["with_figure"]) == (2, 0)
-    assert ik.total_text(t) == "no figure"
+    assert ik.text.total_text(t) == "no figure"
 
 
 def test_lethality_uses_incidents_with_a_figure():

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..data.coverage import Coverage
+from ..data.parameters import RULES, check_value, raise_issues
 from ..data.readers.extent import window_end
 from .measures import incident_figures
 
+#: ``period`` parameter value -> pandas period frequency (the values are those of the ``period`` rule).
 PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 #: Date precisions always placed in the period of their first day (finer than any chart period).
 FINE_PRECISIONS: tuple[str, ...] = ("day", "week")
@@ -30,9 +32,9 @@ APART_WORDS: dict[str, str] = {"month": "dated only to a span of months", "year"
 
 
 def freq(period: str) -> str:
-    """The pandas frequency of a ``period`` parameter ("month" -> "M")."""
-    if period not in PERIODS:
-        raise ValueError(f"period {period!r}: expected one of {sorted(PERIODS)}")
+    """The pandas frequency of a ``period`` parameter ("month" -> "M"; another value: the ``period`` rule's
+    :class:`~incidentkit.errors.ParameterError`)."""
+    raise_issues(check_value("period", period, RULES["period"])[1])  # the parameter's own rule and message
     return PERIODS[period]
 
 

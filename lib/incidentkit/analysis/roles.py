@@ -14,8 +14,8 @@ import pandas as pd
 from ..data.coverage import coverage
 from ..data.roles import ROLE_ORDER, ROLE_WORDS
 from .measures import casualty_totals
-from .text import total_text
 from .trends import counts_by_period
+from .wording import total_text
 
 
 def counts_by_role(

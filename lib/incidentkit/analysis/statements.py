@@ -20,7 +20,7 @@ from ..data.load import load_incidents, load_reported_statistics
 from ..data.roles import roles_label
 from .coverage import reported_vs_incidents
 from .measures import casualty_totals
-from .text import date_text, escape_markdown, total_text
+from .wording import date_text, escape_markdown, total_text
 
 #: Words of a reported statistic's metric.
 METRIC_WORDS: dict[str, str] = {

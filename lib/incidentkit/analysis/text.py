@@ -1,145 +1,52 @@
-"""Text for a reader: Markdown and sentences from the analysis tables, and values written out (casualty figures with
-their range, dates at their precision, places, source labels).
+"""Text for a reader: Markdown and sentences from the analysis tables, tables shown in a notebook, the coverage
+statement and the figures the sources report (:mod:`incidentkit.analysis.statements`), and values written out
+(:mod:`incidentkit.analysis.wording`: casualty figures as the sources state them, dates at their precision, places,
+source labels).
 
-Text taken from the data (summaries, titles, places, source titles) is escaped by :func:`escape_markdown` wherever it
-goes into Markdown: a data string never injects HTML or Markdown into a page.
+The notebooks reach this module as ``ik.text`` (``ik.text.describe_selection(...)``, ``ik.text.table_or_note(...)``);
+:data:`__all__` lists what it offers them. Text taken from the data (summaries, titles, places, source titles) is
+escaped by :func:`escape_markdown` wherever it goes into Markdown: a data string never injects HTML or Markdown into a
+page.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
+from IPython.display import Markdown
 
 from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
+from .statements import coverage_statement, reported_caption, reported_markdown, reported_sentences
+from .wording import (
+    date_text,
+    escape_markdown,
+    format_range,
+    total_notes,
+    total_text,
+)
+
+__all__ = [
+    "chronology_markdown",
+    "comparison_text",
+    "coverage_statement",
+    "deadliest_table",
+    "describe_selection",
+    "escape_markdown",
+    "format_range",
+    "headline_markdown",
+    "notable_markdown",
+    "reported_caption",
+    "reported_markdown",
+    "reported_notes",
+    "reported_sentences",
+    "table_or_note",
+    "table_text",
+    "total_text",
+]
 
 #: Reasons an incident is listed as notable, in the order the brief shows them.
 NOTABLE_REASONS: tuple[str, ...] = ("deadliest", "claimed", "suicide")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-def escape_markdown(text: object) -> str:
-    """Return ``text`` safe to place in Markdown: HTML special characters become entities (no raw HTML reaches the
-    page) and Markdown punctuation is backslash-escaped (no emphasis, links or headings from data strings)."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    s = _MD_SPECIAL.sub(r"\\\1", str(text))
-    s = html.escape(s, quote=False)  # after the backslashes: "&lt;" must not be touched again
-    return " ".join(s.split())  # no line breaks from data: they could start a heading or a list
-
-
-def date_text(date: object, precision: object) -> str:
-    """Return a date as precisely as it is known: "2015", "June 2015", "week of 3 June 2015", "23 June 2015"."""
-    if date is None or pd.isna(date):
-        return "date unknown"
-    ts = pd.Timestamp(date)
-    if precision == "year":
-        return f"{ts.year}"
-    if precision == "month":
-        return ts.strftime("%B %Y")
-    if precision == "week":
-        return f"week of {ts.day} {ts:%B %Y}"
-    return f"{ts.day} {ts:%B %Y}"
-
-
-def figure_text(low: object, best: object, high: object, open_high: bool, approx: bool = False,
-                open_low: bool = False) -> str:
-    """Return one incident's casualty figure as the sources state it (from :func:`incidentkit.incident_figures`):
-    "12"; "12 (10-15)" for a range; "at least 12" (or "12 (at least 10)") when no upper bound is stated; "about 12"
-    for an approximate figure; "12 (up to 15)" when only an upper bound is; "no figure" when there is none."""
-    if best is None or pd.isna(best):
-        return "no figure"
-    lo, be, hi = int(low), int(best), int(high)  # type: ignore[call-overload]
-    if approx:
-        return f"about {be:,}"
-    if open_high:
-        return f"{be:,} (at least {lo:,})" if lo != be else f"at least {be:,}"
-    if open_low:
-        return f"{be:,} (up to {hi:,})" if hi != be else f"up to {be:,}"
-    if lo == be == hi:
-        return f"{be:,}"
-    return f"{be:,} ({lo:,}-{hi:,})"
-
-
-def total_text(t: Mapping[str, object]) -> str:
-    """Return a total of deaths or wounded (a row of :func:`incidentkit.casualty_totals`) compactly: "no figure"
-    when no incident has one; "at least 940" or "940 (at least 932)" when some incident states no upper bound (the
-    high total is then a floor, not a ceiling); "about 500" when the only figures without bounds are approximate;
-    "940 (range 932-950)"; "940"."""
-    if not int(t["with_figure"]):  # type: ignore[call-overload]
-        return "no figure"
-    lo, be, hi = (int(t[k]) for k in ("low", "best", "high"))  # type: ignore[call-overload]
-    open_high, approx = int(t["open_high"]), int(t.get("approx", 0) or 0)  # type: ignore[call-overload]
-    if open_high and open_high == approx:  # open only because figures are approximate ("about N")
-        return f"about {be:,}"
-    if open_high:
-        return f"at least {be:,}" if lo == be else f"{be:,} (at least {lo:,})"
-    if lo == be == hi:
-        return f"{be:,}"
-    return f"{be:,} (range {lo:,}-{hi:,})"
-
-
-def total_notes(t: Mapping[str, object], what: str = "death", *, unknown_too: bool = True) -> str:
-    """Return what a total rests on, each said once: incidents without a figure (not counted; left out with
-    ``unknown_too=False``, when the coverage statement says it), with no upper bound, approximate, and ACLED's zeros
-    that mean none or unknown ("" when there is nothing to say)."""
-    notes = []
-    unknown, open_high, approx = (int(t.get(k, 0) or 0) for k in ("unknown", "open_high", "approx"))  # type: ignore
-    zeros = int(t.get("zero_or_unknown", 0) or 0)  # type: ignore[call-overload]
-    if unknown and unknown_too:
-        zero_text = f", {zeros:,} of them zeros the source uses for both none and unknown" if zeros else ""
-        notes.append(f"{unknown:,} incident(s) with no {what} figure (not counted{zero_text})")
-    if open_high:
-        notes.append(f"{open_high:,} state no upper bound, so the total is a floor")
-    if approx:
-        notes.append(f"{approx:,} figure(s) approximate (\"about\")")
-    return "; ".join(notes)
-
-
-def format_range(low: object, best: object, high: object) -> str:
-    """Return a casualty figure from its raw ``low``, ``best`` and ``high`` as the sources state it: "12", "12 (10-15)",
-    "at least 12" (no upper bound), "about 12" (best only), "up to 15", "10-15" (bounds only), "no figure"."""
-    def given(v: object) -> bool:
-        return v is not None and not pd.isna(v)  # type: ignore[arg-type]
-
-    lo, be, hi = (int(v) if given(v) else None for v in (low, best, high))  # type: ignore[call-overload]
-    if be is None:
-        if lo is None and hi is None:
-            return "no figure"
-        if hi is None:
-            return f"at least {lo:,}"
-        return f"up to {hi:,}" if lo is None else f"{lo:,}-{hi:,}"
-    return figure_text(lo if lo is not None else be, be, hi if hi is not None else be, hi is None and lo is not None,
-                       approx=lo is None and hi is None, open_low=lo is None and hi is not None)
-
-
-def place_text(row: pd.Series) -> str:
-    """Return "location, admin1, country" of a row, blank parts left out."""
-    parts = [row.get(c) for c in ("location", "admin1", "country")]
-    return ", ".join(str(p) for p in parts if isinstance(p, str) and p.strip())
-
-
-def source_labels(source_ids: object, sources: pd.DataFrame | None) -> list[str]:
-    """Return one label per ``;``-separated source id: "title, publisher, published date" from the sources table;
-    an id that is not in the table (external datasets name their release) is returned as it is."""
-    if source_ids is None or (not isinstance(source_ids, str) and pd.isna(source_ids)):
-        return []
-    table = {} if sources is None else sources.set_index("source_id").to_dict(orient="index")
-    labels = []
-    for sid in (s.strip() for s in str(source_ids).split(";")):
-        if not sid:
-            continue
-        row = table.get(sid)
-        if row is None:
-            labels.append(sid)
-            continue
-        published = row.get("published")
-        date = date_text(published, row.get("date_precision")) if published is not None and not pd.isna(
-            published) else "date not stated"
-        labels.append(f"{row['title']}, {row['publisher']}, {date}")
-    return labels
 
 
 def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
@@ -210,6 +117,26 @@ def describe_selection(df: pd.DataFrame, label: str, source_label: str = "") -> 
         f"**{h['incidents']:,} incidents**{src} match the selection ({label}), dated {h['first_date']} to "
         f"{h['last_date']}. Deaths: **{total_text(t)}**" + (f" ({notes})." if notes else ".")
     )
+
+
+#: What :func:`table_or_note` and :func:`table_text` show instead of an empty table.
+NOTHING_TO_SHOW = "Nothing to show: no incidents match the selection."
+
+
+def table_or_note(table: object, note: str = NOTHING_TO_SHOW) -> object:
+    """Return ``table`` to display, or, when it has no rows, a one-line Markdown ``note`` (an empty selection shows
+    a sentence, not the bare header of an empty table)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        return Markdown(f"*{note}*")
+    return table
+
+
+def table_text(table: object, note: str = NOTHING_TO_SHOW, **to_string: object) -> str:
+    """Return ``table.to_string(**to_string)`` for printing in a checked cell, or ``note`` when it has no rows (no
+    "Empty DataFrame / Columns: [...]" under an empty selection)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        return note
+    return str(table.to_string(**to_string))  # type: ignore[attr-defined]
 
 
 def _lines(items: Iterable[str]) -> str:

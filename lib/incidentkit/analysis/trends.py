@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.coverage import Coverage, coverage
+from ..data.parameters import RULES, check_value, raise_issues
 from .measures import incident_figures
 from .periods import PERIODS, apart_summary, coverage_shares, freq, placed
 
@@ -214,7 +215,7 @@ def year_on_year(df: pd.DataFrame, *, start: object = None, end: object = None, 
     return out.drop(columns="_whole").reset_index(drop=True)
 
 
-#: ``group_by`` parameter value -> incident column.
+#: ``group_by`` parameter value -> incident column (the values are those of the ``group_by`` rule).
 GROUP_COLUMNS: dict[str, str | None] = {"theatre": "theatre", "branch": "is_branch", "country": "country", "none": None}
 #: Event types marked on trend charts by default: provinces announced, leaders killed, and every operation or regime
 #: declared or lifted (counter-terrorism operations and regimes, an insurgency declared over).
@@ -230,8 +231,7 @@ TIMELINE_EVENT_TYPES: tuple[str, ...] = (
 
 def group_column(group_by: str) -> str | None:
     """Return the incident column for a ``group_by`` parameter ("branch" -> ``is_branch``; "none" -> ``None``)."""
-    if group_by not in GROUP_COLUMNS:
-        raise ValueError(f"group_by {group_by!r}: expected one of {sorted(GROUP_COLUMNS)}")
+    raise_issues(check_value("group_by", group_by, RULES["group_by"])[1])  # the parameter's own rule and message
     return GROUP_COLUMNS[group_by]
 
 

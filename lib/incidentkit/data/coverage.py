@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .countries import iso3_for_name
 from .readers import read_export
-from .readers.countries import iso3_for_name
 from .readers.detect import detect_dataset
 from .reference import load_theatre_map
 from .tables import read_table
@@ -278,10 +278,11 @@ def attach_coverage(df: pd.DataFrame, cov: Coverage) -> pd.DataFrame:
 def fill_window(source: str | PathLike[str], start: pd.Timestamp | None, end: pd.Timestamp | None, *,
                 theatres: Iterable[str] = (), countries: Iterable[str] = (),
                 folder: Path | None = None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """Fill a blank ``start`` or ``end`` from what the source covers: an export's own first or last date, the
-    curated documents' period for the place (the whole source's when it says nothing of the place). A filled bound
-    never crosses the given one (a start after the file's last date leaves the end open)."""
-    if start is not None and end is not None:
+    """Fill a blank ``start`` or ``end`` of an export from what the file covers: its own first or last date (the
+    default window follows the source). The curated table's blank bounds stay blank: they are its first and last
+    incident. A filled bound never crosses the given one (a start after the file's last date leaves the end
+    open)."""
+    if (start is not None and end is not None) or (isinstance(source, str) and source == CURATED):
         return start, end
     cov = source_coverage(source, folder=folder)
     span = cov.span(theatres, countries) or cov.span()

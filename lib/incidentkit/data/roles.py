@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
-
 from ..errors import ParameterError
+from .value_checks import Context, Invalid, Issue
 
 #: The roles, in the order the enum of ``is_role`` gives them (data/datapackage.json).
 ROLES: tuple[str, ...] = ("perpetrator", "target", "two_sided")
@@ -65,13 +64,10 @@ def roles_label(roles: Sequence[str] | None) -> str:
     return " and ".join(words) if len(words) <= 2 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def role_mask(df: pd.DataFrame, roles: Sequence[str] | None, *, keep_without_role: bool = False) -> pd.Series:
-    """Return the rows of ``df`` whose ``is_role`` is one of ``roles`` (all rows for ``None``). Rows without a role
-    (an export's rows that name no IS actor) are kept only with ``keep_without_role``."""
-    if roles is None:
-        return pd.Series(True, index=df.index)
-    role = df["is_role"].astype(object)
-    mask = role.isin(list(roles))
-    if keep_without_role:
-        mask |= role.isna()
-    return mask.fillna(False).astype(bool)
+def roles_value(name: str, value: object, ctx: Context) -> tuple[str, ...]:
+    """The ``roles`` rule of the parameter contract (:data:`incidentkit.data.parameters.RULES`): the checked roles,
+    or :class:`~incidentkit.data.value_checks.Invalid` with the message of :func:`check_roles`."""
+    try:
+        return check_roles(value, name)
+    except ParameterError as err:
+        raise Invalid(Issue(name, str(err))) from None

@@ -54,6 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..countries import iso_numeric
 from ..reference import match_branch
 from ..schema import enum_values
 from .acled_codes import (
@@ -66,7 +67,6 @@ from .acled_codes import (
 )
 from .cache import cached_read
 from .contract import check_dataset, drop_rejected, finish, require_columns
-from .countries import iso_numeric
 from .csv_text import DICT, read_csv_text, record_lines, sniff_encoding
 from .detect import normalise_header
 from .extent import coded, file_coverage

@@ -90,6 +90,21 @@ def dataset_of_header(header: list[str]) -> str | None:
     return winners[0]
 
 
+#: Most characters of a file's header that an error message quotes.
+EXCERPT_CHARS = 60
+
+
+def header_excerpt(header: list[str], limit: int = EXCERPT_CHARS) -> str:
+    """A short, escaped excerpt of a header row for an error message: at most ``limit`` characters, every character
+    that is not printable written as an escape (``\\x00``), and a note when NUL bytes between the letters say the
+    file is UTF-16 text (the message never carries more of a file than that, nor any raw control byte)."""
+    text = ", ".join(header)
+    safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit * 2])
+    cut = safe if len(safe) <= limit and len(text) <= limit * 2 else safe[:limit] + "..."
+    utf16 = "\x00" in text[:200] or text[:2] in ("\xff\xfe", "\xfe\xff", "ÿþ", "þÿ")
+    return cut + (" -- NUL bytes between the letters: UTF-16? save the file as UTF-8" if utf16 else "")
+
+
 def detect_dataset(path: str | PathLike[str]) -> str:
     """Return which dataset an export comes from ("gtd", "acled" or "ucdp"), told by its header row.
 
@@ -100,7 +115,7 @@ def detect_dataset(path: str | PathLike[str]) -> str:
     found = dataset_of_header(header)
     if found is None:
         expected = "; ".join(f"{d.upper()}: {', '.join(cols)}" for d, cols in SIGNATURES.items())
-        shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+        shown = header_excerpt(header)
         scores = signature_scores(header)
         closest = max(scores, key=lambda d: scores[d])
         names = set(normalise_header(header))

@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..countries import UNKNOWN_ISO3, iso3_for_name
 from ..reference import match_branch, normalise_admin1
-from .countries import UNKNOWN_ISO3, iso3_for_name
 from .csv_text import MERGED_COLUMN
 
 
