@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.readers.extent import is_aggregate
+from .wording import total_text
 
 MEASURES: tuple[str, ...] = ("killed", "wounded")
 TOTAL_COLUMNS: tuple[str, ...] = (
@@ -192,8 +193,9 @@ def headline_figures(df: pd.DataFrame) -> dict[str, int | str | None]:
     ``deaths_unknown_incidents``/``wounded_unknown_incidents`` (incidents with no figure);
     ``deaths_zero_or_unknown_incidents`` (of those, ACLED zeros that may mean none or unknown);
     ``deaths_open_high_incidents``/``wounded_open_high_incidents`` (a figure but no stated upper bound: the high
-    total is a floor); ``deaths_approx_incidents`` ("about N"); ``first_date``/``last_date`` (ISO dates, ``None``
-    for an empty selection).
+    total is a floor); ``deaths_approx_incidents`` ("about N"); ``deaths_text``/``wounded_text`` (the total as the
+    sources allow it to be read: "881 (at least 873)", "about 500", "no figure"); ``first_date``/``last_date``
+    (ISO dates, ``None`` for an empty selection).
     """
     killed = casualty_totals(df, "killed").iloc[0]
     wounded = casualty_totals(df, "wounded").iloc[0]
@@ -216,6 +218,8 @@ def headline_figures(df: pd.DataFrame) -> dict[str, int | str | None]:
         "wounded_high": sums(wounded, "high"),
         "wounded_unknown_incidents": int(wounded["unknown"]),
         "wounded_open_high_incidents": int(wounded["open_high"]),
+        "deaths_text": total_text(killed),
+        "wounded_text": total_text(wounded),
         "first_date": dates.min().date().isoformat() if len(dates) else None,
         "last_date": dates.max().date().isoformat() if len(dates) else None,
     }

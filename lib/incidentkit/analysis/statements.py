@@ -108,9 +108,15 @@ def reported_sentences(table: pd.DataFrame, *, roles: Sequence[str] | None = Non
         else:
             t = {"with_figure": int(r.incident_rows) - int(r.incidents_unknown), "low": _int0(r.incident_low),
                  "best": _int0(r.incident_best), "high": _int0(r.incident_high), "open_high": 0, "approx": 0}
-            rec = f"{total_text(t)} {'wounded' if r.metric == 'wounded' else 'deaths'} in {int(r.incident_rows):,} {unit}"
-            if int(r.incidents_unknown):
-                rec += f", {int(r.incidents_unknown):,} with no figure"
+            what_word = "wounded" if r.metric == "wounded" else "death"
+            if t["with_figure"] == 0:
+                rec = f"{int(r.incident_rows):,} {unit}"
+                if int(r.incident_rows):
+                    rec += f", none with a {what_word} figure"
+            else:
+                rec = f"{total_text(t)} {'wounded' if r.metric == 'wounded' else 'deaths'} in {int(r.incident_rows):,} {unit}"
+                if int(r.incidents_unknown):
+                    rec += f", {int(r.incidents_unknown):,} with no figure"
             if r.compared_with != "all deaths" and r.compared_with != "wounded":
                 rec += " (all deaths: the rows do not split them by category)"
         part = "" if r.covered is pd.NA or float(r.covered) >= 1 else f", covering {float(r.covered):.0%} of the period"
@@ -146,8 +152,16 @@ def reported_context(sel: Any, *, folder: Any = None) -> pd.DataFrame:
 def _place(sel: Any) -> tuple[list[str], list[str], str]:
     theatres = list(getattr(sel, "theatres", []) or [])
     countries = list(getattr(sel, "countries", []) or [])
+    branches = list(getattr(sel, "branches", []) or [])
     words = ", ".join(theatres + countries) or "all theatres"
+    if branches:
+        words += f" (branch {', '.join(branches)})"
     return theatres, countries, escape_markdown(words)
+
+
+def _share(share: float) -> str:
+    """A covered share in words: "69%", "less than 1%" (never "0%" for a share that is not nothing)."""
+    return "less than 1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def coverage_statement(incidents: pd.DataFrame, sel: Any = None, *, markdown: bool = True) -> str:
@@ -174,8 +188,10 @@ def _statement(incidents: pd.DataFrame, sel: Any) -> str:
         counted += f" ({cov.rows_without_role:,} IS row(s) whose role the source does not tell are left out)"
     t = casualty_totals(incidents, "killed").iloc[0]
     if len(incidents):
-        found = (f"{int(t['unknown']):,} of {len(incidents):,} incident(s) have no death figure (not counted as 0)"
-                 if int(t["unknown"]) else f"each of the {len(incidents):,} incident(s) has a death figure")
+        n = len(incidents)
+        every = "the one incident has a death figure" if n == 1 else f"each of the {n:,} incidents has a death figure"
+        found = (f"{int(t['unknown']):,} of {n:,} incident(s) have no death figure (not counted as 0)"
+                 if int(t["unknown"]) else every)
         if int(t["zero_or_unknown"]):
             found += f", {int(t['zero_or_unknown']):,} of them zeros the source uses for both none and unknown"
     else:
@@ -187,8 +203,8 @@ def _statement(incidents: pd.DataFrame, sel: Any) -> str:
         share = cov.covered_share(start, end, theatres, countries) if start is not None and end is not None else 0.0
         span = f"{date_text(start, 'day')} to {date_text(end, 'day')}" if start is not None else "the selection"
         first = (f"Documented incidents, not a count: the {label} holds the incidents that {n_docs} document(s) "
-                 f"describe for {place}; they report or list incidents for {share:.0%} of {span}, and the rest is "
-                 "not covered (shown as gaps, never as zero).")
+                 f"describe for {place}; they report or list incidents for {_share(share)} of {span}, and the rest is "
+                 "not covered (unknown, never zero).")
         return f"{first} {counted}: {found}."
     if cov.kind == "export":
         dataset = escape_markdown(cov.label.split(" export ")[0])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from .base import no_data_figure
 from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
@@ -110,9 +111,16 @@ def plot_reported_vs_incidents(
                             fontsize=7, color="#333333", gid="no-incident-bar")
         ax.set_yticks(y, [f"{r.stat_id}\n({r.metric}, {r.qualifier})" for r in data.itertuples()], fontsize=7)
         ax.invert_yaxis()
-        ax.set_xlabel(unit)
         ax.grid(axis="y", visible=False)
-        integer_ticks(ax.xaxis)
+        values = np.concatenate([rep_low, np.nan_to_num(best)])
+        positive = values[values > 0]
+        if len(positive) and positive.max() > 100 * np.median(positive):  # "tens of thousands" beside dozens
+            ax.set_xscale("symlog", linthresh=1)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+            unit += ", symlog scale"
+        else:
+            integer_ticks(ax.xaxis)
+        ax.set_xlabel(unit)
         ax.set_xlim(left=0)
     axes[0, 0].legend(loc="lower right", fontsize=8)
     axes[0, 0].set_title(title)

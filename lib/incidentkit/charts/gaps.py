@@ -92,15 +92,15 @@ def mark_no_figure(ax: Axes, x: pd.Series, counts: pd.DataFrame) -> int:
 
 
 def mark_apart(ax: Axes, apart: dict[str, object] | None) -> str:
-    """Write "+N dated only to a year" in the top right corner of the axes for the incidents a series left apart
-    (its ``attrs["apart"]``); return the caption sentence ("" when none)."""
+    """Write "+N dated only to a year" beside the axes (right of it, under the legend) for the incidents a series
+    left apart (its ``attrs["apart"]``); return the caption sentence ("" when none)."""
     text = apart_text(apart)
     if not text:
         return ""
     n = int(apart["incidents"])  # type: ignore[index, call-overload]
     kinds = " or ".join(APART_WORDS.get(str(k), str(k)) for k in (apart.get("by_precision") or {}))  # type: ignore[union-attr]
-    box = ax.text(0.99, 0.98, f"+{n:,} {kinds or 'dated less precisely'}\n(in no {apart['period']})",  # type: ignore[index]
-                  transform=ax.transAxes, ha="right", va="top", fontsize=8, color="#333333",
+    box = ax.text(1.01, 0.0, f"+{n:,} {kinds or 'dated less precisely'}\n(in no {apart['period']})",  # type: ignore[index]
+                  transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color="#333333", clip_on=False,
                   bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999999", "linewidth": 0.6})
     tag_value(box, "apart", apart["period"], n)  # type: ignore[index]
     return text

@@ -137,6 +137,7 @@ def failure_page(html_path: Path, *, title: str, error: str) -> Path:
 #: Summary keys shown first in the index, in this order (the headline figures every notebook writes).
 HEADLINE_KEYS: tuple[str, ...] = (
     "incidents",
+    "deaths_text",
     "deaths_best",
     "deaths_low",
     "deaths_high",
@@ -144,6 +145,17 @@ HEADLINE_KEYS: tuple[str, ...] = (
     "first_date",
     "last_date",
 )
+
+
+#: Summary keys holding sentences, shown in their own place on the index (not among the key figures).
+SENTENCE_KEYS: tuple[str, ...] = ("coverage_statement", "comparison_note")
+
+
+def coverage_statement(summary: Any) -> str | None:
+    """The report's coverage statement (what its data is, covers and counts; written by every notebook to
+    ``summary.json``), or ``None`` when it has none."""
+    value = summary.get("coverage_statement") if isinstance(summary, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def key_figures(summary: Any) -> list[tuple[str, str]]:
@@ -155,7 +167,7 @@ def key_figures(summary: Any) -> list[tuple[str, str]]:
     rank = {k: i for i, k in enumerate(HEADLINE_KEYS)}
     for key in sorted(summary, key=lambda k: (rank.get(str(k), len(rank)), str(k))):
         value = summary[key]
-        if isinstance(value, (dict, list)):
+        if isinstance(value, (dict, list)) or key in SENTENCE_KEYS:
             continue
         out.append((str(key), format_value(value)))
     return out
@@ -209,7 +221,8 @@ def render_index(run: dict[str, Any], index_path: Path) -> Path:
     template = env.get_template("index.html")
     reports = [
         dict(
-            r, key_figures=key_figures(r.get("summary")), figure_groups=figure_groups(r.get("figures") or [])
+            r, key_figures=key_figures(r.get("summary")), figure_groups=figure_groups(r.get("figures") or []),
+            coverage_statement=coverage_statement(r.get("summary"))
         )
         for r in run["reports"]
     ]
