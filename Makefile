@@ -47,6 +47,7 @@ refresh-checked: $(STAMP)  ## after a data change: re-run notebooks and store th
 bench: $(STAMP)  ## run the benchmarks in bench/ (slow; prints ratios)
 	$(PY) bench/bench_readers.py
 	$(PY) bench/bench_reports.py
+	$(PY) bench/bench_plan_check.py
 
 clean:  ## remove the environment and caches (keeps rendered reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache

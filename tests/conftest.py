@@ -24,10 +24,15 @@ def mini_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def real_samples() -> Path:
-    """The folder of real dataset samples; the test is skipped when it is absent (as on a user's machine)."""
+def real_samples(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder of real dataset samples; the test is skipped when it is absent (as on a user's machine).
+
+    The folder lies outside the project, so it is named in ``INCIDENTKIT_SOURCE_DIRS`` (inherited by the kernels the
+    test starts): a notebook's ``source`` may come only from the data folder, the project and the folders listed there.
+    """
     if not REAL_SAMPLES.is_dir():
         pytest.skip(f"real samples not present at {REAL_SAMPLES}")
+    monkeypatch.setenv("INCIDENTKIT_SOURCE_DIRS", str(REAL_SAMPLES))
     return REAL_SAMPLES
 
 
@@ -49,7 +54,7 @@ def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
         cwd=str(REPO / "notebooks"),
         progress_bar=False,
     )
-    return ik.read_summary(out), out, nb
+    return ik.charts.read_summary(out), out, nb
 
 
 def make_incidents(rows: list[dict]):

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import frictionless
 import incidentkit as ik
 import pytest
 from incidentkit.data.schema import resource_names
@@ -37,7 +38,6 @@ def test_each_table_passes_the_library_validation(name):
 
 
 def test_the_package_is_valid_for_frictionless_too():
-    frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(DATA / "datapackage.json"))
     problems = [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors] + [e.message for e in report.errors]
     assert report.valid, "\n".join(problems[:50])

@@ -61,7 +61,7 @@ def test_each_filter(mini_data, kwargs, expected):
     ("kwargs", "fragment"),
     [
         ({"theatres": "Narnia"}, "valid values are: North Caucasus, Russia (other)"),
-        ({"countries": "Atlantis"}, "countries: unknown value(s) ['Atlantis']"),
+        ({"countries": "Atlantis"}, "countries: unknown value 'Atlantis'"),
         ({"branches": "is-mars"}, "is-caucasus"),
         ({"attack_types": "Bombing"}, "Bombing/Explosion"),
         ({"target_types": "Police officers"}, "Private Citizens & Property"),
@@ -69,7 +69,8 @@ def test_each_filter(mini_data, kwargs, expected):
         ({"min_date_precision": "hour"}, "day, week, month, year"),
         ({"start": "2020-01-01", "end": "2019-01-01"}, "is after end"),
         ({"start": "not-a-date"}, "expected YYYY-MM-DD"),
-        ({"theatres": [1, 2]}, "expected strings"),
+        ({"theatres": [1, 2]}, "theatres: item 1: expected str, found int 1\ntheatres: item 2: expected str"),
+        ({"theatres": "north caucasus", "start": 2015}, "start: expected str, found int 2015"),
     ],
 )
 def test_bad_filter_values_name_the_valid_ones(mini_data, kwargs, fragment):
@@ -155,3 +156,32 @@ def test_a_corrupt_data_dictionary_names_its_file(mini_data):
     (mini_data / "datapackage.json").write_text("{ not json", encoding="utf-8")
     with pytest.raises(ik.IncidentkitError, match=r"datapackage.json, line 1"):
         ik.load_incidents()
+
+
+def test_a_checked_selection_is_loaded_without_checking_it_again(mini_data, monkeypatch):
+    from incidentkit.data import load
+
+    sel = ik.check_parameters(source="curated", theatres=["north caucasus"], start="2015-01-01", end="2018-12-31")
+    expected = ik.load_incidents(theatres="North Caucasus", start="2015-01-01", end="2018-12-31")
+    elsewhere = ik.check_parameters(theatres=["russia other"])
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("a checked Selection was checked again")
+
+    monkeypatch.setattr(load, "check_values", no_second_check)
+    got = ik.load_incidents(sel)
+    assert list(got["incident_id"]) == list(expected["incident_id"]) and len(got) == 3
+    assert list(ik.load_events(elsewhere)["event_id"]) == ["2015-06-23-province-announced"]
+    with pytest.raises(ik.ParameterError, match=r"the selection holds the filters; remove \['theatres'\]"):
+        ik.load_incidents(sel, theatres="Libya")
+
+
+def test_plain_values_are_checked_by_the_same_rules_as_parameters(mini_data):
+    with pytest.raises(ik.ParameterError) as in_code:
+        ik.load_incidents(theatres=["Badia"])
+    with pytest.raises(ik.ParameterError) as as_parameter:
+        ik.check_parameters(theatres=["Badia"])
+    assert str(in_code.value) == str(as_parameter.value)
+    # one value or a list, any spelling, a date or a Timestamp: what an analyst types in a cell
+    assert len(ik.load_incidents(theatres="NORTH CAUCASUS", start=pd.Timestamp("2015-01-01"))) == len(
+        ik.load_incidents(theatres=["North Caucasus"], start="2015-01-01"))

@@ -119,7 +119,7 @@ VIOLATIONS = {
     "lambda": (with_code("key = lambda v: v"), "cell 6: line 1: uses lambda"),
     "pd.read_csv": (with_code("df = pd.read_csv(x)"), "cell 6: line 1: calls pd.read_csv"),
     "open": (with_code("fh = open(x)"), "cell 6: line 1: calls open("),
-    "bare writer": (with_code("ik.write_summary({}, out)"), "cell 6: line 1: ends with write_summary(...)"),
+    "bare writer": (with_code("ik.charts.write_summary({}, out)"), "cell 6: line 1: ends with write_summary(...)"),
     "sys.exit": (with_code("sys.exit(0)"), "cell 6: line 1: calls sys.exit"),
     "exit": (with_code("exit()"), "cell 6: line 1: calls exit()"),
     "shell": (with_code("!ls data"), "cell 6: line 1: shell escape"),
@@ -140,17 +140,26 @@ VIOLATIONS = {
     "no purpose": (set_cell(0, source="# Only a title"), "cell 0: the title cell needs a purpose paragraph"),
     "no parameters tag": (drop_tag, "notebook: expected exactly one cell tagged 'parameters', found 0"),
     "two parameters cells": (second_params, "expected exactly one cell tagged 'parameters', found 2"),
-    "unannotated": (set_params('source = "curated"  # help'), "cell 2: line 1: parameters cell may only hold"),
+    "unannotated": (set_params('source = "curated"  # help'), "cell 2: parameter 'source': no annotation"),
+    "not a parameter": (set_params('source: str = "curated"  # s\nprint(source)\nperiod: str = "month"  # p'),
+                        "cell 2: parameter 'source': default must be a literal, not '\"curated\"print(source)'"),
+    "statement first": (set_params('import os\nsource: str = "curated"  # s\nperiod: str = "month"  # p'),
+                        "cell 2: line 1: not a parameter papermill reads"),
+    "no rule": (set_params('source: str = "curated"  # s\nperiod: str = "month"  # p\ncolour: str = "red"  # c'),
+                "cell 2: parameter 'colour': no rule in incidentkit.data.parameters.RULES"),
+    "bad default": (set_params('source: str = "curated"  # s\nperiod: str = "week"  # p'),
+                    "cell 2: parameter 'period': its default breaks its rule: period: unknown value 'week'"),
     "no help comment": (set_params('source: str = "curated"\nperiod: str = "month"  # p'),
                         "cell 2: parameter 'source': no trailing help comment"),
     "expression": (set_params('source: str = "cur" + "ated"  # s\nperiod: str = "month"  # p'),
                    "cell 2: parameter 'source': default must be a literal"),
     "wrong type": (set_params('source: str = "curated"  # s\nperiod: int = "month"  # p'),
-                   "cell 2: parameter 'period': default 'month' is not a int"),
+                   "cell 2: parameter 'period': annotation 'int', but its rule in incidentkit.data.parameters.RULES "
+                   "says 'str'"),
     "equals in comment": (set_params('source: str = "curated"  # s\nperiod: str = "month"  # (blank = all)'),
-                          "cell 2: parameter 'period': '=' in the default or the help comment"),
+                          "cell 2: line 2: papermill cannot read this parameter (more than one '=' on the line"),
     "equals in default": (set_params('source: str = "a=b"  # s\nperiod: str = "month"  # p'),
-                          "cell 2: parameter 'source': '=' in the default"),
+                          "cell 2: line 1: papermill cannot read this parameter (more than one '='"),
     "no validation": (set_cell(3, source="sel = source"), "cell 3: the validation cell must call"),
     "parameter not validated": (set_cell(3, source="sel = ik.check_parameters(source=source)"),
                                 "cell 3: parameter(s) not validated in this cell: period"),
@@ -246,9 +255,9 @@ def test_refresh_checked_writes_back_only_the_checked_outputs(tmp_path):
     assert out.cells[3].execution_count == 1
 
 
-def _readme_tables() -> dict[str, list[tuple[str, str]]]:
-    """``### <notebook>`` sections of notebooks/README.md -> their (parameter, default) table rows."""
-    tables: dict[str, list[tuple[str, str]]] = {}
+def _readme_tables() -> dict[str, list[str]]:
+    """``### <notebook>`` sections of notebooks/README.md -> their parameter table rows (``| `name` | ...``)."""
+    tables: dict[str, list[str]] = {}
     current = None
     for line in (REPO / "notebooks" / "README.md").read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
@@ -257,18 +266,18 @@ def _readme_tables() -> dict[str, list[tuple[str, str]]]:
             current = line[4:].strip()
             tables[current] = []
         elif current and line.startswith("| `"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            tables[current].append((cells[0].strip("`"), cells[2].strip("`")))
+            tables[current].append(line)
     return tables
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_the_readme_index_lists_every_notebook_and_its_parameters(path: Path):
-    import ast
+    from incidentkit.reports.plan import notebook_parameters
 
-    nb = nbformat.read(path, as_version=4)
-    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    params = [(n.target.id, ast.get_source_segment(cell.source, n.value)) for n in ast.parse(cell.source).body]
+    # the rows papermill's reading of the parameters cell gives: name, annotation, default as written, help comment
+    rows = [f"| `{p.name}` | {p.annotation} | `{p.default_text}` | {p.help} |"
+            for p in notebook_parameters(path).values()]
     tables = _readme_tables()
     assert path.stem in tables, f"notebooks/README.md has no '### {path.stem}' section"
-    assert tables[path.stem] == params, "the parameters table in notebooks/README.md is out of date"
+    assert tables[path.stem] == rows, (
+        "the parameters table in notebooks/README.md is out of date; its rows are:\n" + "\n".join(rows))

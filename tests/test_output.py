@@ -22,8 +22,8 @@ def _figure():
 
 
 def test_save_figure_is_byte_stable(tmp_path):
-    first = ik.save_figure(_figure(), "example-figure", tmp_path / "a")
-    second = ik.save_figure(_figure(), "example-figure", tmp_path / "b")
+    first = ik.charts.save_figure(_figure(), "example-figure", tmp_path / "a")
+    second = ik.charts.save_figure(_figure(), "example-figure", tmp_path / "b")
     plt.close("all")
     for fmt in ("png", "svg"):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()
@@ -35,25 +35,25 @@ def test_save_figure_is_byte_stable(tmp_path):
 
 def test_figure_names_must_be_slugs(tmp_path):
     with pytest.raises(ik.ParameterError):
-        ik.save_figure(_figure(), "../evil name", tmp_path)
+        ik.charts.save_figure(_figure(), "../evil name", tmp_path)
     plt.close("all")
 
 
 def test_summary_json_converts_pandas_values(tmp_path):
-    path = ik.write_summary(
+    path = ik.charts.write_summary(
         {"incidents": pd.Series([1, 2]).sum(), "first": pd.Timestamp("2016-02-15"), "unknown": pd.NA,
          "share": float("nan"), "table": pd.DataFrame({"a": [1]})},
         tmp_path,
     )
     data = json.loads(path.read_text())
     assert data == {"incidents": 3, "first": "2016-02-15", "unknown": None, "share": None, "table": [{"a": 1}]}
-    assert ik.read_summary(tmp_path) == data
+    assert ik.charts.read_summary(tmp_path) == data
 
 
 def test_output_dir_defaults_under_reports_dev(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENTKIT_REPORTS_DIR", str(tmp_path))
-    out = ik.output_dir("", "10-trends")
+    out = ik.charts.output_dir("", "10-trends")
     assert out == (tmp_path / "dev" / "10-trends").resolve()
     assert (out / "figures").is_dir()
-    given = ik.output_dir(str(tmp_path / "x"), "10-trends")
+    given = ik.charts.output_dir(str(tmp_path / "x"), "10-trends")
     assert given == (tmp_path / "x").resolve()

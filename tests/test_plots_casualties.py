@@ -47,24 +47,24 @@ def test_headline_figures_and_selection_statement(incidents):
     assert h["deaths_unknown_incidents"] == 1 and h["deaths_open_high_incidents"] == 3
     assert (h["wounded_best"], h["wounded_unknown_incidents"]) == (23, 2)
     assert (h["first_date"], h["last_date"]) == ("2016-01-10", "2016-05-10")
-    text = ik.describe_selection(incidents, "all theatres", "test source")
+    text = ik.text.describe_selection(incidents, "all theatres", "test source")
     assert "**5 incidents**" in text and "range 11-17" in text and "1 incidents have no death figure" in text
-    empty = ik.describe_selection(incidents.iloc[0:0], "Libya, 2016", "test source")
+    empty = ik.text.describe_selection(incidents.iloc[0:0], "Libya, 2016", "test source")
     assert empty.startswith("**No incidents match** the selection (Libya, 2016)")
     assert ik.headline_figures(incidents.iloc[0:0])["first_date"] is None
 
 
 def test_deadliest_table_names_sources_and_datasets(incidents):
-    table = ik.deadliest_table(incidents, 3, SOURCES)
+    table = ik.text.deadliest_table(incidents, 3, SOURCES)
     assert table["incident_id"].tolist() == ["a", "b", "e"]
     first = table.iloc[0]
     assert first["killed"] == "10 (8-14)" and first["wounded"] == "20"
     assert first["place"] == "Palmyra, Homs, Syria"
     assert first["sources"] == "Report one; Report two"
     assert table.iloc[2]["sources"] == "UCDP GED 12345"
-    unknown_id = ik.deadliest_table(incidents, 4, SOURCES).iloc[3]
+    unknown_id = ik.text.deadliest_table(incidents, 4, SOURCES).iloc[3]
     assert unknown_id["incident_id"] == "c" and unknown_id["sources"] == "src-x"  # kept, not dropped
-    assert ik.format_range(None, pd.NA, None) == "unknown"
+    assert ik.text.format_range(None, pd.NA, None) == "unknown"
 
 
 def test_perpetrator_share_table(incidents):
@@ -78,7 +78,7 @@ def test_perpetrator_share_table(incidents):
 
 
 def test_totals_chart_reads_back_the_casualty_totals(incidents):
-    fig = ik.plot_totals(incidents, by="theatre")
+    fig = ik.charts.plot_totals(incidents, by="theatre")
     killed_ax, wounded_ax = fig.axes
     expected = ik.casualty_totals(incidents, "killed", "theatre")
     # bars top to bottom follow the theatre order (North Caucasus before Syria: Badia)
@@ -96,7 +96,7 @@ def test_totals_chart_reads_back_the_casualty_totals(incidents):
 
 
 def test_lethality_bars_errors_n_and_hidden_categories(incidents):
-    fig = ik.plot_lethality(incidents, by="attack_type", min_incidents=2)
+    fig = ik.charts.plot_lethality(incidents, by="attack_type", min_incidents=2)
     ax = fig.axes[0]
     table = ik.lethality(incidents, by="attack_type")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Armed Assault"]
@@ -106,14 +106,14 @@ def test_lethality_bars_errors_n_and_hidden_categories(incidents):
     caption = _caption(fig)
     assert "Assassination" in caption and "Bombing/Explosion" in caption and "fewer than 2" in caption
     assert "1 incident(s) with no figure" in caption
-    fig = ik.plot_lethality(incidents, by="target_type")
+    fig = ik.charts.plot_lethality(incidents, by="target_type")
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths == sorted(widths)  # largest at the top
     assert max(widths) == pytest.approx(10.0)
 
 
 def test_ccdf_plots_the_deaths_distribution_on_log_axes(incidents):
-    fig = ik.plot_deaths_ccdf(incidents)
+    fig = ik.charts.plot_deaths_ccdf(incidents)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     (line,) = ax.get_lines()
@@ -129,7 +129,7 @@ def test_ccdf_plots_the_deaths_distribution_on_log_axes(incidents):
 def test_killed_wounded_scatter_and_missing_counts(incidents):
     pairs, counts = ik.killed_wounded_pairs(incidents)
     assert counts == {"both": 3, "missing_killed": 0, "missing_wounded": 1, "missing_both": 1}
-    fig = ik.plot_killed_wounded(incidents)
+    fig = ik.charts.plot_killed_wounded(incidents)
     ax = fig.axes[0]
     assert ax.get_xscale() == "symlog"
     points = sorted(tuple(p) for c in ax.collections for p in c.get_offsets())
@@ -139,13 +139,13 @@ def test_killed_wounded_scatter_and_missing_counts(incidents):
 
 def test_every_chart_says_no_data_on_an_empty_selection(incidents):
     empty = incidents.iloc[0:0]
-    for fig in (ik.plot_totals(empty), ik.plot_lethality(empty), ik.plot_deaths_ccdf(empty),
-                ik.plot_killed_wounded(empty)):
+    for fig in (ik.charts.plot_totals(empty), ik.charts.plot_lethality(empty), ik.charts.plot_deaths_ccdf(empty),
+                ik.charts.plot_killed_wounded(empty)):
         assert fig.get_label() == base.NO_DATA_LABEL
     only_unknown = incidents[incidents["incident_id"] == "d"]
-    assert ik.plot_deaths_ccdf(only_unknown).get_label() == base.NO_DATA_LABEL
-    assert ik.plot_killed_wounded(only_unknown).get_label() == base.NO_DATA_LABEL
-    assert ik.plot_lethality(only_unknown).get_label() == base.NO_DATA_LABEL
+    assert ik.charts.plot_deaths_ccdf(only_unknown).get_label() == base.NO_DATA_LABEL
+    assert ik.charts.plot_killed_wounded(only_unknown).get_label() == base.NO_DATA_LABEL
+    assert ik.charts.plot_lethality(only_unknown).get_label() == base.NO_DATA_LABEL
 
 
 def _all_texts(fig) -> str:
@@ -156,15 +156,15 @@ def test_a_selection_without_any_death_figure_says_so_instead_of_an_empty_axis()
     """Audit 5.1: every incident lacks a death figure: no 0-0.05 "persons" axis, a statement with the count."""
     rows = [{"incident_id": k, "date": "2016-01-10", "theatre": NC} for k in "xyz"]
     df = make_incidents(rows)
-    for fig in (ik.plot_totals(df), ik.plot_deaths_ccdf(df), ik.plot_lethality(df, by="attack_type")):
+    for fig in (ik.charts.plot_totals(df), ik.charts.plot_deaths_ccdf(df), ik.charts.plot_lethality(df, by="attack_type")):
         assert fig.get_label() == base.NO_DATA_LABEL
         text = _all_texts(fig)
         assert "figure for any of the 3 incident(s)" in text
         assert not any(p.get_width() == 0 for ax in fig.axes for p in ax.patches)
-    assert "3 with no death figure" in _caption(ik.plot_deaths_ccdf(df))
+    assert "3 with no death figure" in _caption(ik.charts.plot_deaths_ccdf(df))
     # wounded known, deaths unknown: the deaths panel is a statement, the wounded panel a bar with whole-number ticks
     df = make_incidents([{**r, "wounded_best": 4} for r in rows])
-    fig = ik.plot_totals(df)
+    fig = ik.charts.plot_totals(df)
     killed_ax, wounded_ax = fig.axes
     assert not killed_ax.patches and "No death figure for any of the 3 incident(s)" in _all_texts(fig)
     assert [p.get_width() for p in wounded_ax.patches] == [12]
@@ -172,7 +172,7 @@ def test_a_selection_without_any_death_figure_says_so_instead_of_an_empty_axis()
 
 
 def test_casualty_captions_count_open_high_incidents(incidents):
-    fig = ik.plot_lethality(incidents, by="attack_type")
+    fig = ik.charts.plot_lethality(incidents, by="attack_type")
     open_high = int(ik.lethality(incidents, "attack_type")["open_high"].sum())
     assert open_high > 0
     assert f"{open_high} incident(s) give no upper bound: the high is a floor" in _caption(fig)

@@ -41,7 +41,7 @@ def _events() -> pd.DataFrame:
 
 def test_incident_bars_are_every_period_and_the_line_is_the_rolling_mean(incidents):
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
-    fig = ik.plot_incidents(counts, period="month", rolling=3)
+    fig = ik.charts.plot_incidents(counts, period="month", rolling=3)
     ax = fig.axes[0]
     heights = [p.get_height() for p in ax.patches]
     assert heights == [2, 0, 1, 0, 0, 1]  # empty months drawn as zero
@@ -53,18 +53,18 @@ def test_incident_bars_are_every_period_and_the_line_is_the_rolling_mean(inciden
 
 def test_grouped_incident_lines_follow_the_theatre_order_and_colours(incidents):
     counts = ik.counts_by_period(incidents, "quarter", start="2016-01-01", end="2016-12-31", by="theatre")
-    fig = ik.plot_incidents(counts, period="quarter", rolling=1, by="theatre")
+    fig = ik.charts.plot_incidents(counts, period="quarter", rolling=1, by="theatre")
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
     assert list(lines) == ["North Caucasus", "Syria: Badia"]
     np.testing.assert_allclose(lines["North Caucasus"].get_ydata(), [2, 1, 0, 0])
     np.testing.assert_allclose(lines["Syria: Badia"].get_ydata(), [1, 0, 0, 0])
-    colours = ik.theatre_colors()
+    colours = ik.charts.theatre_colors()
     assert matplotlib.colors.to_hex(lines["Syria: Badia"].get_color()) == colours["Syria: Badia"].lower()
 
 
 def test_death_bars_band_and_unknown_count(incidents):
     counts = ik.counts_by_period(incidents, "quarter", start="2016-01-01", end="2016-12-31")
-    fig = ik.plot_deaths(counts, period="quarter", rolling=2)
+    fig = ik.charts.plot_deaths(counts, period="quarter", rolling=2)
     ax = fig.axes[0]
     assert [p.get_height() for p in ax.patches] == counts["deaths_best"].tolist() == [13, 1, 0, 0]
     band = ax.collections[0].get_paths()[0].vertices[:, 1]
@@ -80,7 +80,7 @@ def test_death_bars_band_and_unknown_count(incidents):
 
 def test_grouped_deaths_draw_one_line_per_group(incidents):
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30", by="theatre")
-    fig = ik.plot_deaths(counts, period="month", rolling=1, by="theatre")
+    fig = ik.charts.plot_deaths(counts, period="month", rolling=1, by="theatre")
     lines = {ln.get_label(): ln.get_ydata() for ln in fig.axes[0].get_lines()}
     np.testing.assert_allclose(lines["North Caucasus"], [3, 0, 0, 0, 0, 1])
     np.testing.assert_allclose(lines["Syria: Badia"], [10, 0, 0, 0, 0, 0])
@@ -93,7 +93,7 @@ def test_events_inside_the_range_are_marked_and_listed(incidents):
     assert timeline.index.tolist() == [1, 2, 3]
     assert timeline["when"].tolist() == ["2016-02", "2016-04-15", "2019-01-01"]
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
-    fig = ik.plot_incidents(counts, period="month", events=timeline)
+    fig = ik.charts.plot_incidents(counts, period="month", events=timeline)
     marks = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == plots_trends.EVENT_GID]
     assert len(marks) == 2
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
@@ -111,7 +111,7 @@ def test_an_empty_selection_gives_the_no_data_figure(incidents):
     empty = incidents.iloc[0:0]
     counts = ik.counts_by_period(empty, "month", start="2016-01-01", end="2016-12-31")
     assert len(counts) == 12 and counts["incidents"].sum() == 0
-    for fig in (ik.plot_incidents(counts), ik.plot_deaths(counts), ik.plot_incidents(ik.counts_by_period(empty))):
+    for fig in (ik.charts.plot_incidents(counts), ik.charts.plot_deaths(counts), ik.charts.plot_incidents(ik.counts_by_period(empty))):
         assert fig.get_label() == base.NO_DATA_LABEL
         assert any("No incidents match" in t.get_text() for ax in fig.axes for t in ax.texts)
 
@@ -132,25 +132,25 @@ def test_deaths_with_no_figure_anywhere_give_the_statement_not_a_zero_axis():
     df = make_incidents([{"incident_id": "x", "date": "2016-02-01", "theatre": "Iran"},
                          {"incident_id": "y", "date": "2016-03-01", "theatre": "Iran"}])
     counts = ik.counts_by_period(df, "month", start="2016-01-01", end="2016-06-30")
-    fig = ik.plot_deaths(counts)
+    fig = ik.charts.plot_deaths(counts)
     assert fig.get_label() == base.NO_DATA_LABEL
     assert "No death figure for any of the 2 incident(s)" in " ".join(t.get_text() for t in fig.axes[0].texts)
-    fig = ik.plot_incidents(counts, rolling=1)
+    fig = ik.charts.plot_incidents(counts, rolling=1)
     assert all(float(t).is_integer() for t in fig.axes[0].get_yticks())  # no "0.25 incidents"
 
 
 def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incidents):
     """Audit 5.2: 1 year with a 12-year window must not be labelled a 12-year rolling mean."""
     counts = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31")
-    fig = ik.plot_incidents(counts, period="year", rolling=12)
+    fig = ik.charts.plot_incidents(counts, period="year", rolling=12)
     assert fig.axes[0].get_lines() == []
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
     assert "fewer than the 12-year window of the rolling mean: none is drawn" in caption
     grouped = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31", by="theatre")
-    fig = ik.plot_deaths(grouped, period="year", rolling=12, by="theatre")
+    fig = ik.charts.plot_deaths(grouped, period="year", rolling=12, by="theatre")
     assert "12-year" not in fig.axes[0].get_legend().get_title().get_text()
     monthly = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
-    fig = ik.plot_incidents(monthly, period="month", rolling=3)
+    fig = ik.charts.plot_incidents(monthly, period="month", rolling=3)
     (line,) = fig.axes[0].get_lines()
     assert line.get_label() == "3-month rolling mean"
     caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
@@ -160,11 +160,11 @@ def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incid
 def test_yearly_and_quarterly_ticks_name_years_and_quarters(incidents):
     """Audit 5.9: no "2022-05" month ticks under yearly bars."""
     years = ik.counts_by_period(incidents, "year", start="2014-01-01", end="2018-12-31")
-    fig = ik.plot_incidents(years, period="year", rolling=1)
+    fig = ik.charts.plot_incidents(years, period="year", rolling=1)
     fig.canvas.draw()
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2014", "2015", "2016", "2017", "2018"]
     quarters = ik.counts_by_period(incidents, "quarter", start="2016-01-01", end="2016-12-31")
-    fig = ik.plot_deaths(quarters, period="quarter", rolling=1)
+    fig = ik.charts.plot_deaths(quarters, period="quarter", rolling=1)
     fig.canvas.draw()
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["2016 Q1", "2016 Q2", "2016 Q3", "2016 Q4"]
 
@@ -177,7 +177,7 @@ def test_number_boxes_of_close_events_do_not_overlap(incidents):
                            "date_precision": "day", "event_type": "leader_killed",
                            "title": [f"Event {i}" for i in range(len(dates))]})
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
-    fig = ik.plot_incidents(counts, period="month", events=ik.timeline_events(events))
+    fig = ik.charts.plot_incidents(counts, period="month", events=ik.timeline_events(events))
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts

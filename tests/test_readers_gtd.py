@@ -136,8 +136,9 @@ def test_release_in_source_ids(tmp_path):
 
 
 def test_xlsx_reads_like_the_csv(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     import csv
+
+    import openpyxl
 
     with open(GTD, encoding="cp1252", newline="") as fh:
         rows = list(csv.reader(fh))

@@ -7,7 +7,9 @@ import warnings
 from pathlib import Path
 
 import pytest
+from incidentkit.data.load import load_incidents
 from incidentkit.data.readers import RowsRejectedWarning, read_export
+from incidentkit.data.validation import validate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-samples"
 GTD = SAMPLES / "gtd" / "globalterrorismdb_0718dist_HEAD-truncated-1MiB.csv"
@@ -50,7 +52,6 @@ def test_gtd_cut_last_row_is_reported():
 
 @pytest.mark.parametrize("path", [GTD, ACLED, UCDP])
 def test_samples_give_valid_incident_tables(path):
-    validate = pytest.importorskip("incidentkit.data.validation").validate
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RowsRejectedWarning)
         df = read_export(path)
@@ -82,8 +83,7 @@ def test_ucdp_north_caucasus_admin1_normalised():
 
 @pytest.mark.parametrize("path", [GTD, ACLED, UCDP])
 def test_load_incidents_on_each_sample(path):
-    load = pytest.importorskip("incidentkit.data.load")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RowsRejectedWarning)
-        df = load.load_incidents(source=path, only_is=False)
+        df = load_incidents(source=path, only_is=False)
     assert len(df) > 0 and "theatre" in df.columns

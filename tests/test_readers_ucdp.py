@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from incidentkit.data.readers import read_ucdp
+from incidentkit.data.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -32,7 +33,6 @@ def test_low_best_high_kept_as_reported_and_flagged(ucdp):
 
 
 def test_validation_accepts_flagged_ranges(ucdp):
-    validate = pytest.importorskip("incidentkit.data.validation").validate
     assert len(validate(ucdp.reset_index(drop=True), "incidents")) == 0
 
 

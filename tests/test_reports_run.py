@@ -372,7 +372,8 @@ def test_a_source_file_is_part_of_the_reuse_key(tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
     export.write_text("eventid\n1\n")
     plan = tmp_path / "plan.yaml"
-    plan.write_text(
+    plan.write_text(  # the export lies outside the project: its folder is listed in the plan
+        f"allowed_sources: [{str(tmp_path)!r}]\nreports:\n"
         f"- name: from-file\n  notebook: source.ipynb\n  parameters: {{source: {str(export)!r}}}\n"
         "- name: curated\n  notebook: source.ipynb\n  parameters: {source: curated}\n"
     )

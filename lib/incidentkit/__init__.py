@@ -1,18 +1,20 @@
-"""incidentkit: curated incident tables, GTD/ACLED/UCDP readers, analysis helpers and a report runner for
-analysts of Islamic State violence.
+"""incidentkit: curated incident tables, GTD/ACLED/UCDP readers and analysis helpers for analysts of Islamic State
+violence, with the charts and report runner of its notebooks.
 
 >>> import incidentkit as ik
 >>> incidents = ik.load_incidents(theatres="North Caucasus", start="2015-01-01")
 >>> ik.casualty_totals(incidents)
 
-The public API is re-exported here lazily (PEP 562): ``import incidentkit`` is cheap, and a submodule is imported
-the first time one of its names is used, so command-line tools such as ``python -m incidentkit.reports`` start fast.
+The names here (:data:`__all__`) are what an analyst uses: loading, validating and reading the data, and the
+arithmetic on it. What only a notebook's presentation needs sits in two namespaces: ``ik.charts`` (the house style,
+one function per figure, figure and summary output) and ``ik.text`` (Markdown, sentences and tables for a reader).
+
+Names are resolved lazily (PEP 562): ``import incidentkit`` is cheap, and a submodule is imported the first time one
+of its names is used, so command-line tools such as ``python -m incidentkit.reports`` start fast.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from .errors import DataValidationError as DataValidationError
 from .errors import IncidentkitError as IncidentkitError
@@ -20,21 +22,24 @@ from .errors import ParameterError as ParameterError
 from .errors import Problem as Problem
 from .errors import ReaderError as ReaderError
 
+#: The package version: the one place it is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 #: public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {
-    # loading and validation
+    # loading, validating and selecting the curated tables
     "load_incidents": "data.load",
     "load_events": "data.load",
     "load_sources": "data.load",
     "load_reported_statistics": "data.load",
     "load_table": "data.load",
+    "incident_frame": "data.load",
+    "validate": "data.validation",
+    "ValidationReport": "data.validation",
+    "check_parameters": "data.selection",
+    "Selection": "data.selection",
     "valid_values": "data.selection",
     "describe_source": "data.selection",
-    "validate": "data.validation",
-    "incident_frame": "data.load",
-    "ValidationReport": "data.validation",
     # reference tables
     "load_theatres": "data.reference",
     "theatre_order": "data.reference",
@@ -50,43 +55,35 @@ _EXPORTS: dict[str, str] = {
     "read_ucdp": "data.readers",
     "read_export": "data.readers",
     "detect_dataset": "data.readers",
-    # arithmetic
+    # casualty arithmetic
     "incident_figures": "analysis.measures",
     "casualty_totals": "analysis.measures",
     "lethality": "analysis.measures",
     "perpetrator_share": "analysis.measures",
+    "perpetrator_share_table": "analysis.measures",
     "deaths_distribution": "analysis.measures",
     "deadliest": "analysis.measures",
+    "headline_figures": "analysis.measures",
+    "killed_wounded_pairs": "analysis.measures",
+    # series over time
     "counts_by_period": "analysis.trends",
     "rolling_mean": "analysis.trends",
     "year_on_year": "analysis.trends",
-    # trends and casualties notebooks
-    "headline_figures": "analysis.measures",
-    "describe_selection": "analysis.text",
-    "deadliest_table": "analysis.text",
-    "perpetrator_share_table": "analysis.measures",
-    "killed_wounded_pairs": "analysis.measures",
-    "format_range": "analysis.text",
+    "period_stats": "analysis.trends",
     "group_column": "analysis.trends",
     "timeline_events": "analysis.trends",
-    "period_stats": "analysis.trends",
-    "plot_incidents": "charts.trends",
-    "plot_deaths": "charts.trends",
-    "mark_events": "charts.trends",
-    "plot_totals": "charts.casualties",
-    "plot_lethality": "charts.casualties",
-    "plot_deaths_ccdf": "charts.casualties",
-    "plot_killed_wounded": "charts.casualties",
-    # regional comparison, theatre brief and data coverage notebooks
+    # theatres side by side
     "theatre_comparison": "analysis.regions",
     "mix_shares": "analysis.regions",
     "monthly_by_theatre": "analysis.regions",
-    "plot_theatre_comparison": "charts.regions",
-    "plot_mix": "charts.regions",
-    "plot_small_multiples": "charts.regions",
-    "load_borders": "charts.maps",
-    "map_counts": "charts.maps",
-    "plot_incident_map": "charts.maps",
+    # data coverage
+    "rows_by_dataset": "analysis.coverage",
+    "rows_by_source": "analysis.coverage",
+    "precision_table": "analysis.coverage",
+    "missing_fields": "analysis.coverage",
+    "unknown_casualties": "analysis.coverage",
+    "reported_vs_incidents": "analysis.coverage",
+    # a period against the one before, chronology, notable incidents
     "previous_period": "analysis.brief",
     "previous_selection": "analysis.brief",
     "selection_events": "analysis.brief",
@@ -94,55 +91,63 @@ _EXPORTS: dict[str, str] = {
     "period_comparison": "analysis.brief",
     "chronology": "analysis.brief",
     "notable_incidents": "analysis.brief",
-    "escape_markdown": "analysis.text",
-    "headline_markdown": "analysis.text",
-    "chronology_markdown": "analysis.text",
-    "notable_markdown": "analysis.text",
-    "comparison_text": "analysis.text",
-    "plot_period_comparison": "charts.brief",
-    "reported_notes": "analysis.text",
-    "rows_by_dataset": "analysis.coverage",
-    "rows_by_source": "analysis.coverage",
-    "precision_table": "analysis.coverage",
-    "missing_fields": "analysis.coverage",
-    "unknown_casualties": "analysis.coverage",
-    "reported_vs_incidents": "analysis.coverage",
-    "plot_missing_fields": "charts.coverage",
-    "plot_reported_vs_incidents": "charts.coverage",
-    # notebooks
-    "check_parameters": "data.selection",
-    "Selection": "data.selection",
-    "apply_style": "charts.style",
-    "theatre_colors": "charts.style",
-    "category_colors": "charts.style",
-    "add_caption": "charts.style",
-    "table_or_note": "charts.style",
-    "table_text": "charts.style",
-    "output_dir": "charts.output",
-    "save_figure": "charts.output",
-    "write_summary": "charts.output",
-    "read_summary": "charts.output",
+}
+
+#: namespace -> module: ``ik.charts`` is the charts layer, ``ik.text`` the analysis layer's text for a reader.
+_NAMESPACES: dict[str, str] = {"charts": "charts", "text": "analysis.text"}
+
+#: Names that left the top level for a namespace (incidentkit 0.1.0 exported them here): a clear error says where.
+_MOVED: dict[str, str] = {
+    **dict.fromkeys(
+        ("add_caption", "apply_style", "category_colors", "theatre_colors", "load_borders", "map_counts",
+         "mark_events", "plot_deaths", "plot_deaths_ccdf", "plot_incident_map", "plot_incidents",
+         "plot_killed_wounded", "plot_lethality", "plot_missing_fields", "plot_mix", "plot_period_comparison",
+         "plot_reported_vs_incidents", "plot_small_multiples", "plot_theatre_comparison", "plot_totals",
+         "output_dir", "read_summary", "save_figure", "write_summary"),
+        "charts",
+    ),
+    **dict.fromkeys(
+        ("chronology_markdown", "comparison_text", "deadliest_table", "describe_selection", "escape_markdown",
+         "format_range", "headline_markdown", "notable_markdown", "reported_notes", "table_or_note", "table_text"),
+        "text",
+    ),
 }
 
 __all__ = sorted(
-    [*_EXPORTS, "DataValidationError", "IncidentkitError", "ParameterError", "Problem", "ReaderError", "__version__"]
+    [
+        *_EXPORTS,
+        *_NAMESPACES,
+        "DataValidationError",
+        "IncidentkitError",
+        "ParameterError",
+        "Problem",
+        "ReaderError",
+        "__version__",
+    ]
 )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'incidentkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+def __getattr__(name: str) -> object:
+    if name in _EXPORTS:
+        value = getattr(_importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    elif name in _NAMESPACES:
+        value = _importlib.import_module(f".{_NAMESPACES[name]}", __name__)
+    elif name in _MOVED:
+        raise AttributeError(f"incidentkit.{name} is now incidentkit.{_MOVED[name]}.{name} "
+                             f"(ik.{_MOVED[name]}.{name})", name=name, obj=None)
+    else:
+        raise AttributeError(f"module 'incidentkit' has no attribute {name!r}", name=name, obj=None)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return list(__all__)
 
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (tests/test_public_api.py: = _EXPORTS)
+    from . import charts  # noqa: F401
+    from .analysis import text  # noqa: F401
     from .analysis.brief import (  # noqa: F401
         brief_figures,
         chronology,
@@ -172,17 +177,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         perpetrator_share_table,
     )
     from .analysis.regions import mix_shares, monthly_by_theatre, theatre_comparison  # noqa: F401
-    from .analysis.text import (  # noqa: F401
-        chronology_markdown,
-        comparison_text,
-        deadliest_table,
-        describe_selection,
-        escape_markdown,
-        format_range,
-        headline_markdown,
-        notable_markdown,
-        reported_notes,
-    )
     from .analysis.trends import (  # noqa: F401
         counts_by_period,
         group_column,
@@ -191,26 +185,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         timeline_events,
         year_on_year,
     )
-    from .charts.brief import plot_period_comparison  # noqa: F401
-    from .charts.casualties import (  # noqa: F401
-        plot_deaths_ccdf,
-        plot_killed_wounded,
-        plot_lethality,
-        plot_totals,
-    )
-    from .charts.coverage import plot_missing_fields, plot_reported_vs_incidents  # noqa: F401
-    from .charts.maps import load_borders, map_counts, plot_incident_map  # noqa: F401
-    from .charts.output import output_dir, read_summary, save_figure, write_summary  # noqa: F401
-    from .charts.regions import plot_mix, plot_small_multiples, plot_theatre_comparison  # noqa: F401
-    from .charts.style import (  # noqa: F401
-        add_caption,
-        apply_style,
-        category_colors,
-        table_or_note,
-        table_text,
-        theatre_colors,
-    )
-    from .charts.trends import mark_events, plot_deaths, plot_incidents  # noqa: F401
     from .data.load import (  # noqa: F401
         incident_frame,
         load_events,

@@ -13,6 +13,8 @@ import dataclasses
 import pandas as pd
 
 from ..data.load import load_events
+from ..data.parameters import one_place_message, period_message
+from ..data.readers.registry import dataset_name
 from ..data.selection import Selection
 from ..errors import ParameterError
 from .measures import casualty_totals, headline_figures, incident_figures
@@ -26,8 +28,9 @@ def previous_period(start: object, end: object) -> tuple[pd.Timestamp, pd.Timest
     its number of months (2024 -> 2023, Q2 -> Q1); any other period by its number of days, both ends included.
     """
     lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    if lo > hi:
-        raise ParameterError(f"start ({lo.date()}) is after end ({hi.date()})")
+    wrong = period_message(lo.date(), hi.date())
+    if wrong:
+        raise ParameterError(wrong)
     prev_end = lo - pd.Timedelta(days=1)
     if lo.day == 1 and (hi + pd.Timedelta(days=1)).day == 1:
         months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
@@ -42,19 +45,16 @@ def previous_selection(sel: Selection) -> Selection:
     The brief needs a place and a closed period: a selection with neither a theatre nor countries, or with a blank
     ``start`` or ``end``, raises :class:`ParameterError` (the notebook calls this in its validation cell).
     """
-    if not sel.theatres and not sel.countries:
-        raise ParameterError("theatre and countries: both are empty; the brief is on one place: give one theatre "
-                             "or countries (see data/theatres.csv)")
-    if sel.start is None or sel.end is None:
-        raise ParameterError("start and end: the brief compares the period with the one before, so both must be set")
+    lacking = one_place_message(sel.theatres, sel.countries, sel.start, sel.end)
+    if lacking:
+        raise ParameterError(lacking)
     lo, hi = previous_period(sel.start, sel.end)
     return dataclasses.replace(sel, start=lo, end=hi)
 
 
 def selection_events(sel: Selection, *, folder: object = None) -> pd.DataFrame:
     """Return the timeline events (``data/events.csv``) in the selection's area and period."""
-    return load_events(theatres=sel.theatres or None, countries=sel.countries or None,
-                       branches=sel.branches or None, start=sel.start, end=sel.end, folder=folder)  # type: ignore[arg-type]
+    return load_events(sel, folder=folder)  # type: ignore[arg-type]
 
 
 def brief_figures(incidents: pd.DataFrame, events: pd.DataFrame | None = None) -> dict[str, object]:
@@ -88,8 +88,7 @@ def _incident_sources(row: pd.Series, sources: pd.DataFrame | None) -> str:
     dataset = row.get("source_dataset", "curated")
     labels = source_labels(row["source_ids"], sources)
     if isinstance(dataset, str) and dataset != "curated":
-        name = {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset)
-        labels = [f"{name} event {row.get('source_event_id')}", *labels]
+        labels = [f"{dataset_name(dataset)} event {row.get('source_event_id')}", *labels]
     return "; ".join(labels)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..data.parameters import RULES, check_value, raise_issues
 from ..data.reference import theatre_order
 from .measures import lethality
 from .trends import counts_by_period
@@ -36,10 +37,9 @@ def comparison_theatres(df: pd.DataFrame, theatres: Sequence[str] | None = None)
     """Return the theatres to compare, in the fixed order: ``theatres`` if given, else those present in ``df``."""
     order = theatre_order()
     if theatres:
-        unknown = [t for t in theatres if t not in order]
-        if unknown:
-            raise ValueError(f"theatres: unknown value(s) {unknown}; valid values are: {', '.join(order)}")
-        wanted = set(theatres)
+        checked, issues = check_value("theatres", list(theatres), RULES["theatres"])  # the parameter's own rule
+        raise_issues(issues)
+        wanted = set(checked)
     else:
         wanted = set(df["theatre"].dropna().astype(object))
     return [t for t in order if t in wanted]

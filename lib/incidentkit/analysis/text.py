@@ -1,8 +1,10 @@
-"""Text for a reader: Markdown and sentences from the analysis tables, and values written out (casualty figures with
-their range, dates at their precision, places, source labels).
+"""Text for a reader: Markdown and sentences from the analysis tables, tables shown in a notebook, and values written
+out (casualty figures with their range, dates at their precision, places, source labels).
 
-Text taken from the data (summaries, titles, places, source titles) is escaped by :func:`escape_markdown` wherever it
-goes into Markdown: a data string never injects HTML or Markdown into a page.
+The notebooks reach this module as ``ik.text`` (``ik.text.describe_selection(...)``, ``ik.text.table_or_note(...)``);
+:data:`__all__` lists what it offers them. Text taken from the data (summaries, titles, places, source titles) is
+escaped by :func:`escape_markdown` wherever it goes into Markdown: a data string never injects HTML or Markdown into a
+page.
 """
 
 from __future__ import annotations
@@ -12,8 +14,24 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
+from IPython.display import Markdown
 
+from ..data.readers.registry import dataset_name
 from .measures import headline_figures, incident_figures
+
+__all__ = [
+    "chronology_markdown",
+    "comparison_text",
+    "deadliest_table",
+    "describe_selection",
+    "escape_markdown",
+    "format_range",
+    "headline_markdown",
+    "notable_markdown",
+    "reported_notes",
+    "table_or_note",
+    "table_text",
+]
 
 #: Reasons an incident is listed as notable, in the order the brief shows them.
 NOTABLE_REASONS: tuple[str, ...] = ("deadliest", "claimed", "suicide")
@@ -96,8 +114,7 @@ def format_range(low: object, best: object, high: object) -> str:
 def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
     """Source column of :func:`deadliest_table` for one incident."""
     if dataset != "curated":
-        name = {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(str(dataset), str(dataset))
-        return f"{name} {event_id}"
+        return f"{dataset_name(dataset)} {event_id}"
     parts = [p.strip() for p in str(ids if ids is not None and not pd.isna(ids) else "").split(";") if p.strip()]
     return "; ".join(titles.get(p, p) for p in parts)
 
@@ -159,6 +176,26 @@ def describe_selection(df: pd.DataFrame, label: str, source_label: str = "") -> 
             else "."
         )
     )
+
+
+#: What :func:`table_or_note` and :func:`table_text` show instead of an empty table.
+NOTHING_TO_SHOW = "Nothing to show: no incidents match the selection."
+
+
+def table_or_note(table: object, note: str = NOTHING_TO_SHOW) -> object:
+    """Return ``table`` to display, or, when it has no rows, a one-line Markdown ``note`` (an empty selection shows
+    a sentence, not the bare header of an empty table)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        return Markdown(f"*{note}*")
+    return table
+
+
+def table_text(table: object, note: str = NOTHING_TO_SHOW, **to_string: object) -> str:
+    """Return ``table.to_string(**to_string)`` for printing in a checked cell, or ``note`` when it has no rows (no
+    "Empty DataFrame / Columns: [...]" under an empty selection)."""
+    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
+        return note
+    return str(table.to_string(**to_string))  # type: ignore[attr-defined]
 
 
 def _lines(items: Iterable[str]) -> str:

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..data.parameters import RULES, check_value, raise_issues
 from .measures import incident_figures
 
+#: ``period`` parameter value -> pandas period frequency (the values are those of the ``period`` rule).
 PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def _freq(period: str) -> str:
-    if period not in PERIODS:
-        raise ValueError(f"period {period!r}: expected one of {sorted(PERIODS)}")
+    raise_issues(check_value("period", period, RULES["period"])[1])  # the parameter's own rule and message
     return PERIODS[period]
 
 
@@ -152,7 +153,7 @@ def year_on_year(df: pd.DataFrame, *, start: object = None, end: object = None, 
     return out.reset_index(drop=True)
 
 
-#: ``group_by`` parameter value -> incident column.
+#: ``group_by`` parameter value -> incident column (the values are those of the ``group_by`` rule).
 GROUP_COLUMNS: dict[str, str | None] = {"theatre": "theatre", "branch": "is_branch", "country": "country", "none": None}
 #: Event types marked on trend charts by default: provinces announced, leaders killed, and every operation or regime
 #: declared or lifted (counter-terrorism operations and regimes, an insurgency declared over).
@@ -168,8 +169,7 @@ TIMELINE_EVENT_TYPES: tuple[str, ...] = (
 
 def group_column(group_by: str) -> str | None:
     """Return the incident column for a ``group_by`` parameter ("branch" -> ``is_branch``; "none" -> ``None``)."""
-    if group_by not in GROUP_COLUMNS:
-        raise ValueError(f"group_by {group_by!r}: expected one of {sorted(GROUP_COLUMNS)}")
+    raise_issues(check_value("group_by", group_by, RULES["group_by"])[1])  # the parameter's own rule and message
     return GROUP_COLUMNS[group_by]
 
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import seaborn as sns
-from IPython.display import Markdown
 from matplotlib.colors import to_rgb
 from matplotlib.ticker import MaxNLocator
 
@@ -181,26 +180,6 @@ def svg_values(path: Path | str) -> dict[str, list[tuple[str, float]]]:
         if tag is not None:
             out.setdefault(tag[0], []).append((tag[1], tag[2]))
     return out
-
-
-#: What :func:`table_or_note` shows instead of an empty table.
-NOTHING_TO_SHOW = "Nothing to show: no incidents match the selection."
-
-
-def table_or_note(table: object, note: str = NOTHING_TO_SHOW) -> object:
-    """Return ``table`` to display, or, when it has no rows, a one-line Markdown ``note`` (an empty selection shows
-    a sentence, not the bare header of an empty table)."""
-    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
-        return Markdown(f"*{note}*")
-    return table
-
-
-def table_text(table: object, note: str = NOTHING_TO_SHOW, **to_string: object) -> str:
-    """Return ``table.to_string(**to_string)`` for printing in a checked cell, or ``note`` when it has no rows (no
-    "Empty DataFrame / Columns: [...]" under an empty selection)."""
-    if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
-        return note
-    return str(table.to_string(**to_string))  # type: ignore[attr-defined]
 
 
 def add_caption(fig: Figure, text: str) -> None:

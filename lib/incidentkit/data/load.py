@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from datetime import date
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -10,39 +11,36 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataValidationError, ParameterError
+from .parameters import RULES, Context, check_values, raise_issues
 from .readers import read_export
-from .reference import FALLBACK_THEATRE, assign_theatre, load_branches, load_theatres, theatre_order
-from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, enum_values, field_names
-from .selection import CURATED, DATE_PRECISIONS, parse_date, resolve_countries
+from .reference import FALLBACK_THEATRE, assign_theatre, theatre_order
+from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, field_names
+from .selection import CURATED, Selection, selection_of
 from .tables import read_csv_raw, table_path
 from .validation import validate
+from .vocabulary import DATE_PRECISIONS, ENUM_FILTERS
 
-Selection = str | Iterable[str] | None
-
-
-def _as_list(value: Selection, name: str) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [value]
-    try:
-        items = list(value)
-    except TypeError:
-        raise ParameterError(f"{name}: expected a string or a list of strings, got {value!r}") from None
-    for item in items:
-        if not isinstance(item, str):
-            raise ParameterError(f"{name}: expected strings, got {item!r} ({type(item).__name__})")
-    return items or None
+#: A filter as an analyst passes it: one value, several, or ``None`` (no filter).
+FilterValue = str | Iterable[str] | None
 
 
-def _check_known(name: str, values: list[str], valid: Sequence[str]) -> None:
-    unknown = [v for v in values if v not in valid]
-    if unknown:
-        raise ParameterError(
-            f"{name}: unknown value(s) {unknown}; valid values are: {', '.join(map(str, valid))}"
-        )
-
-
+def _checked(source: str | PathLike[str], folder: Path | None, **filters: Any) -> Selection:
+    """A :class:`Selection` of filter values passed in code: one value or several (a lone string is a list of one),
+    dates as text or ``date``/``Timestamp``, each checked by its rule (the same rules as notebook parameters)."""
+    values: dict[str, Any] = {"source": str(source)}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if RULES[name].annotation == "list" and isinstance(value, str):
+            value = [value]
+        elif RULES[name].annotation == "list" and isinstance(value, Iterable) and not isinstance(value, dict):
+            value = list(value)
+        elif isinstance(value, date):  # a date, datetime or Timestamp
+            value = value.isoformat()[:10]
+        values[name] = value
+    checked, issues = check_values(values, Context(restrict_sources=False, folder=folder))
+    raise_issues(issues)
+    return selection_of(checked)
 
 
 def _read_validated(name: str, folder: Path | None) -> pd.DataFrame:
@@ -65,23 +63,29 @@ def load_sources(*, folder: Path | None = None) -> pd.DataFrame:
 
 
 def load_events(
+    selection: Selection | None = None,
     *,
-    theatres: Selection = None,
-    countries: Selection = None,
-    branches: Selection = None,
+    theatres: FilterValue = None,
+    countries: FilterValue = None,
+    branches: FilterValue = None,
     start: object = None,
     end: object = None,
     folder: Path | None = None,
 ) -> pd.DataFrame:
     """Return the timeline events (provinces announced, pledges, leaders killed, ...), validated and filtered.
 
-    ``theatre`` is attached from the theatre map (events with no country/admin1 in it get "Elsewhere").
+    Filter by a checked :class:`Selection` (its area, branches and period) or by the keyword filters, which are
+    checked as :func:`load_incidents` checks them. ``theatre`` is attached from the theatre map (events with no
+    country/admin1 in it get "Elsewhere").
     """
+    sel = selection if selection is not None else _checked(
+        CURATED, folder, theatres=theatres, countries=countries, branches=branches, start=start, end=end
+    )
     df = _read_validated("events", folder)
     df["theatre"] = assign_theatre(
         df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, explicit=df["theatre"], folder=folder
     )
-    df = _filter(df, theatres=theatres, countries=countries, branches=branches, start=start, end=end, folder=folder)
+    df = df[_mask(df, sel, enums=False)]
     return df.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
 
 
@@ -111,104 +115,71 @@ def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.Da
     return df
 
 
-def _filter(
-    df: pd.DataFrame,
-    *,
-    theatres: Selection = None,
-    countries: Selection = None,
-    branches: Selection = None,
-    start: object = None,
-    end: object = None,
-    attack_types: Selection = None,
-    target_types: Selection = None,
-    claim_status: Selection = None,
-    min_date_precision: str | None = None,
-    folder: Path | None = None,
-) -> pd.DataFrame:
+def _mask(df: pd.DataFrame, sel: Selection, *, enums: bool = True) -> pd.Series:
+    """The rows of ``df`` in a checked selection (nothing is checked here)."""
     mask = pd.Series(True, index=df.index)
-    t = _as_list(theatres, "theatres")
-    if t:
-        _check_known("theatres", t, load_theatres(folder)["theatre"].tolist())
-        mask &= df["theatre"].astype(object).isin(t)
-    c = _as_list(countries, "countries")
-    if c:
-        names = dict(zip(df["country"].astype(object), df["iso3"].astype(object), strict=True))
-        mask &= df["iso3"].astype(object).isin(resolve_countries(c, names, folder=folder))
-    b = _as_list(branches, "branches")
-    if b:
-        _check_known("branches", b, load_branches(folder)["branch_id"].tolist())
-        mask &= df["is_branch"].astype(object).isin(b)
-    for name, value, column in (
-        ("attack_types", attack_types, "attack_type"),
-        ("target_types", target_types, "target_type"),
-        ("claim_status", claim_status, "claim_status"),
-    ):
-        items = _as_list(value, name)
-        if items:
-            _check_known(name, items, enum_values("incidents", column))
-            mask &= df[column].astype(object).isin(items)
-    if min_date_precision is not None:
-        _check_known("min_date_precision", [min_date_precision], DATE_PRECISIONS)
-        allowed = DATE_PRECISIONS[: DATE_PRECISIONS.index(min_date_precision) + 1]
-        mask &= df["date_precision"].astype(object).isin(allowed)
-    lo, hi = parse_date(start, "start"), parse_date(end, "end")
-    if lo is not None and hi is not None and lo > hi:
-        raise ParameterError(f"start ({lo.date()}) is after end ({hi.date()}); the period would be empty")
-    if lo is not None:
-        mask &= df["date"] >= lo
-    if hi is not None:
-        mask &= df["date"] <= hi
-    return df[mask.fillna(False).astype(bool)]
-
-
+    for values, column in ((sel.theatres, "theatre"), (sel.country_codes, "iso3"), (sel.branches, "is_branch")):
+        if values:
+            mask &= df[column].astype(object).isin(values)
+    if enums:
+        for name, column in ENUM_FILTERS.items():
+            if getattr(sel, name):
+                mask &= df[column].astype(object).isin(getattr(sel, name))
+        if sel.min_date_precision:
+            allowed = DATE_PRECISIONS[: DATE_PRECISIONS.index(sel.min_date_precision) + 1]
+            mask &= df["date_precision"].astype(object).isin(allowed)
+    if sel.start is not None:
+        mask &= df["date"] >= sel.start
+    if sel.end is not None:
+        mask &= df["date"] <= sel.end
+    return mask.fillna(False).astype(bool)
 
 
 def load_incidents(
-    source: str | PathLike[str] = CURATED,
+    source: str | PathLike[str] | Selection = CURATED,
     *,
-    theatres: Selection = None,
-    countries: Selection = None,
-    branches: Selection = None,
+    theatres: FilterValue = None,
+    countries: FilterValue = None,
+    branches: FilterValue = None,
     start: object = None,
     end: object = None,
-    attack_types: Selection = None,
-    target_types: Selection = None,
-    claim_status: Selection = None,
+    attack_types: FilterValue = None,
+    target_types: FilterValue = None,
+    claim_status: FilterValue = None,
     min_date_precision: str | None = None,
     only_is: bool = True,
     folder: Path | None = None,
 ) -> pd.DataFrame:
     """Return incidents in the incident schema, validated, with ``theatre`` attached, filtered by the selection.
 
-    ``source`` is ``"curated"`` (the tables in ``data/``) or the path of a GTD (.csv/.xlsx), ACLED or UCDP GED export;
-    the dataset is detected from the header, and only IS incidents are kept unless ``only_is=False``.
+    ``source`` is a :class:`Selection` that :func:`incidentkit.check_parameters` checked (``load_incidents(sel)``,
+    as the notebooks do: it is not checked again, and no other filter may be given), ``"curated"`` (the tables in
+    ``data/``) or the path of a GTD (.csv/.xlsx), ACLED or UCDP GED export; the dataset is detected from the header,
+    and only IS incidents are kept unless ``only_is=False``.
 
-    Every filter accepts one value or a list; ``None`` or an empty list means no filter. An unknown value raises
-    :class:`ParameterError` listing the valid values. ``countries`` takes country names or ISO3 codes;
+    Every filter accepts one value or a list; ``None`` or an empty list means no filter. Values are checked by the
+    same rules as notebook parameters (:mod:`incidentkit.data.parameters`): matched case- and accent-insensitively
+    and through the alias tables ("north caucasus", "ISK"); an unknown value raises :class:`ParameterError` with the
+    closest valid values and the list of valid ones. ``countries`` takes country names or ISO3 codes;
     ``start``/``end`` are ISO dates (inclusive, compared with ``date``, the first day of the incident's known
     period); ``min_date_precision`` keeps incidents dated at least that precisely ("day" keeps day-precise ones).
     A table that fails validation raises :class:`DataValidationError` with every problem; nothing is dropped.
     """
-    if isinstance(source, str) and source == CURATED:
+    filters = {"theatres": theatres, "countries": countries, "branches": branches, "start": start, "end": end,
+               "attack_types": attack_types, "target_types": target_types, "claim_status": claim_status,
+               "min_date_precision": min_date_precision}
+    if isinstance(source, Selection):
+        given = sorted(k for k, v in filters.items() if v is not None)
+        if given:
+            raise ParameterError(f"load_incidents(selection): the selection holds the filters; remove {given}")
+        sel = source
+    else:
+        sel = _checked(source, folder, only_is=only_is, **filters)
+    if sel.source == CURATED:
         df = _curated_incidents(folder)
     else:
-        path = Path(source)
-        if not path.exists():
-            raise ParameterError(f"source: {str(source)!r} is neither 'curated' nor an existing file")
-        df = _external_incidents(path, only_is, folder)
-    df = _filter(
-        df,
-        theatres=theatres,
-        countries=countries,
-        branches=branches,
-        start=start,
-        end=end,
-        attack_types=attack_types,
-        target_types=target_types,
-        claim_status=claim_status,
-        min_date_precision=min_date_precision,
-        folder=folder,
-    )
+        df = _external_incidents(Path(sel.source), sel.only_is, folder)
+    df = df[_mask(df, sel)]
     ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS]
     return df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
 

@@ -1,4 +1,5 @@
-"""The data dictionary: ``data/datapackage.json`` read into field lists, pandas dtypes and enums.
+"""The data dictionary: ``data/datapackage.json`` read into field lists, pandas dtypes and enums (the descriptor
+itself is read by :mod:`incidentkit.data.descriptor`, whose functions are re-exported here).
 
 ``datapackage.json`` (a Frictionless Data Package) is the single source of truth for every table's columns, types
 and constraints. Nothing here hard-codes a column: the loader, the validator and the readers all ask this module.
@@ -10,9 +11,7 @@ fails on Arrow timestamps); a field with an ``enum`` constraint -> ``Categorical
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,85 +19,25 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, IncidentkitError, Problem
-from ..paths import data_dir
+from .descriptor import (  # noqa: F401 - re-exported: schema is where the rest of the library asks
+    DATA_HELP,
+    datapackage_path,
+    enum_values,
+    field,
+    field_names,
+    fields,
+    load_datapackage,
+    primary_key,
+    resource,
+    resource_names,
+)
 
 #: Columns every incident frame carries after the datapackage's own fields.
 EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
-#: The datasets an incident row can come from.
-SOURCE_DATASETS: tuple[str, ...] = ("curated", "gtd", "acled", "ucdp")
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
-
-
-@lru_cache(maxsize=8)
-def _read_descriptor(path: str, mtime_ns: int) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise IncidentkitError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
-
-
-def datapackage_path(folder: Path | None = None) -> Path:
-    """Return the path of ``datapackage.json`` in ``folder`` (default: :func:`incidentkit.paths.data_dir`)."""
-    return (folder or data_dir()) / "datapackage.json"
-
-
-def load_datapackage(folder: Path | None = None) -> dict[str, Any]:
-    """Return the parsed data package descriptor (cached until the file changes)."""
-    path = datapackage_path(folder)
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise IncidentkitError(f"{path}: cannot read the data dictionary ({exc.strerror})") from exc
-    return _read_descriptor(str(path), mtime)
-
-
-def resource_names(folder: Path | None = None) -> list[str]:
-    """Return the names of the tables described by the data package."""
-    return [r["name"] for r in load_datapackage(folder)["resources"]]
-
-
-def resource(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """Return the descriptor of one table; an unknown name lists the valid ones."""
-    for res in load_datapackage(folder)["resources"]:
-        if res["name"] == name:
-            return res
-    raise IncidentkitError(f"no table {name!r} in the data package; valid tables: {', '.join(resource_names(folder))}")
-
-
-def fields(name: str, folder: Path | None = None) -> list[dict[str, Any]]:
-    """Return the field descriptors of a table, in order."""
-    return list(resource(name, folder)["schema"]["fields"])
-
-
-def field(name: str, column: str, folder: Path | None = None) -> dict[str, Any]:
-    """Return one field's descriptor."""
-    for f in fields(name, folder):
-        if f["name"] == column:
-            return f
-    raise IncidentkitError(f"table {name!r} has no field {column!r}")
-
-
-def field_names(name: str, folder: Path | None = None) -> list[str]:
-    """Return the column names of a table, in the data package's order."""
-    return [f["name"] for f in fields(name, folder)]
-
-
-def enum_values(name: str, column: str, folder: Path | None = None) -> list[str]:
-    """Return the allowed values of an enumerated field, in the data package's order."""
-    values = field(name, column, folder).get("constraints", {}).get("enum")
-    if values is None:
-        raise IncidentkitError(f"field {name}.{column} has no enum constraint")
-    return list(values)
-
-
-def primary_key(name: str, folder: Path | None = None) -> list[str]:
-    """Return the primary-key columns of a table."""
-    pk = resource(name, folder)["schema"].get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
 
 
 def pandas_dtype(f: dict[str, Any]) -> Any:

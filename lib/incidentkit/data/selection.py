@@ -1,10 +1,10 @@
-"""What a selection parameter may be: the valid theatres, branches, countries and dates, the label of a data source,
-and the validation of notebook parameters (one call in the cell after ``parameters`` fails early with a clear
-message)."""
+"""A notebook's selection: ``check_parameters`` (the validation cell after ``parameters``) checks every parameter
+with the one rules table of :mod:`incidentkit.data.parameters` and returns a :class:`Selection`, which
+``load_incidents(sel)`` loads without checking it again and whose labels name it in titles and captions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -13,160 +13,38 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from .readers.countries import iso3_for_name, iso_names
+from .parameters import CURATED, RULES, Context, check_values, raise_issues
 from .readers.detect import detect_dataset
-from .reference import load_branches, load_theatre_map, load_theatres
-from .schema import enum_values
+from .readers.registry import dataset_name
+from .vocabulary import DATE_PRECISIONS, country_code, valid_values
 
-#: The ``source`` of the curated tables in ``data/`` (any other source is the path of an export).
-CURATED = "curated"
-#: Order of date precisions from the finest to the coarsest.
-DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+__all__ = ["CURATED", "DATE_PRECISIONS", "Selection", "check_parameters", "describe_source", "valid_values"]
 
-
-def parse_date(value: object, name: str) -> pd.Timestamp | None:
-    """Parse an ISO date parameter (``"2015-01-01"``, a ``date`` or a ``Timestamp``); ``None``/``""`` give None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD") from None
-    if pd.isna(ts):
-        raise ParameterError(f"{name}: {value!r} is not a date; expected YYYY-MM-DD")
-    return ts.normalize()
-
-
-def resolve_countries(
-    values: Sequence[str], names: dict[object, object] | None = None, *, folder: Path | None = None
-) -> list[str]:
-    """Return the ISO3 codes of country parameters given as ISO3 codes or English names.
-
-    Names are looked up in ``names`` (a frame's own country -> iso3 pairs), the theatre map and the ISO 3166 tables
-    (with GTD/ACLED/UCDP spellings). A value none of them knows raises :class:`ParameterError`; a known country with
-    no incident simply selects nothing.
-    """
-    tmap = load_theatre_map(folder)
-    lookup = {**dict(zip(tmap["country"], tmap["iso3"], strict=True)), **(names or {})}
-    codes = set(iso_names().values()) | set(tmap["iso3"]) | {v for v in lookup.values() if isinstance(v, str)}
-    out, unknown = [], []
-    for value in values:
-        code = value if value in codes else lookup.get(value) or iso3_for_name(value)
-        (out if code else unknown).append(code or value)
-    if unknown:
-        examples = ", ".join(sorted(_reference_countries(folder)))
-        raise ParameterError(
-            f"countries: unknown value(s) {unknown}; give ISO3 codes or English country names, e.g. {examples}"
-        )
-    return out
-
-
-def _reference_countries(folder: Path | None) -> set[str]:
-    tmap = load_theatre_map(folder)
-    return set(tmap["country"].dropna()) | set(tmap["iso3"].dropna())
-
-
-def valid_values(name: str, *, folder: Path | None = None) -> list[Any]:
-    """Return the valid values of a selection parameter (theatres, branches, countries, attack_types, ...)."""
-    if name == "theatres":
-        return load_theatres(folder)["theatre"].tolist()
-    if name == "branches":
-        return load_branches(folder)["branch_id"].tolist()
-    if name == "countries":
-        return sorted(_reference_countries(folder))
-    if name in ("attack_types", "target_types", "claim_status"):
-        column = {"attack_types": "attack_type", "target_types": "target_type"}.get(name, name)
-        return enum_values("incidents", column)
-    if name == "min_date_precision":
-        return list(DATE_PRECISIONS)
-    raise ParameterError(f"no selection parameter {name!r}")
+#: Parameters that make up the selection itself (the others are the notebook's options).
+SELECTION_PARAMETERS = ("source", "theatres", "theatre", "countries", "branches", "start", "end", "only_is",
+                        "attack_types", "target_types", "claim_status", "min_date_precision")
 
 
 def describe_source(source: str | PathLike[str]) -> str:
     """Return a short label of a data source for titles and captions ("curated table", "GTD export x.csv")."""
     if isinstance(source, str) and source == CURATED:
-        return "incidentkit curated table"
+        return dataset_name(CURATED)
     name = Path(source).name
     try:
         dataset = detect_dataset(Path(source))
     except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
         return f"export {name}"
-    return {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset) + f" export {name}"
-
-
-def _list_param(name: str, value: object) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, (list, tuple)):
-        raise ParameterError(f"{name}: expected a list of strings, got {value!r} ({type(value).__name__})")
-    bad = [v for v in value if not isinstance(v, str)]
-    if bad:
-        raise ParameterError(f"{name}: expected strings (quote codes and names in YAML), got {bad!r}")
-    return list(value)
-
-
-def _choice(*allowed: str) -> Callable[[str, object], object]:
-    def check(name: str, value: object) -> object:
-        if value not in allowed:
-            raise ParameterError(f"{name}: {value!r} is not valid; valid values are: {', '.join(allowed)}")
-        return value
-
-    return check
-
-
-def _positive_int(name: str, value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ParameterError(f"{name}: expected a whole number >= 1, got {value!r}")
-    return value
-
-
-def _non_negative_int(name: str, value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ParameterError(f"{name}: expected a whole number >= 0, got {value!r}")
-    return value
-
-
-def _bool(name: str, value: object) -> object:
-    if not isinstance(value, bool):
-        raise ParameterError(f"{name}: expected True or False, got {value!r}")
-    return value
-
-
-def _theatre(name: str, value: object) -> object:
-    if not isinstance(value, str) or value not in valid_values("theatres"):
-        raise ParameterError(
-            f"{name}: unknown theatre {value!r}; valid theatres are: {', '.join(valid_values('theatres'))}"
-        )
-    return value
-
-
-def _string(name: str, value: object) -> object:
-    if not isinstance(value, str):
-        raise ParameterError(f"{name}: expected a string, got {value!r}")
-    return value
-
-
-#: Validators of the notebook-specific options ``check_parameters`` accepts.
-OPTION_CHECKS: dict[str, Callable[[str, object], object]] = {
-    "period": _choice("month", "quarter", "year"),
-    "group_by": _choice("theatre", "branch", "country", "none"),
-    "rolling": _positive_int,
-    "top_n": _positive_int,
-    "min_incidents": _non_negative_int,
-    "only_is": _bool,
-    "show_events": _bool,
-    "log_scale": _bool,
-    "theatre": _theatre,
-    "output_dir": _string,
-    "measure": _choice("incidents", "deaths"),
-}
+    return f"{dataset_name(dataset)} export {name}"
 
 
 @dataclass(frozen=True)
 class Selection:
-    """A validated notebook selection: what to load, and how to name it in titles and captions."""
+    """A checked selection: what to load, and how to name it in titles and captions.
+
+    Made by :func:`check_parameters`; ``load_incidents(sel)`` trusts it and does not check it again. Theatres,
+    countries and branches are spelled as the reference tables spell them ("north caucasus" was checked into
+    "North Caucasus", "ISK" into "is-khorasan").
+    """
 
     source: str
     theatres: list[str] = field(default_factory=list)
@@ -176,16 +54,30 @@ class Selection:
     end: pd.Timestamp | None = None
     only_is: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    attack_types: list[str] = field(default_factory=list)
+    target_types: list[str] = field(default_factory=list)
+    claim_status: list[str] = field(default_factory=list)
+    min_date_precision: str | None = None
+
+    @property
+    def country_codes(self) -> list[str]:
+        """ISO3 codes of :attr:`countries`."""
+        return [(country_code(c) or (c, c))[1] for c in self.countries]
 
     @property
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`incidentkit.load_incidents`."""
+        """The selection as keyword arguments of :func:`incidentkit.load_incidents` (``load_incidents(sel)`` is the
+        same and skips checking them again)."""
         return {
             "theatres": self.theatres or None,
             "countries": self.countries or None,
             "branches": self.branches or None,
             "start": self.start,
             "end": self.end,
+            "attack_types": self.attack_types or None,
+            "target_types": self.target_types or None,
+            "claim_status": self.claim_status or None,
+            "min_date_precision": self.min_date_precision,
             "only_is": self.only_is,
         }
 
@@ -220,43 +112,47 @@ class Selection:
         return f"{text} {extra}".strip()
 
 
-def check_parameters(
-    *,
-    source: str,
-    theatres: object = (),
-    countries: object = (),
-    branches: object = (),
-    start: object = "",
-    end: object = "",
-    **options: object,
-) -> Selection:
-    """Validate a notebook's parameters and return the :class:`Selection` to load and describe.
+def selection_of(checked: dict[str, Any]) -> Selection:
+    """The :class:`Selection` of values :func:`incidentkit.data.parameters.check_values` has checked."""
+    theatres = list(checked.get("theatres") or [])
+    if checked.get("theatre"):
+        theatres = [checked["theatre"], *(t for t in theatres if t != checked["theatre"])]
 
-    Raises :class:`ParameterError` with a clear message: an unknown theatre lists the valid ones, a start after the
-    end says so, a ``source`` that is neither "curated" nor an existing file says so. Notebook-specific options
-    (``period``, ``rolling``, ``top_n``, ``theatre``, ...) are checked by :data:`OPTION_CHECKS`.
+    def timestamp(value: Any) -> pd.Timestamp | None:
+        return pd.Timestamp(value) if value is not None else None
+
+    options = {k: v for k, v in checked.items() if k not in SELECTION_PARAMETERS}
+    return Selection(
+        source=checked.get("source", CURATED),
+        theatres=theatres,
+        countries=list(checked.get("countries") or []),
+        branches=list(checked.get("branches") or []),
+        start=timestamp(checked.get("start")),
+        end=timestamp(checked.get("end")),
+        only_is=checked.get("only_is", True),
+        options=options,
+        attack_types=list(checked.get("attack_types") or []),
+        target_types=list(checked.get("target_types") or []),
+        claim_status=list(checked.get("claim_status") or []),
+        min_date_precision=checked.get("min_date_precision") or None,
+    )
+
+
+def check_parameters(**parameters: Any) -> Selection:
+    """Check a notebook's parameters and return the :class:`Selection` to load and describe.
+
+    Every parameter is checked by its rule in :data:`incidentkit.data.parameters.RULES`, the same rules the report
+    plan is checked with, so a bad value gives the same message here and in ``incidentkit-reports check``: an
+    unknown theatre suggests the closest ones and lists the valid ones, a start after the end says so, a ``source``
+    that is neither "curated" nor an export file in an allowed folder says so. Filter values are matched case- and
+    accent-insensitively and through the alias tables. Raises :class:`ParameterError` naming every bad value, one
+    per line. The notebook's own options (``period``, ``top_n``, ...) come back checked in ``options``.
     """
-    if not isinstance(source, str) or not source.strip():
-        raise ParameterError(f"source: expected 'curated' or the path of a GTD/ACLED/UCDP export, got {source!r}")
-    if source != CURATED and not Path(source).expanduser().is_file():
-        raise ParameterError(f"source: {source!r} is neither 'curated' nor an existing file")
-    sel_theatres = _list_param("theatres", theatres)
-    sel_countries = _list_param("countries", countries)
-    sel_branches = _list_param("branches", branches)
-    for name, values in (("theatres", sel_theatres), ("branches", sel_branches)):
-        valid = valid_values(name)
-        unknown = [v for v in values if v not in valid]
-        if unknown:
-            raise ParameterError(f"{name}: unknown value(s) {unknown}; valid values are: {', '.join(valid)}")
-    resolve_countries(sel_countries)
-    lo, hi = parse_date(start, "start"), parse_date(end, "end")
-    if lo is not None and hi is not None and lo > hi:
-        raise ParameterError(f"start ({lo.date()}) is after end ({hi.date()}); choose a start on or before the end")
-    checked: dict[str, Any] = {}
-    for name, value in options.items():
-        if name not in OPTION_CHECKS:
-            raise ParameterError(f"unknown parameter {name!r}; known options: {', '.join(sorted(OPTION_CHECKS))}")
-        checked[name] = OPTION_CHECKS[name](name, value)
-    only_is = bool(checked.pop("only_is", True))
-    src = source if source == CURATED else str(Path(source).expanduser().resolve())
-    return Selection(src, sel_theatres, sel_countries, sel_branches, lo, hi, only_is, checked)
+    unknown = [name for name in parameters if name not in RULES or RULES[name].runner]
+    if unknown:
+        known = ", ".join(sorted(n for n, r in RULES.items() if not r.runner))
+        raise ParameterError(f"unknown parameter {unknown[0]!r}; known parameters: {known}")
+    checked, issues = check_values({"source": CURATED, **parameters}, Context())
+    raise_issues(issues)
+    return selection_of(checked)
+

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from .parameters_cell import parameters_problems
 from .rules import (
     CHECK_MARKER,
     MAX_CELL_LINES,
@@ -26,7 +27,6 @@ from .rules import (
     has_imports,
     imports_only,
     is_checked,
-    parameters_cell_problems,
     parse_cell,
     used_names,
 )
@@ -110,7 +110,7 @@ def check_notebook(path: Path | str, *, name: str | None = None) -> list[Violati
         else:
             if code_idx and p == code_idx[0]:
                 add(p, "the parameters cell must come after the imports cell")
-            names, problems = parameters_cell_problems(cell_source(cell))
+            names, problems = parameters_problems(path, trees.get(p))
             for msg in problems:
                 add(p, msg)
             nxt = next((j for j in range(p + 1, len(cells)) if "injected-parameters" not in cell_tags(cells[j])), None)

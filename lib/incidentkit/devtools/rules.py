@@ -1,5 +1,5 @@
-"""The rules of a thin analysis notebook, one function per kind of cell: the parameters cell (annotated literals with
-a help comment each) and any other code cell (no definitions, no file readers, no hand-built paths, ...), and the
+"""The rules of a thin analysis notebook for every code cell but the parameters cell (no definitions, no file
+readers, no hand-built paths, ...; the parameters cell is :mod:`incidentkit.devtools.parameters_cell`), and the
 helpers that read a cell. :mod:`incidentkit.devtools.check` applies them to a whole notebook; the command line is
 ``python -m incidentkit.devtools.notebooks`` (see :mod:`incidentkit.devtools.notebooks` for every rule).
 """
@@ -7,9 +7,7 @@ helpers that read a cell. :mod:`incidentkit.devtools.check` applies them to a wh
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from typing import Any
 
 from ..data.schema import load_datapackage
@@ -18,15 +16,6 @@ from ..data.schema import load_datapackage
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 #: Most lines of code (not blank, not comment-only) in one code cell.
 MAX_CELL_LINES = 15
-#: Annotations allowed in the parameters cell, and the Python types their values may have.
-PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
 #: Modules whose use means a path is being built by hand.
 PATH_MODULES = ("os", "pathlib", "glob", "shutil")
 #: Cell metadata keys that a committed notebook must not carry.
@@ -100,59 +89,6 @@ def _root_name(node: ast.expr) -> str | None:
     while isinstance(node, ast.Attribute):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
-
-
-def _comment_lines(source: str) -> dict[int, str]:
-    """Line number -> text of a comment that follows code on that line."""
-    out: dict[int, str] = {}
-    code_lines: set[int] = set()
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.COMMENT:
-                if tok.start[0] in code_lines:
-                    out[tok.start[0]] = tok.string.lstrip("#").strip()
-            elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                                  tokenize.ENDMARKER):
-                code_lines.update(range(tok.start[0], tok.end[0] + 1))
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return out
-
-
-def parameters_cell_problems(source: str) -> tuple[list[str], list[str]]:
-    """Return (parameter names, problems) of the parameters cell."""
-    tree = parse_cell(source)
-    if tree is None:
-        return [], ["parameters cell is not valid Python"]
-    comments = _comment_lines(source)
-    names: list[str] = []
-    problems: list[str] = []
-    for node in tree.body:
-        if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name) or node.value is None:
-            problems.append(f"line {node.lineno}: parameters cell may only hold annotated assignments "
-                            "(name: type = literal  # help)")
-            continue
-        name = node.target.id
-        names.append(name)
-        ann = ast.unparse(node.annotation)
-        try:
-            value = ast.literal_eval(node.value)
-        except ValueError:
-            problems.append(f"parameter {name!r}: default must be a literal, not {ast.unparse(node.value)!r}")
-            continue
-        if ann not in PARAMETER_TYPES:
-            problems.append(f"parameter {name!r}: annotation {ann!r} is not one of {', '.join(PARAMETER_TYPES)}")
-        elif not isinstance(value, PARAMETER_TYPES[ann]) or (ann in ("int", "float") and isinstance(value, bool)):
-            problems.append(f"parameter {name!r}: default {value!r} is not a {ann}")
-        lines = source.splitlines()[node.lineno - 1 : (node.end_lineno or node.lineno)]
-        if sum(line.count("=") for line in lines) > 1:
-            problems.append(f"parameter {name!r}: '=' in the default or the help comment; papermill skips a "
-                            "parameter line with more than one '='")
-        if not comments.get(node.end_lineno or node.lineno):
-            problems.append(f"parameter {name!r}: no trailing help comment (name: type = value  # help)")
-    if not names and not problems:
-        problems.append("parameters cell defines no parameter")
-    return names, problems
 
 
 #: Library functions that return local paths: a cell must not end with a bare call to one (the path would print).

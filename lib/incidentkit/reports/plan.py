@@ -7,39 +7,53 @@ A plan is a YAML list of reports::
       timeout: 900                       # optional: seconds the whole report may run (default 1800)
       cell_timeout: 300                  # optional: seconds any one cell may run (default: no limit per cell)
       parameters:
-        theatres: ["north_caucasus"]
+        theatres: ["North Caucasus"]
         start: "2010-01-01"              # quote dates and codes: YAML would turn them into dates/booleans
         end: "2024-12-31"
 
-Each parameter is checked against the notebook's ``parameters`` cell, read statically with :mod:`ast` (no kernel,
-no papermill import): the names it assigns, their annotations (``start: str = "2015-01-01"  # first day``) and, when
-a name has no annotation, the type of its literal default. ``output_dir`` belongs to the runner and may not be set.
+or a mapping with the list under ``reports`` and the folders its exports come from under ``allowed_sources``::
+
+    allowed_sources: ["/srv/exports/gtd"]    # absolute, or relative to the plan's folder
+    reports:
+      - name: ...
+
+Each report's parameters are checked against its notebook's ``parameters`` cell as papermill reads it
+(:mod:`incidentkit.reports.notebook_params`) and, with the notebook's defaults, by the rules of
+:mod:`incidentkit.data.parameters`: the checks the notebook's validation cell makes, with the same messages
+(:mod:`incidentkit.reports.plan_values`). ``output_dir`` belongs to the runner and may not be set. The YAML is
+read safely and within bounds (:mod:`incidentkit.reports.plan_yaml`).
 """
 
 from __future__ import annotations
 
-import ast
-import json
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..data.parameters import SOURCE_DIRS_ENV, Context, limit_issues, shown
 from ..errors import IncidentkitError
-from .plan_yaml import compose_and_load, mark
+from .notebook_params import NotebookParameters, ParamSpec, inspect_parameters
+from .plan_values import RUNNER_PARAMETERS, mapping_nodes, report_parameters_problems
+from .plan_yaml import MAX_PLAN_BYTES, PlanSizeError, compose_and_load, mark
 from .slug import slugify
+
+__all__ = ["DEFAULT_CELL_TIMEOUT", "DEFAULT_TIMEOUT", "RUNNER_PARAMETERS", "PlanError", "Report", "load_plan",
+           "notebook_parameters"]
 
 #: Seconds a whole report (kernel start to last cell) may run when the plan and the command line do not say otherwise.
 DEFAULT_TIMEOUT = 1800
 #: Seconds any one cell may run by default (``None``: no limit per cell; the report's ``timeout`` still applies).
 DEFAULT_CELL_TIMEOUT: int | None = None
-#: Parameters the runner sets itself; a plan may not set them.
-RUNNER_PARAMETERS = ("output_dir",)
+#: Most characters in a report's name, and most reports in a plan.
+MAX_NAME = 200
+MAX_REPORTS = 1000
 _REPORT_KEYS = ("name", "notebook", "parameters", "timeout", "cell_timeout")
+_PLAN_KEYS = ("allowed_sources", "reports")
+#: Folders a plan's ``allowed_sources`` may not name (nor anything under them), nor any folder above the home folder.
+_SYSTEM_FOLDERS = ("/proc", "/sys", "/dev", "/etc", "/boot", "/run", "/var/run")
 
 
 class PlanError(IncidentkitError, ValueError):
@@ -53,29 +67,9 @@ class PlanError(IncidentkitError, ValueError):
 
 
 @dataclass(frozen=True)
-class ParamSpec:
-    """One name assigned in a notebook's ``parameters`` cell."""
-
-    name: str
-    annotation: str | None
-    default: Any = None
-    has_default: bool = False
-    literal_default: bool = True
-    comment: str = ""
-    line: int = 0
-
-    def expected(self) -> str:
-        """Describe the accepted values, e.g. ``list`` or ``str | None``."""
-        if self.annotation:
-            return self.annotation
-        if self.has_default and self.literal_default and self.default is not None:
-            return _default_kind(self.default)
-        return "any value"
-
-
-@dataclass(frozen=True)
 class Report:
-    """One validated entry of the plan. ``slug`` names its folder; ``notebook`` is relative to the notebooks dir."""
+    """One validated entry of the plan. ``slug`` names its folder; ``notebook`` is relative to the notebooks dir;
+    ``source_dirs`` are the plan's ``allowed_sources`` (resolved), which its kernel must allow too."""
 
     name: str
     slug: str
@@ -84,321 +78,100 @@ class Report:
     timeout: int = DEFAULT_TIMEOUT  # seconds for the whole report (enforced by the runner)
     cell_timeout: int | None = DEFAULT_CELL_TIMEOUT  # seconds per cell (papermill's execution_timeout)
     line: int = 0
+    source_dirs: tuple[str, ...] = ()
 
-
-# --------------------------------------------------------------------------------------------------------------
-# The notebook side: what the parameters cell declares
-# --------------------------------------------------------------------------------------------------------------
+    @property
+    def environment(self) -> dict[str, str]:
+        """Environment variables the report's kernel needs: ``INCIDENTKIT_SOURCE_DIRS`` with the plan's
+        ``allowed_sources`` added, so that its validation cell accepts the sources the plan check accepted."""
+        if not self.source_dirs:
+            return {}
+        listed = [p for p in os.environ.get(SOURCE_DIRS_ENV, "").split(os.pathsep) if p.strip()]
+        return {SOURCE_DIRS_ENV: os.pathsep.join(dict.fromkeys([*listed, *self.source_dirs]))}
 
 
 def notebook_parameters(path: Path | str) -> dict[str, ParamSpec]:
-    """Return the names declared in the notebook's cell tagged ``parameters``, in order.
+    """Return the parameters of the notebook's cell tagged ``parameters``, in order, as papermill reads them.
 
-    Raises :class:`PlanError` naming the notebook when it has no such cell or the cell does not parse.
-    Results are cached per (path, modification time, size).
+    Raises :class:`PlanError` naming the notebook when it cannot be read or has no such cell. Cached by the
+    notebook's content hash (:mod:`incidentkit.reports.notebook_params`).
     """
-    path = Path(path)
-    stat = path.stat()
-    return dict(_notebook_parameters(str(path), stat.st_mtime_ns, stat.st_size))
+    found = inspect_parameters(path)
+    if found.error:
+        raise PlanError([found.error], source=str(path))
+    if not found.tagged:
+        raise PlanError([f"{path}: no code cell tagged 'parameters' (expected one holding the notebook's defaults)"],
+                        source=str(path))
+    return dict(found.specs)
 
 
-@lru_cache(maxsize=64)
-def _notebook_parameters(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[str, ParamSpec], ...]:
+def _read(plan_path: Path, label: str) -> tuple[Any, Any, list[tuple[str, Any, str]]]:
+    """The plan's node tree, data and duplicate keys; :class:`PlanError` for a file too big, not YAML or empty."""
     try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PlanError([f"{path}: not a readable notebook ({exc})"], source=path) from exc
-    cells = nb.get("cells", []) if isinstance(nb, dict) else []
-    for index, cell in enumerate(cells):
-        tags = (cell.get("metadata") or {}).get("tags") or []
-        if cell.get("cell_type") == "code" and "parameters" in tags:
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            return tuple((spec.name, spec) for spec in _parse_parameters_cell(source, path, index))
-    raise PlanError(
-        [f"{path}: no code cell tagged 'parameters' (expected one holding the notebook's defaults)"]
-    )
-
-
-def _parse_parameters_cell(source: str, path: str, cell_index: int) -> list[ParamSpec]:
+        with open(plan_path, "rb") as fh:
+            raw = fh.read(MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise PlanError([f"{label}: cannot read the plan ({exc.strerror or exc})"], source=label) from exc
+    if len(raw) > MAX_PLAN_BYTES:
+        raise PlanError([f"{label}: the plan is larger than {MAX_PLAN_BYTES:,} bytes; a plan lists reports and their "
+                         "parameters, not data"], source=label)
     try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise PlanError(
-            [f"{path}: cell {cell_index + 1} (parameters), line {exc.lineno}, column {exc.offset}: {exc.msg}"]
-        ) from exc
-    lines = source.splitlines()
-    specs: list[ParamSpec] = []
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            target, annotation, value = node.target.id, ast.unparse(node.annotation), node.value
-        elif (
-            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-        ):
-            target, annotation, value = node.targets[0].id, None, node.value
-        else:
-            continue
-        literal, default = True, None
-        if value is not None:
-            try:
-                default = ast.literal_eval(value)
-            except ValueError:
-                literal = False
-        comment = ""
-        line_text = lines[node.lineno - 1] if node.lineno - 1 < len(lines) else ""
-        if "#" in line_text[node.end_col_offset or 0 :]:
-            comment = line_text[(node.end_col_offset or 0) :].split("#", 1)[1].strip()
-        specs.append(
-            ParamSpec(
-                name=target,
-                annotation=annotation,
-                default=default,
-                has_default=value is not None,
-                literal_default=literal,
-                comment=comment,
-                line=node.lineno,
-            )
-        )
-    return specs
+        return compose_and_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PlanError([f"{label}: not UTF-8 text (byte {exc.start})"], source=label) from None
+    except PlanSizeError as exc:
+        sep = ":" if str(exc)[:1].isdigit() else ": "  # "<line>:<column>: ..." when the limit is passed at a node
+        raise PlanError([f"{label}{sep}{exc}"], source=label) from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        pos = f"{where.line + 1}:{where.column + 1}" if where is not None else "?"
+        problem = shown(str(getattr(exc, "problem", None) or exc), 200)
+        raise PlanError([f"{label}:{pos}: not valid YAML ({problem})"], source=label) from exc
 
 
-# --------------------------------------------------------------------------------------------------------------
-# Type checks of plan values against annotations
-# --------------------------------------------------------------------------------------------------------------
-
-_SEQUENCES = {"list", "List", "Sequence", "tuple", "Tuple", "Iterable", "Collection"}
-_MAPPINGS = {"dict", "Dict", "Mapping"}
-
-
-def _default_kind(value: Any) -> str:
-    return "float" if isinstance(value, float) else type(value).__name__
-
-
-def _name_of(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):  # typing.List, t.Optional
-        return node.attr
-    return None
-
-
-def _args_of(node: ast.Subscript) -> list[ast.expr]:
-    return list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+def _layout(root: Any, data: Any, label: str, base: Path, problems: list[str]) -> tuple[Any, list[Any], list[str]]:
+    """The node and entries of the report list, and the plan's ``allowed_sources`` (resolved folders)."""
+    if data is None:
+        raise PlanError([f"{label}: the plan is empty; expected a list of reports"], source=label)
+    if isinstance(data, list):
+        return root, data, []
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
+        kind = "a mapping without a 'reports' list" if isinstance(data, dict) else type(data).__name__
+        raise PlanError([f"{label}:{mark(root)}: expected a YAML list of reports (- name: ...), or a mapping with "
+                         f"'reports' and 'allowed_sources'; found {kind}"], source=label)
+    nodes = mapping_nodes(root)
+    for key in data:
+        if key not in _PLAN_KEYS:
+            where = mark(nodes[str(key)][0]) if str(key) in nodes else "?"
+            problems.append(f"{label}:{where}: unknown key {shown(key)}; expected {' or '.join(_PLAN_KEYS)}")
+    folders = _allowed_sources(data.get("allowed_sources"), nodes.get("allowed_sources", (root, root))[1], label,
+                               base, problems)
+    return nodes["reports"][1], data["reports"], folders
 
 
-def _matches(node: ast.expr, value: Any) -> bool:
-    """True if ``value`` (as loaded from YAML) fits the annotation ``node``; unknown annotations accept anything."""
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return value is None
-        if isinstance(node.value, str):  # a string annotation: "list[str]"
-            try:
-                return _matches(ast.parse(node.value, mode="eval").body, value)
-            except SyntaxError:
-                return True
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _matches(node.left, value) or _matches(node.right, value)
-    if isinstance(node, ast.Subscript):
-        base = _name_of(node.value)
-        args = _args_of(node)
-        if base in _SEQUENCES:
-            if not isinstance(value, list):
-                return False
-            element = args[0] if args and not (base in {"tuple", "Tuple"} and len(args) != 2) else None
-            return element is None or all(_matches(element, item) for item in value)
-        if base in _MAPPINGS:
-            if not isinstance(value, dict):
-                return False
-            if len(args) == 2:
-                return all(_matches(args[0], k) and _matches(args[1], v) for k, v in value.items())
-            return True
-        if base == "Optional":
-            return value is None or _matches(args[0], value)
-        if base == "Union":
-            return any(_matches(arg, value) for arg in args)
-        if base == "Literal":
-            return any(isinstance(arg, ast.Constant) and arg.value == value for arg in args)
-        return True
-    name = _name_of(node)
-    if name is None:
-        return True
-    if name == "str":
-        return isinstance(value, str)
-    if name == "bool":
-        return isinstance(value, bool)
-    if name == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name == "float":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if name in _SEQUENCES:
-        return isinstance(value, list)
-    if name in _MAPPINGS:
-        return isinstance(value, dict)
-    if name == "None":
-        return value is None
-    return True  # Any, object, Path, date, ...: not checkable from YAML, accepted
-
-
-def list_item_type(spec: ParamSpec) -> str | None:
-    """The annotation every item of a list parameter must fit, or ``None`` when the parameter takes no list.
-
-    ``list[int]`` gives ``int``. A bare ``list`` (``theatres: list = []``, the notebooks' selection lists) holds
-    strings, unless its default is a non-empty list of one other kind (``years: list = [2015, 2016]`` gives ``int``).
-    A parameter without annotation whose default is a list is read the same way.
-    """
-    if spec.annotation:
-        try:
-            node: ast.expr | None = ast.parse(spec.annotation, mode="eval").body
-        except SyntaxError:
-            return None
-        node = _list_branch(node)
-        if node is None:
-            return None
-        if isinstance(node, ast.Subscript):
-            args = _args_of(node)
-            if _name_of(node.value) in {"tuple", "Tuple"}:
-                if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-                    return ast.unparse(args[0])
-                return None  # a fixed-length tuple: not checked item by item
-            return ast.unparse(args[0]) if args else _bare_list_items(spec.default)
-        return _bare_list_items(spec.default)
-    if spec.has_default and spec.literal_default and isinstance(spec.default, (list, tuple)):
-        return _bare_list_items(spec.default)
-    return None
-
-
-def _list_branch(node: ast.expr) -> ast.expr | None:
-    """The part of an annotation that describes a list (``list[str]`` in ``list[str] | None``), if any."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            return _list_branch(ast.parse(node.value, mode="eval").body)
-        except SyntaxError:
-            return None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _list_branch(node.left) or _list_branch(node.right)
-    if isinstance(node, ast.Subscript):
-        base = _name_of(node.value)
-        if base in _SEQUENCES:
-            return node
-        if base in {"Optional", "Union"}:
-            for arg in _args_of(node):
-                found = _list_branch(arg)
-                if found is not None:
-                    return found
-        return None
-    return node if _name_of(node) in _SEQUENCES else None
-
-
-def _bare_list_items(default: Any) -> str:
-    kinds = {_default_kind(item) for item in default} if isinstance(default, (list, tuple)) else set()
-    if len(kinds) == 1 and kinds <= {"int", "float", "bool"}:
-        return kinds.pop()
-    return "str"
-
-
-def check_value(spec: ParamSpec, value: Any, raw: str | None = None) -> str | None:
-    """Return ``None`` if ``value`` fits the parameter, else what was expected and what was found.
-
-    ``raw`` is the value as written in the plan (for the hint when YAML read a code as a boolean or number). The
-    items of a list are not looked at here; :func:`check_items` does that, one problem per item.
-    """
-    if isinstance(value, list) and list_item_type(spec) is not None:
-        return None
-    if spec.annotation:
-        try:
-            node = ast.parse(spec.annotation, mode="eval").body
-        except SyntaxError:
-            return None
-        ok = _matches(node, value)
-    elif spec.has_default and spec.literal_default and spec.default is not None:
-        kind = _default_kind(spec.default)
-        ok = (
-            _matches(ast.Name(id=kind), value)
-            if kind in {"str", "int", "float", "bool", "list", "dict"}
-            else True
-        )
-        if kind == "tuple":
-            ok = isinstance(value, list)
-    else:
-        ok = True
-    if ok:
-        return None
-    expected = spec.expected()
-    return f"expected {expected}, found {_yaml_kind(value)} {value!r}{_hint(expected, value, raw)}"
-
-
-def check_items(spec: ParamSpec, value: Any, raw: list[str | None] | None = None) -> list[tuple[int, str]]:
-    """The items of a list value that do not fit the parameter's item type: ``[(index, problem), ...]``.
-
-    ``raw`` holds each item as written in the plan (``NO`` for an item YAML read as ``False``), for the hint.
-    """
-    item_type = list_item_type(spec)
-    if item_type is None or not isinstance(value, list):
-        return []
-    try:
-        node = ast.parse(item_type, mode="eval").body
-    except SyntaxError:
-        return []
-    problems = []
-    for index, item in enumerate(value):
-        if not _matches(node, item):
-            text = raw[index] if raw is not None and index < len(raw) else None
-            found = f"{_yaml_kind(item)} {item!r}"
-            problems.append((index, f"expected {item_type}, found {found}{_hint(item_type, item, text)}"))
-    return problems
-
-
-def _hint(expected: str, value: Any, raw: str | None) -> str:
-    """How to write ``value`` so that it fits ``expected``, when YAML's reading of it is the likely cause."""
-    if "str" in expected and isinstance(value, (date, datetime)):
-        return f' (YAML read an unquoted date; write "{value.isoformat()}")'
-    if "str" in expected and isinstance(value, (bool, int, float)):
-        quoted = f'write "{raw}"' if raw else "put it in quotes"
-        return f" (YAML read an unquoted code or number; {quoted})"
-    if re.search(r"\b(list|List|Sequence)\b", expected) and isinstance(value, str):
-        return f" (write a YAML list: [{value!r}])"
-    return ""
-
-
-def _yaml_kind(value: Any) -> str:
+def _allowed_sources(value: Any, node: Any, label: str, base: Path, problems: list[str]) -> list[str]:
     if value is None:
-        return "null"
-    if isinstance(value, datetime):
-        return "datetime"
-    if isinstance(value, date):
-        return "date"
-    return type(value).__name__
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The plan side
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _where(node: Any) -> str:
-    return mark(node)
-
-
-def _raw_items(node: Any) -> list[str | None] | None:
-    """The items of a YAML sequence node as written (``None`` for items that are not plain scalars)."""
-    if not isinstance(node, yaml.SequenceNode):
-        return None
-    return [item.value if isinstance(item, yaml.ScalarNode) else None for item in node.value]
-
-
-def _raw_scalar(node: Any) -> str | None:
-    return node.value if isinstance(node, yaml.ScalarNode) else None
-
-
-def _mapping_nodes(node: Any) -> dict[str, tuple[Any, Any]]:
-    """Map each scalar key of a YAML mapping node to its (key node, value node); the last one of a repeated key,
-    as in the loaded data."""
-    out: dict[str, tuple[Any, Any]] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                out[str(key.value)] = (key, value)
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.append(f"{label}:{mark(node)}: 'allowed_sources' must be a list of folder names, found {shown(value)}")
+        return []
+    home = Path.home().resolve()
+    out = []
+    for index, text in enumerate(value):
+        where = f"{label}:{mark(node.value[index] if isinstance(node, yaml.SequenceNode) else node)}"
+        limits = limit_issues("allowed_sources", text)
+        folder = (base / Path(text).expanduser()).resolve()
+        if limits:
+            problems.append(f"{where}: {limits[0].message}")
+        elif not folder.is_dir():
+            problems.append(f"{where}: allowed_sources: {shown(text)} is not a folder")
+        elif folder == Path(folder.anchor) or home.is_relative_to(folder) or any(
+            folder.is_relative_to(system) for system in map(Path, _SYSTEM_FOLDERS)
+        ):
+            problems.append(f"{where}: allowed_sources: {shown(text)} is a system folder or holds the home folder; "
+                            "name the folder that holds the exports")
+        else:
+            out.append(str(folder))
     return out
 
 
@@ -412,177 +185,144 @@ def load_plan(
     """Read and validate the whole plan; return its reports in file order.
 
     Every problem is collected (unknown notebook, a notebook without a parameters cell, unknown parameter name, a
-    value of the wrong type, a missing required parameter, ``output_dir`` set by hand, duplicate report names or
-    folder slugs, unknown keys, a bad timeout) and raised together as one :class:`PlanError`, each naming the plan
-    file, the line and column, the report and what was expected.
+    value that breaks its rule (type, allowed values, size, markup; a ``source`` outside the allowed folders), a
+    start after the end, ``output_dir`` set by hand, duplicate report names or folder slugs, unknown keys, a bad
+    timeout) and raised together as one :class:`PlanError`, each naming the plan file, the line and column, the
+    report and what was expected.
     """
     plan_path = Path(plan_path)
     notebooks_dir = Path(notebooks_dir)
     label = str(plan_path)
-    try:
-        text = plan_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlanError([f"{label}: cannot read the plan ({exc.strerror or exc})"], source=label) from exc
-    try:
-        root, data, duplicates = compose_and_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "?"
-        raise PlanError(
-            [f"{label}:{where}: not valid YAML ({getattr(exc, 'problem', exc)})"], source=label
-        ) from exc
-    if data is None:
-        raise PlanError([f"{label}: the plan is empty; expected a list of reports"], source=label)
-    if not isinstance(data, list):
-        raise PlanError(
-            [
-                f"{label}:{_where(root)}: expected a YAML list of reports (- name: ...), found {_yaml_kind(data)}"
-            ],
-            source=label,
-        )
-
+    root, data, duplicates = _read(plan_path, label)
     problems: list[str] = [
-        f"{label}:{where}: duplicate key {key!r} (first given at {first}); expected each key once in a mapping "
+        f"{label}:{where}: duplicate key {shown(key)} (first given at {first}); expected each key once in a mapping "
         "(YAML would silently keep the last value)"
         for where, key, first in duplicates
     ]
-    reports: list[Report] = []
-    names: dict[str, str] = {}
-    slugs: dict[str, str] = {}
-    notebook_errors: dict[str, str] = {}
-    for index, entry in enumerate(data):
-        node = root.value[index] if index < len(root.value) else None
-        where = f"{label}:{_where(node)}"
-        if not isinstance(entry, dict):
-            problems.append(
-                f"{where}: entry {index + 1}: expected a mapping with name, notebook and parameters"
-            )
-            continue
-        keys = _mapping_nodes(node)
-        name = entry.get("name")
-        who = f"report {name!r}" if isinstance(name, str) and name else f"entry {index + 1}"
-
-        def at(key: str, _keys: dict = keys, _where_default: str = where) -> str:
-            return f"{label}:{_where(_keys[key][1])}" if key in _keys else _where_default
-
-        for key in entry:
-            if key not in _REPORT_KEYS:
-                problems.append(
-                    f"{label}:{_where(keys[str(key)][0]) if str(key) in keys else '?'}: {who}: unknown key {key!r}; "
-                    f"expected one of {', '.join(_REPORT_KEYS)}"
-                )
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{at('name')}: {who}: 'name' must be a non-empty string, found {name!r}")
-            name = None
-        else:
-            slug = slugify(name)
-            if name in names:
-                problems.append(f"{at('name')}: {who}: duplicate report name (first used at {names[name]})")
-            elif slug in slugs:
-                problems.append(
-                    f"{at('name')}: {who}: its folder name {slug!r} is the same as report {slugs[slug]!r}'s; "
-                    "expected names that differ in letters or digits"
-                )
-            else:
-                names[name] = at("name")
-                slugs[slug] = name
-
-        timeout = entry.get("timeout", default_timeout)
-        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
-            problems.append(
-                f"{at('timeout')}: {who}: 'timeout' must be a positive integer (seconds for the whole report), "
-                f"found {timeout!r}"
-            )
-        cell_timeout = entry.get("cell_timeout", default_cell_timeout)
-        if cell_timeout is not None and (
-            isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int) or cell_timeout <= 0
-        ):
-            problems.append(
-                f"{at('cell_timeout')}: {who}: 'cell_timeout' must be a positive integer (seconds per cell) or "
-                f"null, found {cell_timeout!r}"
-            )
-
-        parameters = entry.get("parameters", {})
-        if parameters is None:
-            parameters = {}
-        if not isinstance(parameters, dict):
-            problems.append(
-                f"{at('parameters')}: {who}: 'parameters' must be a mapping of name: value, "
-                f"found {_yaml_kind(parameters)}"
-            )
-            parameters = {}
-
-        notebook = entry.get("notebook")
-        specs: dict[str, ParamSpec] | None = None
-        if not isinstance(notebook, str) or not notebook.strip():
-            problems.append(
-                f"{at('notebook')}: {who}: 'notebook' must be a file name in notebooks/, found {notebook!r}"
-            )
-        else:
-            specs = _resolve_notebook(
-                notebook, notebooks_dir, problems, notebook_errors, f"{at('notebook')}: {who}"
-            )
-
-        param_nodes = _mapping_nodes(keys["parameters"][1]) if "parameters" in keys else {}
-        for pname, value in parameters.items():
-            pwhere = (
-                f"{label}:{_where(param_nodes[str(pname)][0])}"
-                if str(pname) in param_nodes
-                else at("parameters")
-            )
-            if not isinstance(pname, str):
-                problems.append(f"{pwhere}: {who}: parameter name {pname!r} must be a string")
-                continue
-            if pname in RUNNER_PARAMETERS:
-                problems.append(
-                    f"{pwhere}: {who}: parameter {pname!r} is set by the runner; remove it from the plan"
-                )
-                continue
-            if specs is None:
-                continue
-            if pname not in specs:
-                known = ", ".join(sorted(n for n in specs if n not in RUNNER_PARAMETERS)) or "none"
-                problems.append(
-                    f"{pwhere}: {who}: unknown parameter {pname!r} for {notebook}; expected one of: {known}"
-                )
-                continue
-            value_node = param_nodes[str(pname)][1] if str(pname) in param_nodes else None
-            error = check_value(specs[pname], value, _raw_scalar(value_node))
-            if error:
-                problems.append(f"{pwhere}: {who}: parameter {pname!r}: {error}")
-                continue
-            items = getattr(value_node, "value", None) if _raw_items(value_node) is not None else None
-            for item, item_error in check_items(specs[pname], value, _raw_items(value_node)):
-                iwhere = f"{label}:{_where(items[item])}" if items and item < len(items) else pwhere
-                problems.append(f"{iwhere}: {who}: parameter {pname!r}, item {item + 1}: {item_error}")
-        if specs is not None:
-            for pname, spec in specs.items():
-                if not spec.has_default and pname not in parameters and pname not in RUNNER_PARAMETERS:
-                    problems.append(
-                        f"{at('parameters')}: {who}: parameter {pname!r} has no default in {notebook}; "
-                        f"expected a value ({spec.expected()}) in the plan"
-                    )
-
-        if (
-            name
-            and specs is not None
-            and isinstance(timeout, int)
-            and isinstance(cell_timeout, (int, type(None)))
-        ):
-            reports.append(
-                Report(
-                    name=name,
-                    slug=slugify(name),
-                    notebook=Path(notebook).as_posix(),
-                    parameters={k: parameters[k] for k in sorted(parameters)},
-                    timeout=int(timeout),
-                    cell_timeout=cell_timeout,
-                    line=node.start_mark.line + 1 if node is not None else 0,
-                )
-            )
+    list_node, entries, folders = _layout(root, data, label, plan_path.parent.resolve(), problems)
+    if len(entries) > MAX_REPORTS:
+        raise PlanError([f"{label}: {len(entries):,} reports; at most {MAX_REPORTS:,} in one plan"], source=label)
+    checker = _Checker(label, notebooks_dir, Context(base=notebooks_dir.resolve(), source_dirs=tuple(map(Path, folders))),
+                       (default_timeout, default_cell_timeout), problems)
+    reports = [
+        replace(report, source_dirs=tuple(folders))
+        for index, entry in enumerate(entries)
+        if (report := checker.entry(entry, list_node.value[index] if index < len(list_node.value) else None, index))
+    ]
     if problems:
         raise PlanError(sorted(problems, key=lambda p: _position(p, label)), source=label)
     return reports
+
+
+@dataclass
+class _Checker:
+    """Checks the plan's entries one by one, adding every problem to ``problems``."""
+
+    label: str
+    notebooks_dir: Path
+    ctx: Context
+    defaults: tuple[int, int | None]  # (timeout, cell_timeout) for entries that set none
+    problems: list[str]
+    names: dict[str, str] = field(default_factory=dict)  # report name -> where it is first given
+    slugs: dict[str, str] = field(default_factory=dict)  # folder slug -> report name
+    seen_notebooks: set[str] = field(default_factory=set)  # notebooks whose own problem is already reported
+
+    def at(self, node: Any) -> str:
+        return f"{self.label}:{mark(node)}"
+
+    def entry(self, entry: Any, node: Any, index: int) -> Report | None:
+        """Check one entry of the plan; return its :class:`Report` when it can run."""
+        problems = self.problems
+        if not isinstance(entry, dict):
+            problems.append(f"{self.at(node)}: entry {index + 1}: expected a mapping with name, notebook and parameters")
+            return None
+        keys = mapping_nodes(node)
+
+        def at(key: str) -> str:
+            return self.at(keys[key][1] if key in keys else node)
+
+        name = entry.get("name")
+        valid_name = isinstance(name, str) and name.strip() and len(name) <= MAX_NAME and not limit_issues("name", name)
+        who = f"report {name!r}" if valid_name else f"entry {index + 1}"
+        for key in entry:
+            if key not in _REPORT_KEYS:
+                pos = self.at(keys[str(key)][0]) if str(key) in keys else self.at(node)
+                problems.append(f"{pos}: {who}: unknown key {shown(key)}; expected one of {', '.join(_REPORT_KEYS)}")
+        if not valid_name:
+            problems.append(f"{at('name')}: {who}: {self.name_problem(name)}")
+            name = None
+        elif name in self.names:
+            problems.append(f"{at('name')}: {who}: duplicate report name (first used at {self.names[name]})")
+        elif slugify(name) in self.slugs:
+            problems.append(f"{at('name')}: {who}: its folder name {slugify(name)!r} is the same as report "
+                            f"{self.slugs[slugify(name)]!r}'s; expected names that differ in letters or digits")
+        else:
+            self.names[name] = at("name")
+            self.slugs[slugify(name)] = name
+
+        timeout = entry.get("timeout", self.defaults[0])
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+            problems.append(f"{at('timeout')}: {who}: 'timeout' must be a positive integer (seconds for the whole "
+                            f"report), found {shown(timeout)}")
+        cell_timeout = entry.get("cell_timeout", self.defaults[1])
+        if cell_timeout is not None and (isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int)
+                                         or cell_timeout <= 0):
+            problems.append(f"{at('cell_timeout')}: {who}: 'cell_timeout' must be a positive integer (seconds per "
+                            f"cell) or null, found {shown(cell_timeout)}")
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            problems.append(f"{at('parameters')}: {who}: 'parameters' must be a mapping of name: value, "
+                            f"found {type(parameters).__name__}")
+            parameters = {}
+
+        notebook = entry.get("notebook")
+        found = None
+        if not isinstance(notebook, str) or not notebook.strip() or limit_issues("notebook", notebook):
+            problems.append(f"{at('notebook')}: {who}: 'notebook' must be a file name in notebooks/, "
+                            f"found {shown(notebook)}")
+        else:
+            found = self.notebook(notebook, f"{at('notebook')}: {who}")
+        if found is None:
+            return None
+        pnode = keys["parameters"][1] if "parameters" in keys else node
+        problems.extend(report_parameters_problems(parameters, pnode, found, notebook, self.ctx, self.at, who))
+        if name and isinstance(timeout, int) and isinstance(cell_timeout, (int, type(None))):
+            return Report(name=name, slug=slugify(name), notebook=Path(notebook).as_posix(),
+                          parameters={k: parameters[k] for k in sorted(parameters)}, timeout=int(timeout),
+                          cell_timeout=cell_timeout, line=node.start_mark.line + 1 if node is not None else 0)
+        return None
+
+    @staticmethod
+    def name_problem(name: Any) -> str:
+        if not isinstance(name, str) or not name.strip():
+            return f"'name' must be a non-empty string, found {shown(name)}"
+        wrong = limit_issues("name", name)
+        return wrong[0].message if wrong else f"name: {len(name):,} characters; at most {MAX_NAME} are allowed"
+
+    def notebook(self, notebook: str, where: str) -> NotebookParameters | None:
+        """Papermill's reading of the report's notebook, or ``None`` (its problem added once per notebook)."""
+        rel = Path(notebook)
+        if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".ipynb":
+            self.problems.append(f"{where}: notebook {shown(notebook)}: expected a .ipynb file name relative to "
+                                 f"{self.notebooks_dir}")
+            return None
+        path = self.notebooks_dir / rel
+        if not path.is_file():
+            available = sorted(p.name for p in self.notebooks_dir.glob("*.ipynb") if not p.name.startswith("_"))
+            self.problems.append(f"{where}: unknown notebook {shown(notebook)}; expected one of: "
+                                 f"{', '.join(available) or '(none found)'} in {self.notebooks_dir}")
+            return None
+        found = inspect_parameters(path)
+        problem = found.error or (None if found.tagged else f"{path}: no code cell tagged 'parameters' (expected "
+                                  "one holding the notebook's defaults)")
+        if problem is None and "output_dir" not in found.specs:
+            problem = f"{path}: the parameters cell has no 'output_dir'; expected output_dir: str = \"\""
+        if problem is None:
+            return found
+        if notebook not in self.seen_notebooks:
+            self.seen_notebooks.add(notebook)
+            self.problems.append(f"{where}: {problem}")
+        return None
 
 
 def _position(problem: str, label: str) -> tuple[int, int]:
@@ -592,36 +332,3 @@ def _position(problem: str, label: str) -> tuple[int, int]:
         return int(parts[0]), int(parts[1])
     return (1 << 30, 0)
 
-
-def _resolve_notebook(
-    notebook: str, notebooks_dir: Path, problems: list[str], seen: dict[str, str], where: str
-) -> dict[str, ParamSpec] | None:
-    rel = Path(notebook)
-    if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".ipynb":
-        problems.append(
-            f"{where}: notebook {notebook!r}: expected a .ipynb file name relative to {notebooks_dir}"
-        )
-        return None
-    path = notebooks_dir / rel
-    if not path.is_file():
-        available = sorted(p.name for p in notebooks_dir.glob("*.ipynb") if not p.name.startswith("_"))
-        problems.append(
-            f"{where}: unknown notebook {notebook!r}; expected one of: {', '.join(available) or '(none found)'} "
-            f"in {notebooks_dir}"
-        )
-        return None
-    try:
-        specs = notebook_parameters(path)
-    except PlanError as exc:
-        if notebook not in seen:
-            seen[notebook] = exc.problems[0]
-            problems.append(f"{where}: {exc.problems[0]}")
-        return None
-    if "output_dir" not in specs:
-        if notebook not in seen:
-            seen[notebook] = "no output_dir"
-            problems.append(
-                f"{where}: {path}: the parameters cell has no 'output_dir'; expected output_dir: str = \"\""
-            )
-        return None
-    return specs

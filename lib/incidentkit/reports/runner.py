@@ -818,7 +818,7 @@ def _task(report: Report, opts: RunOptions, staging: Path, ipc_root: str | None 
         timeout=report.timeout,
         cell_timeout=report.cell_timeout,
         ipc_dir=ipc_root,
-        environment={"INCIDENTKIT_DATA_DIR": str(opts.data)},
+        environment={"INCIDENTKIT_DATA_DIR": str(opts.data), **report.environment},
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .codes import enum
-from .countries import iso_numeric
+from ..countries import iso_numeric
 from .values import category, iso3_from_names, str_from_codes, text
 
 ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {

@@ -36,7 +36,7 @@ import pandas as pd
 from ...paths import data_dir
 from ..reference import WILDCARD, branch_aliases
 from ..tables import table_path
-from .countries import iso3_for_name
+from ..countries import iso3_for_name
 from .names import actor_key, fold
 from .values import distinct_pairs
 

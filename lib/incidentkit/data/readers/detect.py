@@ -21,10 +21,6 @@ from .source import file_kind, open_source
 
 #: A header is of a dataset when it holds at least this share of the dataset's signature columns (and the most).
 MIN_SHARE = 0.5
-#: Most characters of a header that an error message quotes.
-EXCERPT_CHARS = 120
-
-
 def signature_scores(header: list[str]) -> dict[str, float]:
     """Return, for each dataset, the share of its signature columns that ``header`` holds (0 to 1)."""
     out = {}
@@ -49,12 +45,19 @@ def wanted_column(name: str) -> bool:
     return any(c in spec.columns for spec in datasets().values() for c in spec.normalise_header([name]))
 
 
-def excerpt(header: list[str], limit: int = EXCERPT_CHARS) -> str:
-    """A short, escaped excerpt of a header row for an error message (control characters escaped, at most ``limit``
-    characters)."""
+#: Most characters of a file's header that an error message quotes.
+EXCERPT_CHARS = 60
+
+
+def header_excerpt(header: list[str], limit: int = EXCERPT_CHARS) -> str:
+    """A short, escaped excerpt of a header row for an error message: at most ``limit`` characters, every character
+    that is not printable written as an escape (``\\x00``), and a note when NUL bytes between the letters say the
+    file is UTF-16 text (the message never carries more of a file than that, nor any raw control byte)."""
     text = ", ".join(header)
     safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit * 2])
-    return safe if len(safe) <= limit else safe[:limit] + "..."
+    cut = safe if len(safe) <= limit and len(text) <= limit * 2 else safe[:limit] + "..."
+    utf16 = "\x00" in text[:200] or text[:2] in ("\xff\xfe", "\xfe\xff", "\u00ff\u00fe", "\u00fe\u00ff")
+    return cut + (" -- NUL bytes between the letters: UTF-16? save the file as UTF-8" if utf16 else "")
 
 
 def unknown_layout(path: Path, header: list[str]) -> ReaderError:
@@ -73,7 +76,7 @@ def unknown_layout(path: Path, header: list[str]) -> ReaderError:
         near = f"; closest: {spec.name}, {have} of its {len(spec.signature)} columns, lacking " + ", ".join(lacking)
     known = ", ".join(s.name for s in specs.values())
     return ReaderError(
-        f"the header ({excerpt(header)}) is not a {known} layout{near}",
+        f"the header ({header_excerpt(header)}) is not a {known} layout{near}",
         path=path,
         line=1,
         expected=f"a header with at least half the columns of one layout ({expected})",

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .countries import UNKNOWN_ISO3, iso3_for_name
+from ..countries import UNKNOWN_ISO3, iso3_for_name
 
 
 def text(table: pa.Table, name: str, n: int | None = None) -> pd.Series:
