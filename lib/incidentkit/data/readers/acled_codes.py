@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .codes import enum
 from ..countries import iso_numeric
+from .codes import enum
 from .values import category, iso3_from_names, str_from_codes, text
 
 ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {

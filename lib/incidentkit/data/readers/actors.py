@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from ...paths import data_dir
+from ..countries import iso3_for_name
 from ..reference import WILDCARD, branch_aliases
 from ..tables import table_path
-from ..countries import iso3_for_name
 from .names import actor_key, fold
 from .values import distinct_pairs
 
