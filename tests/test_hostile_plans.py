@@ -245,7 +245,7 @@ def test_the_kernel_is_given_the_plans_allowed_sources(tmp_path: Path, monkeypat
     ("content", "shown"),
     [
         ("root:$6$" + "s" * 200 + ":19000:0:99999:7:::\nx\n", "the header (root:$6$" + "s" * 52 + "...)"),
-        ("eventid,iyear\n".encode("utf-16").decode("latin-1"), "NUL bytes between the letters: UTF-16?"),
+        ("eventid,iyear\n".encode("utf-16").decode("latin-1"), "the header (eventid, iyear) is not a GTD"),
         ("\x1b[2J\x07evil,header\n1,2\n", "the header (\\x1b[2J\\x07evil, header)"),
     ],
     ids=["secret-line", "utf-16", "terminal-escapes"],
@@ -262,3 +262,5 @@ def test_an_unrecognised_export_is_quoted_short_and_escaped(tmp_path: Path, cont
     assert "\x00" not in message and "\x1b" not in message and "\x07" not in message
     quoted = message[message.index("the header (") + len("the header (") : message.index(") is not a GTD")]
     assert len(quoted.split(" -- ")[0]) <= 63
+    if "iyear" in content.encode("latin-1").decode("utf-16", errors="ignore"):
+        assert "UTF-16 text (utf-16), read through a UTF-8 copy" in message  # the encoding is named

@@ -60,9 +60,9 @@ def header_excerpt(header: list[str], limit: int = EXCERPT_CHARS) -> str:
     return cut + (" -- NUL bytes between the letters: UTF-16? save the file as UTF-8" if utf16 else "")
 
 
-def unknown_layout(path: Path, header: list[str]) -> ReaderError:
+def unknown_layout(path: Path, header: list[str], note: str | None = None) -> ReaderError:
     """Return the error for a header of no known layout: the header's start, each layout's signature columns and the
-    closest layout with the columns it lacks."""
+    closest layout with the columns it lacks (``note``: how the file was read, e.g. as UTF-16 text)."""
     specs = datasets()
     expected = "; ".join(f"{s.name}: {', '.join(s.signature)}" for s in specs.values())
     scores = signature_scores(header)
@@ -76,22 +76,25 @@ def unknown_layout(path: Path, header: list[str]) -> ReaderError:
         near = f"; closest: {spec.name}, {have} of its {len(spec.signature)} columns, lacking " + ", ".join(lacking)
     known = ", ".join(s.name for s in specs.values())
     return ReaderError(
-        f"the header ({header_excerpt(header)}) is not a {known} layout{near}",
+        f"the header ({header_excerpt(header)}) is not a {known} layout{near}" + (f" ({note})" if note else ""),
         path=path,
         line=1,
         expected=f"a header with at least half the columns of one layout ({expected})",
     )
 
 
+def _header(path: Path) -> tuple[list[str], str | None]:
+    remembered = recall_source(path) if file_kind(path) == "excel" else None
+    if remembered:
+        return list(remembered["header"]), None
+    with open_source(path, wanted=lambda name: False, is_layout=lambda h: dataset_of_header(h) is not None,
+                     header_only=True) as src:
+        return src.header, src.note
+
+
 def header_of(path: str | PathLike[str]) -> list[str]:
     """Return the header row of a CSV or Excel export as written (of the sheet holding the data)."""
-    p = Path(path)
-    remembered = recall_source(p) if file_kind(p) == "excel" else None
-    if remembered:
-        return list(remembered["header"])
-    with open_source(p, wanted=lambda name: False, is_layout=lambda h: dataset_of_header(h) is not None,
-                     header_only=True) as src:
-        return src.header
+    return _header(Path(path))[0]
 
 
 def detect_dataset(path: str | PathLike[str]) -> str:
@@ -100,8 +103,8 @@ def detect_dataset(path: str | PathLike[str]) -> str:
     A file of no known layout raises :class:`~incidentkit.errors.ReaderError` naming the file and the columns each
     layout needs; a file that is not an export (an archive, a PDF, ...) raises naming what it is."""
     p = Path(path)
-    header = header_of(p)
+    header, note = _header(p)
     found = dataset_of_header(header)
     if found is None:
-        raise unknown_layout(p, header)
+        raise unknown_layout(p, header, note)
     return found

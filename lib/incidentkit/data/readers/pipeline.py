@@ -32,10 +32,10 @@ def _is_layout(header: list[str]) -> bool:
     return dataset_of_header(header) is not None
 
 
-def _choose(path: Path, header: list[str], expect: str | None) -> DatasetSpec:
+def _choose(path: Path, header: list[str], expect: str | None, note: str | None = None) -> DatasetSpec:
     found = dataset_of_header(header)
     if found is None:
-        raise unknown_layout(path, header)
+        raise unknown_layout(path, header, note)
     if expect is not None and found != expect:
         want, got = spec_of(expect), spec_of(found)
         raise ReaderError(
@@ -60,7 +60,7 @@ def read_dataset(path: str | PathLike[str], expect: str | None = None, *, use_ca
     info = recall_source(p) if costly and use_cache else None
     if costly and info is None:  # open once: the header, the dataset and the rows come from this one opening
         with open_source(p, wanted=wanted_column, is_layout=_is_layout) as src:
-            spec = _choose(p, src.header, expect)
+            spec = _choose(p, src.header, expect, src.note)
             remember_source(p, {"dataset": spec.key, "sheet": src.sheet, "header": src.header})
             return _cached(p, spec, lambda: build(spec, src), use_cache)
     header = list(info["header"]) if info else header_of(p)
