@@ -62,7 +62,8 @@ NOT_IS: tuple[tuple[re.Pattern[str], str], ...] = (
      "names people linked to IS, not IS acting"),
 )
 #: Region and province words (folded) a name may hold, and the branch each names; the first found wins, so a
-#: faction's narrower region ("West Africa - Greater Sahara Faction") comes before the wider one.
+#: faction's narrower region ("West Africa - Greater Sahara Faction") comes before the wider one. The core's own
+#: names (ISIL, ISIS, "Iraq and the Levant", "al-Sham") name no branch: the row's country gives it.
 REGION_BRANCHES: tuple[tuple[str, str], ...] = (
     ("greater sahara", "is-sahel"), ("isgs", "is-sahel"), ("sahel", "is-sahel"), ("sahil", "is-sahel"),
     ("lake chad", "is-west-africa"), ("west africa", "is-west-africa"), ("gharb ifriqiya", "is-west-africa"),
@@ -73,7 +74,6 @@ REGION_BRANCHES: tuple[tuple[str, str], ...] = (
     ("caucasus", "is-caucasus"), ("qawqaz", "is-caucasus"), ("kavkaz", "is-caucasus"),
     ("sinai", "is-sinai"), ("east asia", "is-east-asia"), ("sharq asia", "is-east-asia"), ("hind", "is-hind"),
     ("tripoli", "is-libya"), ("tarabulus", "is-libya"), ("barqa", "is-libya"), ("fezzan", "is-libya"),
-    ("levant", "is-central"), ("al sham", "is-central"), ("iraq and syria", "is-central"),
 )  # fmt: skip
 _REGIONS = [(re.compile(rf"\b{re.escape(w)}\b"), b) for w, b in REGION_BRANCHES]
 _COMPOSITE = re.compile(r"\s+and\s*/\s*or\s+", re.IGNORECASE)
@@ -137,11 +137,12 @@ class ActorRules:
     def _classify(self, name: str, iso3: str) -> ActorMatch:
         if not name:
             return NONE
-        hit = self.single(name, iso3)
         if not _COMPOSITE.search(name):
-            return hit
-        if hit.is_is:  # a composite listed whole in the alias table is still a composite
-            return ActorMatch("composite", hit.branch, f"composite ('A and/or B') listed whole: IS by {hit.how}", name)
+            return self.single(name, iso3)
+        whole = self.alias(name, iso3)
+        if whole:  # a composite listed whole in the alias table is still a composite
+            return ActorMatch("composite", whole, "composite ('A and/or B') listed whole in data/branch_aliases.csv",
+                              name)
         parts = [p.strip() for p in _COMPOSITE.split(name) if p.strip()]
         found = [(p, self.single(p, iso3)) for p in parts]
         for part, m in found:
