@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from export_files import craft
 from incidentkit.data.load import load_incidents
 from incidentkit.data.readers import RowsRejectedWarning, actor_names, read_export
 from incidentkit.data.readers.actors import PREFILTER, actor_rules
@@ -22,7 +23,6 @@ from incidentkit.data.readers.names import place_keys
 from incidentkit.data.readers.places import admin1_names, place_index
 from incidentkit.data.reference import assign_theatre, branch_aliases, load_theatre_map
 
-FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "real-samples"
 REAL = {
     "gtd": SAMPLES / "gtd" / "globalterrorismdb_0718dist_HEAD-truncated-1MiB.csv",
@@ -125,22 +125,6 @@ REMOVED_SPELLINGS = (
 @pytest.fixture(autouse=True)
 def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENTKIT_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def craft(tmp_path: Path, template: str, rows: list[dict[str, str]], name: str) -> Path:
-    """Write an export in the layout of the fixture ``template``: each row its first record with ``rows``' values."""
-    with open(FIXTURES / template, encoding="utf-8", newline="") as fh:
-        records = list(csv.reader(fh))
-    header, base = records[0], dict(zip(records[0], records[1], strict=True))
-    path = tmp_path / name
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(header)
-        for row in rows:
-            unknown = set(row) - set(header)
-            assert not unknown, unknown
-            out.writerow([row.get(c, base[c]) for c in header])
-    return path
 
 
 def theatre_of(dataset: str, iso3: str, spelling: str) -> str:

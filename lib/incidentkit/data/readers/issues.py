@@ -53,6 +53,10 @@ class RowIssues:
 
     reject = add
 
+    def reject_at(self, pos: int, column: str | None, reason: str, value: object = None) -> None:
+        """Reject the row at ``pos`` (unless it already is)."""
+        self.rows.setdefault(int(pos), (column, reason, value))
+
     def blank(self, mask: np.ndarray, column: str, reason: str, values: Any = None) -> None:
         """Record that the value of ``column`` is set blank where ``mask`` is true (the caller blanks it)."""
         for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):

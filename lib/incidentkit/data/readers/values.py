@@ -190,7 +190,8 @@ def enum_from_labels(values: pd.Series, categories: list[str]) -> pd.Categorical
 
 def required_values(table: pa.Table, columns: Iterable[str], issues: Any, dataset: str) -> None:
     """Reject rows where a column every record of the dataset fills is blank: a record cut short (and padded with
-    empty fields) or broken, never a value the dataset leaves blank."""
+    empty fields) or broken, never a value the dataset leaves blank. The reason names every such column blank."""
+    masks: dict[str, np.ndarray] = {}
     for name in columns:
         if name not in table.column_names:
             continue
@@ -199,8 +200,16 @@ def required_values(table: pa.Table, columns: Iterable[str], issues: Any, datase
         if pa.types.is_dictionary(col.type):
             col = col.cast(col.type.value_type)
         blank |= pc.equal(pc.utf8_trim_whitespace(col), "").fill_null(False).to_numpy(zero_copy_only=False)
-        issues.reject(blank, name, f"blank {name}: every {dataset.upper()} record has one (a record cut short and "
-                      "padded with empty fields?)")
+        if blank.any():
+            masks[name] = blank
+    if not masks:
+        return
+    names = list(masks)
+    stacked = np.vstack([masks[n] for n in names])
+    for pos in np.flatnonzero(stacked.any(axis=0)):
+        blank_cols = [n for k, n in enumerate(names) if stacked[k, pos]]
+        issues.reject_at(pos, blank_cols[0], f"blank {', '.join(blank_cols)}: every {dataset.upper()} record fills "
+                      f"{'it' if len(blank_cols) == 1 else 'them'} (a record cut short and padded with empty fields?)")
 
 
 def coordinates(table: pa.Table, issues: Any, flags: dict[str, np.ndarray], lat_col: str = "latitude",
