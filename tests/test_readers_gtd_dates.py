@@ -7,10 +7,9 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from export_files import craft
 from incidentkit.data.readers import read_gtd
 from incidentkit.data.readers.gtd_dates import parse_approxdate, window_precision
-
-from export_files import craft
 
 D = date
 
