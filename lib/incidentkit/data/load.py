@@ -108,6 +108,7 @@ def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.Da
         return _own_incidents(path, folder)
     df = read_export(path)
     read_report = df.attrs.get("read_report", {})
+    df.attrs = {}  # pandas deep-copies attrs on every operation: the report rides again on the result only
     if only_is:
         df = df[df["is_branch"].notna()].copy()
     df["theatre"] = assign_theatre(
@@ -124,10 +125,14 @@ def is_incident_table(path: Path) -> bool:
     """True when a CSV's header is the project's incident schema (``incident_id`` and most of its fields): a curated
     table of one's own or a colleague's, not a dataset export."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            header = {c.strip() for c in next(csv.reader(fh), [])}
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
     except OSError:
         return False
+    if b"\x00" in head or head.startswith(b"PK"):  # a workbook, an archive or UTF-16 text: not the project's CSV
+        return False
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    header = {c.strip() for c in next(csv.reader(first), [])}
     fields = field_names("incidents")
     return "incident_id" in header and sum(f in header for f in fields) * 2 >= len(fields)
 
@@ -227,6 +232,7 @@ def load_incidents(
     else:
         df = _external_incidents(Path(sel.source), sel.only_is, folder)
     read_report = df.attrs.get("read_report")
+    df.attrs = {}
     df = df[_mask(df, sel)]
     ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS]
     out = df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
