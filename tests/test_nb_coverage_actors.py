@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import execute_notebook, outputs_text
-
 from export_files import craft
 
 pytestmark = pytest.mark.notebooks
