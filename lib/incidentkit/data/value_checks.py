@@ -343,7 +343,8 @@ def source(name: str, value: Any, ctx: Context) -> str:
     if not path.is_file() or path.suffix.lower() not in EXPORT_SUFFIXES:
         raise Invalid(Issue(name, (
             f"{name}: {shown(value)} is not an export file; expected a GTD, ACLED or UCDP GED export "
-            f"({', '.join(EXPORT_SUFFIXES)})"
+            f"({', '.join(EXPORT_SUFFIXES)}), a table in the incident schema (.csv) or a folder holding a "
+            "datapackage.json"
         )))
     return str(path)
 
