@@ -224,14 +224,15 @@ def actor_rules(dataset: str, folder: Path | None = None) -> ActorRules:
 @dataclass
 class ActorLog:
     """Names matched by composite or pattern rules, and IS-looking names not taken, with the rows naming each
-    (row masks over the table read, so that the counts can be taken over the rows finally kept)."""
+    (positions in the table read, so that the counts can be taken over the rows finally kept; IS rows are few, so
+    positions cost little even on an export of millions of rows)."""
 
     n: int
     entries: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
-    masks: dict[tuple[str, str, str], object] = field(default_factory=dict)
+    positions: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
 
-    def note(self, match: ActorMatch, full_name: str, column: str, rows: object) -> None:
-        """Record that the rows ``rows`` (a boolean mask) name ``full_name`` in ``column`` (alias hits are not)."""
+    def note(self, match: ActorMatch, full_name: str, column: str, rows: np.ndarray) -> None:
+        """Record that the rows at positions ``rows`` name ``full_name`` in ``column`` (alias hits are not noted)."""
         if match.how not in ("composite", "pattern", "not_taken"):
             return
         kind = "not_taken" if match.how == "not_taken" else "pattern"
@@ -240,25 +241,25 @@ class ActorLog:
         if column not in entry["columns"]:  # type: ignore[operator]
             entry["columns"].append(column)  # type: ignore[union-attr]
         key = (kind, full_name, match.branch or "")
-        prev = self.masks.get(key)
-        self.masks[key] = rows if prev is None else (prev | rows)  # type: ignore[operator]
+        prev = self.positions.get(key)
+        self.positions[key] = rows if prev is None else np.union1d(prev, rows)  # type: ignore[arg-type]
 
-    def finish(self, kept: object) -> dict[str, list[dict[str, object]]]:
+    def finish(self, kept: np.ndarray) -> dict[str, list[dict[str, object]]]:
         """Return ``{"pattern": [...], "not_taken": [...]}`` over the kept rows (``kept``: boolean mask), each entry
         ``{"name", "match", "rule", "columns", "rows"}`` plus ``branches`` (branch -> rows) for taken names; sorted by
         rows, then name. Names whose rows were all rejected are left out."""
         out: dict[str, list[dict[str, object]]] = {"pattern": [], "not_taken": []}
-        total: dict[tuple[str, str], object] = {}
-        for (kind, name, branch), mask in self.masks.items():
-            m = np.asarray(mask, dtype=bool) & np.asarray(kept, dtype=bool)
+        total: dict[tuple[str, str], np.ndarray] = {}
+        for (kind, name, branch), positions in self.positions.items():
+            pos = np.asarray(positions, dtype=np.int64)
+            pos = pos[np.asarray(kept, dtype=bool)[pos]]
             entry = self.entries[(kind, name)]
-            total[(kind, name)] = m if (kind, name) not in total else (total[(kind, name)] | m)  # type: ignore[operator]
-            if kind == "pattern" and m.any():
-                entry.setdefault("branches", {})[branch] = int(m.sum())  # type: ignore[index]
-        for (kind, name), m in total.items():
-            rows = int(np.asarray(m).sum())
-            if rows:
-                out[kind].append(dict(self.entries[(kind, name)], rows=rows))
+            total[(kind, name)] = pos if (kind, name) not in total else np.union1d(total[(kind, name)], pos)
+            if kind == "pattern" and len(pos):
+                entry.setdefault("branches", {})[branch] = len(pos)  # type: ignore[index]
+        for (kind, name), pos in total.items():
+            if len(pos):
+                out[kind].append(dict(self.entries[(kind, name)], rows=len(pos)))
         for kind in out:
             out[kind].sort(key=lambda e: (-int(e["rows"]), str(e["name"])))  # type: ignore[arg-type]
         return out
@@ -293,7 +294,7 @@ def match_column(
         if m.how in ("composite", "pattern", "not_taken"):
             groups.setdefault((m, str(found_in[k])), []).append(k)
     for (m, full), ks in groups.items():
-        log.note(m, full, column, np.isin(codes, ks))
+        log.note(m, full, column, np.flatnonzero(np.isin(codes, ks)))
     return codes, labels, found_in
 
 

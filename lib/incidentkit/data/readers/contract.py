@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from ...errors import ReaderError
 from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
@@ -86,7 +87,11 @@ def conform(df: pd.DataFrame, *, origin: str) -> pd.DataFrame:
 
 def _duplicates(df: pd.DataFrame, issues: RowIssues) -> list[list[int]]:
     """Return the groups of positions (not rejected) that share an ``incident_id``."""
-    ids = df["incident_id"].astype(object)
+    raw = df["incident_id"]
+    arrow = getattr(raw.array, "_pa_array", None)  # noqa: SLF001 - the Arrow data behind pandas' str dtype
+    if arrow is not None and pc.count_distinct(arrow, mode="all").as_py() == len(df):
+        return []  # every id distinct (the usual case): no Python-level work
+    ids = raw.astype(object)
     alive = ~issues.rejected_mask(len(df)) & ids.notna().to_numpy()
     live_ids = ids.where(alive)
     dup = live_ids.duplicated(keep=False).to_numpy() & alive

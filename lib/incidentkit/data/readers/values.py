@@ -77,27 +77,6 @@ def number(table: pa.Table, name: str, rejects: Any, *, integer: bool) -> pd.Ser
     return pd.Series(arr, dtype="float64")
 
 
-def unknown_to_na(s: pd.Series, codes: Iterable[int]) -> pd.Series:
-    """Return ``s`` with this column's unknown codes (e.g. -9, -99) as missing. Per column, never blanket."""
-    return s.mask(s.isin(list(codes)))
-
-
-def categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
-    """Return a categorical from integer codes (-1 = missing) in the contract's category order."""
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=categories)
-
-
-def map_category(values: pd.Series, mapping: Mapping[str, str], categories: list[str], default: str) -> pd.Categorical:
-    """Map a text column through ``mapping`` to a contract category (values not in the mapping get ``default``).
-
-    Works on the distinct values only (fast on millions of rows)."""
-    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-    index = {c: i for i, c in enumerate(categories)}
-    lut = np.array([index[mapping.get(v, default)] for v in cat.cat.categories] + [index[default]], dtype=np.int64)
-    codes = cat.cat.codes.to_numpy()
-    return categorical(lut[np.where(codes < 0, len(lut) - 1, codes)], categories)
-
-
 def build_flags(flags: Mapping[str, np.ndarray], n: int) -> pd.Series:
     """Return the ';'-joined quality flags of each row (missing when a row has none) from boolean masks."""
     names = list(flags)
