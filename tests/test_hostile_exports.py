@@ -20,6 +20,7 @@ import pytest
 from export_files import FIXTURES, craft, fixture_records
 from incidentkit.data.load import load_incidents
 from incidentkit.data.readers import RowsRejectedWarning, read_acled, read_export, read_gtd, read_ucdp
+from incidentkit.data.selection import describe_source
 from incidentkit.errors import DataValidationError, ReaderError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -250,6 +251,7 @@ def test_a_csv_in_the_incident_schema_is_a_source(tmp_path):
     mine = load_incidents(source=table, theatres="North Caucasus")
     ours = load_incidents(theatres="North Caucasus")
     pd.testing.assert_frame_equal(mine, ours)
+    assert describe_source(table) == "incident table my_table.csv"
 
 
 def test_a_curated_schema_csv_is_validated_with_the_curated_rules_and_messages(tmp_path):
@@ -280,6 +282,7 @@ def test_a_folder_with_a_datapackage_is_a_source(tmp_path):
     folder = tmp_path / "colleague_data"
     shutil.copytree(REPO / "data", folder)
     pd.testing.assert_frame_equal(load_incidents(source=folder), load_incidents())
+    assert describe_source(folder) == "curated tables in colleague_data"
     (folder / "incidents.csv").write_text((folder / "incidents.csv").read_text().replace(",RUS,", ",RUX,", 1))
     with pytest.raises(DataValidationError) as err:
         load_incidents(source=folder)

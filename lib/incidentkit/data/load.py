@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from datetime import date
 from os import PathLike
@@ -14,6 +13,7 @@ import pandas as pd
 from ..errors import DataValidationError, ParameterError
 from .parameters import RULES, Context, check_values, raise_issues
 from .readers import read_export
+from .readers.detect import is_incident_table
 from .reference import FALLBACK_THEATRE, assign_theatre, theatre_order
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, field_names
 from .selection import CURATED, Selection, selection_of
@@ -119,22 +119,6 @@ def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.Da
         raise DataValidationError(list(report), source=str(path))
     df.attrs["read_report"] = read_report
     return df
-
-
-def is_incident_table(path: Path) -> bool:
-    """True when a CSV's header is the project's incident schema (``incident_id`` and most of its fields): a curated
-    table of one's own or a colleague's, not a dataset export."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError:
-        return False
-    if b"\x00" in head or head.startswith(b"PK"):  # a workbook, an archive or UTF-16 text: not the project's CSV
-        return False
-    first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
-    header = {c.strip() for c in next(csv.reader(first), [])}
-    fields = field_names("incidents")
-    return "incident_id" in header and sum(f in header for f in fields) * 2 >= len(fields)
 
 
 def _own_incidents(path: Path, folder: Path | None) -> pd.DataFrame:

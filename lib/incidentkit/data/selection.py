@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from .parameters import CURATED, RULES, Context, check_values, raise_issues
-from .readers.detect import detect_dataset
+from .readers.detect import detect_dataset, is_incident_table
 from .readers.registry import dataset_name
 from .vocabulary import DATE_PRECISIONS, country_code, valid_values
 
@@ -30,6 +30,10 @@ def describe_source(source: str | PathLike[str]) -> str:
     if isinstance(source, str) and source == CURATED:
         return dataset_name(CURATED)
     name = Path(source).name
+    if Path(source).is_dir():
+        return f"curated tables in {name}"
+    if is_incident_table(source):
+        return f"incident table {name}"
     try:
         dataset = detect_dataset(Path(source))
     except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error

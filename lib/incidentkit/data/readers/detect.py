@@ -11,10 +11,12 @@ workbook read before does not open it again.
 
 from __future__ import annotations
 
+import csv
 from os import PathLike
 from pathlib import Path
 
 from ...errors import ReaderError
+from ..schema import field_names
 from .cache import recall_source
 from .registry import datasets
 from .source import file_kind, open_source
@@ -108,3 +110,20 @@ def detect_dataset(path: str | PathLike[str]) -> str:
     if found is None:
         raise unknown_layout(p, header, note)
     return found
+
+
+def is_incident_table(path: str | PathLike[str]) -> bool:
+    """True when a CSV's header is the project's own incident schema (``incident_id`` and at least half of the
+    incident fields): a curated table of one's own or a colleague's, read like ``data/incidents.csv``, not an
+    export."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if b"\x00" in head or head.startswith(b"PK"):  # a workbook, an archive or UTF-16 text: not the project's CSV
+        return False
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    header = {c.strip() for c in next(csv.reader(first), [])}
+    fields = field_names("incidents")
+    return "incident_id" in header and sum(f in header for f in fields) * 2 >= len(fields)

@@ -61,7 +61,8 @@ def read_dataset(path: str | PathLike[str], expect: str | None = None, *, use_ca
     if costly and info is None:  # open once: the header, the dataset and the rows come from this one opening
         with open_source(p, wanted=wanted_column, is_layout=_is_layout) as src:
             spec = _choose(p, src.header, expect, src.note)
-            remember_source(p, {"dataset": spec.key, "sheet": src.sheet, "header": src.header})
+            if use_cache:
+                remember_source(p, {"dataset": spec.key, "sheet": src.sheet, "header": src.header})
             return _cached(p, spec, lambda: build(spec, src), use_cache)
     header = list(info["header"]) if info else header_of(p)
     spec = _choose(p, header, expect)
