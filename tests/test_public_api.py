@@ -19,9 +19,9 @@ PACKAGE = Path(ik.__file__).resolve().parent
 #: ``import incidentkit as ik; ik.<name>``: loading, validating and reading data, and the arithmetic on it.
 TOP_LEVEL = [
     "Coverage", "DataValidationError", "IncidentkitError", "ParameterError", "Problem", "ReaderError", "Selection",
-    "ValidationReport", "__version__", "admin1_aliases", "assign_theatre", "branch_aliases", "brief_figures",
-    "casualty_totals", "charts", "check_parameters", "chronology", "coded_fields", "counts_by_period",
-    "counts_by_role", "coverage", "coverage_documents", "deadliest",
+    "ValidationReport", "__version__", "actor_names", "admin1_aliases", "assign_theatre", "branch_aliases",
+    "brief_figures", "casualty_totals", "charts", "check_parameters", "chronology", "coded_fields",
+    "counts_by_period", "counts_by_role", "coverage", "coverage_documents", "deadliest",
     "deaths_distribution", "describe_source", "detect_dataset", "group_column", "headline_figures",
     "incident_figures", "incident_frame", "killed_wounded_pairs", "lethality", "load_branches", "load_events",
     "load_gazetteer", "load_incidents", "load_reported_statistics", "load_sources", "load_table",

@@ -30,14 +30,13 @@ import pandas as pd
 
 from .countries import iso3_for_name
 from .readers import read_export
-from .readers.detect import detect_dataset
+from .readers.detect import detect_dataset, is_incident_table
+from .readers.registry import dataset_name
 from .reference import load_theatre_map
-from .tables import read_table
+from .tables import read_table, table_path
 
 #: The ``source`` of the curated tables.
 CURATED = "curated"
-#: Display names of the datasets.
-DATASET_NAMES: dict[str, str] = {"curated": "curated table", "gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}
 #: Kinds of ``data/coverage.csv`` rows that make a period covered for incident counts: the document lists or
 #: reports the incidents of the period (``summary`` and ``mentions`` rows name a few in passing).
 COUNTING_TYPES: tuple[str, ...] = ("chronology", "reporting")
@@ -211,16 +210,21 @@ def _place_countries(theatres: Iterable[str], countries: Iterable[str]) -> set[s
 
 
 def source_label(source: str | PathLike[str], dataset: str | None = None) -> str:
-    """A short label of a data source for titles and captions ("incidentkit curated table", "GTD export x.csv")."""
+    """A short label of a data source for titles and captions ("incidentkit curated table", "GTD export x.csv",
+    "incident table x.csv", "curated tables in <folder>")."""
     if isinstance(source, str) and source == CURATED:
-        return "incidentkit curated table"
+        return dataset_name(CURATED)
     name = Path(source).name
     if dataset is None:
+        if Path(source).is_dir():
+            return f"curated tables in {name}"
+        if is_incident_table(source):
+            return f"incident table {name}"
         try:
             dataset = detect_dataset(Path(source))
         except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
             return f"export {name}"
-    return f"{DATASET_NAMES.get(dataset, dataset)} export {name}"
+    return f"{dataset_name(dataset)} export {name}"
 
 
 def curated_coverage(folder: Path | None = None) -> Coverage:
@@ -250,10 +254,28 @@ def export_coverage(path: str | PathLike[str], report: Mapping[str, Any]) -> Cov
                     ts(cov.get("last_date")), countries, dict(cov.get("coded", {})))
 
 
+def path_coverage(path: Path, report: Mapping[str, Any] | None) -> Coverage:
+    """The coverage of a source given by its path: a folder of curated tables (its own ``coverage.csv``; unknown
+    without one), a table in the incident schema (unknown: nothing says what it covers), or an export (from its read
+    report)."""
+    label = source_label(path)
+    if path.is_dir():
+        if not table_path("coverage", path).is_file():
+            return unknown_coverage(label)
+        return dataclasses.replace(curated_coverage(path), source=str(path), label=label)
+    if is_incident_table(path):
+        return unknown_coverage(label)
+    return export_coverage(path, report or {})
+
+
 def source_coverage(source: str | PathLike[str], *, folder: Path | None = None) -> Coverage:
-    """The coverage of a ``source`` ("curated" or an export's path; the export is read, from the cache if it can)."""
+    """The coverage of a ``source`` ("curated", a folder of curated tables, an incident table or an export's path;
+    an export is read, from the cache if it can)."""
     if isinstance(source, str) and source == CURATED:
         return curated_coverage(folder)
+    path = Path(source)
+    if path.is_dir() or is_incident_table(path):
+        return path_coverage(path, None)
     return export_coverage(source, read_export(Path(source)).attrs.get("read_report", {}))
 
 
@@ -283,6 +305,8 @@ def fill_window(source: str | PathLike[str], start: pd.Timestamp | None, end: pd
     incident. A filled bound never crosses the given one (a start after the file's last date leaves the end
     open)."""
     if (start is not None and end is not None) or (isinstance(source, str) and source == CURATED):
+        return start, end
+    if Path(source).is_dir() or is_incident_table(source):  # the project's own schema: like the curated table
         return start, end
     cov = source_coverage(source, folder=folder)
     span = cov.span(theatres, countries) or cov.span()
