@@ -8,6 +8,7 @@ does not code, and how many incidents lack a death figure. Data strings are esca
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Sequence
@@ -149,6 +150,18 @@ def reported_context(sel: Any, *, folder: Any = None) -> pd.DataFrame:
                                  branches=sel.branches, start=sel.start, end=sel.end)
 
 
+@dataclasses.dataclass
+class _Place:
+    """The place, period and roles of a table loaded without a selection."""
+
+    theatres: list[str]
+    start: pd.Timestamp
+    end: pd.Timestamp
+    roles: tuple[str, ...] | None
+    countries: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()
+
+
 def _place(sel: Any) -> tuple[list[str], list[str], str]:
     theatres = list(getattr(sel, "theatres", []) or [])
     countries = list(getattr(sel, "countries", []) or [])
@@ -179,6 +192,12 @@ def _plain(text: str) -> str:
 
 def _statement(incidents: pd.DataFrame, sel: Any) -> str:
     cov = coverage(incidents)
+    if sel is None and len(incidents):  # no selection: the table's own theatres and dates
+        order = list(incidents["theatre"].cat.categories) if isinstance(incidents["theatre"].dtype,
+                                                                        pd.CategoricalDtype) else []
+        present = set(incidents["theatre"].dropna().astype(object))
+        sel = _Place(theatres=[t for t in order if t in present] or sorted(present),
+                     start=incidents["date"].min(), end=incidents["date"].max(), roles=cov.roles)
     theatres, countries, place = _place(sel)
     start = getattr(sel, "start", None) or cov.first_date
     end = getattr(sel, "end", None) or cov.last_date
