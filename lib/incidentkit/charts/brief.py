@@ -33,7 +33,8 @@ def plot_period_comparison(
          for w in ("previous", "current")}
     if n["current"] == 0 and n["previous"] == 0 and all(v > 0 for v in covered.values()):
         return no_data_figure(title, caption, text="No incidents in the period or in the one before")
-    labels = [f"previous\n{previous_label}", f"current\n{current_label}"]
+    labels = [f"previous\n{previous_label.replace(' to ', chr(10) + 'to ')}",
+              f"current\n{current_label.replace(' to ', chr(10) + 'to ')}"]
     colors = [NEUTRAL_COLOR, SERIES_COLORS["incidents"][1]]  # no theatre's colours: these are periods
     fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(9.0, 3.8))
 
@@ -43,10 +44,11 @@ def plot_period_comparison(
 
     for ax, measure, unit in ((ax_i, "incidents", "incidents"), (ax_d, "deaths_best", "deaths (persons)")):
         for i, which in enumerate(("previous", "current")):
-            if covered.get(which, 1.0) <= 0:
-                mark = ax.bar([i], [1], color="#eeeeee", hatch="///", edgecolor="#b5b5b5", linewidth=0)[0]
-                ax.annotate("not covered", (i, 0), xytext=(0, 4), textcoords="offset points", ha="center",
-                            fontsize=8, color="#333333")
+            if covered.get(which, 1.0) <= 0:  # the whole height hatched: no value, not a bar of some height
+                mark = ax.axvspan(i - 0.4, i + 0.4, facecolor="#eeeeee", hatch="///", edgecolor="#b5b5b5",
+                                  linewidth=0, zorder=0)
+                ax.text(i, 0.5, "not covered\nby the source", transform=ax.get_xaxis_transform(), ha="center",
+                        va="center", fontsize=8, color="#333333")
                 tag_value(mark, "not_covered", which, None)
                 continue
             v = value(measure, which)
