@@ -27,6 +27,7 @@ USED_WITHOUT_IMPORT = {
     "ruff": ("Makefile", "ruff check"),
     "pytest-xdist": ("README.md", "pytest -n 2"),
     "setuptools": ("tests/test_packaging.py", "--no-build-isolation"),
+    "anywidget": ("lib/incidentkit/widgets/__init__.py", "anywidget"),
 }
 
 
