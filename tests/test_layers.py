@@ -88,6 +88,13 @@ def test_imports_run_downward(module: str) -> None:
         assert not _imports(module, MODULES[module]), f"{module} is foundation: it imports nothing of the package"
 
 
+def test_packages_of_one_layer_do_not_import_each_other() -> None:
+    """``reports`` and ``widgets`` share layer 4: neither imports the other (the command line above joins them)."""
+    across = [(m, t, n.lineno) for m, p in MODULES.items() if m for t, n, _ in _imports(m, p)
+              if t and t.split(".")[0] != m.split(".")[0] and _layer(t) == _layer(m)]
+    assert not across, f"imports between packages of one layer: {across}"
+
+
 def test_no_import_cycles() -> None:
     graph: dict[str, set[str]] = {}
     for m, p in MODULES.items():

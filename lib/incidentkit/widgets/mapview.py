@@ -120,7 +120,7 @@ def base_traces(extent: tuple[float, float, float, float]) -> list[go.Scatter]:
     mx, my = (x1 - x0) * 0.6, (y1 - y0) * 0.6
     box = (max(x0 - mx, -180.0), min(x1 + mx, 180.0), max(y0 - my, -90.0), min(y1 + my, 90.0))
     view = (x1 - x0) * (y1 - y0)
-    xs, ys, lx, ly, names = _base_layers(*(round(v, 1) for v in box), round(view / 300, 2))
+    xs, ys, lx, ly, names = _base_layers(*(round(v, 1) for v in box), round(view / 150, 2))
     land = go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=LAND, line={"color": BORDER, "width": 0.7},
                       hoverinfo="skip", showlegend=False, name="borders")
     labels = go.Scatter(x=lx, y=ly, mode="text", text=names, textfont={"color": LABEL, "size": 11},
@@ -152,6 +152,12 @@ def theatre_traces(incidents: pd.DataFrame, sources: pd.DataFrame | None = None,
     traces = []
     for name in order:
         pick = np.flatnonzero(has & (theatre == name).to_numpy())
+        # larger marks first (smaller ones drawn over them stay visible); a filled circle first, so that the
+        # legend, which shows a trace's first mark, does not read as "no death figure" or "reference point"
+        deaths = figures["best"].iloc[pick].astype("Float64").fillna(-1).to_numpy(dtype=float)
+        plain = (figures["known"].iloc[pick].to_numpy(dtype=bool)
+                 & rows["geo_precision"].iloc[pick].astype(object).isin(["point", "locality"]).to_numpy())
+        pick = pick[np.lexsort((-deaths, ~plain))]
         sub = rows.iloc[pick]
         known = figures["known"].iloc[pick]
         traces.append(go.Scatter(
@@ -178,7 +184,7 @@ def map_layout(extent: tuple[float, float, float, float], title: str) -> dict[st
         "title": {"text": title, "x": 0.01, "y": 0.985, "yanchor": "top", "font": {"size": 15}},
         "height": HEIGHT,
         "autosize": False,  # until the page has placed the map (see _fit_to_page)
-        "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
+        "margin": {"l": 50, "r": 10, "t": 70, "b": 30},
         "plot_bgcolor": SEA,
         "paper_bgcolor": "white",
         "dragmode": "pan",
@@ -187,9 +193,9 @@ def map_layout(extent: tuple[float, float, float, float], title: str) -> dict[st
         "xaxis": {**axis, "range": [x0, x1], "title": {"text": "longitude (east)"}},
         "yaxis": {**axis, "range": [y0, y1], "scaleanchor": "x", "scaleratio": ratio,
                   "title": {"text": "latitude (north)"}},
-        "legend": {"title": {"text": "theatre (incidents on the map; click to hide or show)"},
-                   "itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.12, "yanchor": "top",
-                   "font": {"size": 12}},
+        "legend": {"title": {"text": "theatre (incidents on the map; click one to hide or show it)", "side": "top"},
+                   "itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.1,
+                   "yanchor": "top", "font": {"size": 12}},
         "annotations": [{"text": KEY, "xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom",
                          "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#555555"}}],
     }
@@ -199,7 +205,8 @@ def map_title(incidents: pd.DataFrame) -> str:
     """"12 of 14 incidents on the map; 2 have no coordinates"."""
     has = int((incidents["latitude"].notna() & incidents["longitude"].notna()).sum())
     missing = len(incidents) - has
-    note = f"; {missing:,} have no coordinates and are not shown" if missing else ""
+    note = f"; {missing:,} {'has' if missing == 1 else 'have'} no coordinates and {'is' if missing == 1 else 'are'} " \
+           "not shown" if missing else ""
     return f"Incident locations: {has:,} of {len(incidents):,} incidents on the map{note}"
 
 
