@@ -8,12 +8,19 @@ incidentkit. Screenshots of each step go to ``test-output/screenshots/`` (``test
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+import incidentkit as ik
+import numpy as np
+import pandas as pd
 import plain_pandas as plain
 import pytest
+from incidentkit.widgets.explorer import period_chart_png
+from PIL import Image
 
 from .browserkit import SCREENSHOTS, ConsoleLog, NetworkLog, slug
 from .labkit import JupyterLab, open_notebook, run_all_cells
@@ -87,6 +94,22 @@ def _snap(page: Any, folder: Path, request: pytest.FixtureRequest, step: str, se
     return target
 
 
+def _assert_chart_is_the_librarys(page: Any, theatre: str) -> None:
+    """The period chart the page shows after a control changed is the library's chart of that selection, pixel for
+    pixel (drawn from a widget's callback, pyplot's automatic redraws once left its bars outside the axes)."""
+    dates = pd.to_datetime(plain.table("incidents")["date"])  # the slider spans the whole source, by month
+    start = dates.min().to_period("M").to_timestamp().date().isoformat()
+    end = (dates.max().to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)).date().isoformat()
+    sel = ik.check_parameters(theatres=[theatre], start=start, end=end, period="month")
+    rows = ik.load_incidents(sel)
+    want = np.asarray(Image.open(io.BytesIO(period_chart_png(rows[rows["is_role"] == "perpetrator"], sel))))
+    src = page.locator(f"{EXPLORER} .widget-output img").last.get_attribute("src") or ""
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))))
+    assert shown.shape == want.shape, f"chart {shown.shape}, the library's {want.shape}"
+    differ = float((np.abs(shown.astype(int) - want.astype(int)).sum(axis=-1) > 0).mean())
+    assert differ < 0.001, f"{differ:.1%} of the chart's pixels differ from the library's chart of the selection"
+
+
 def test_explore_notebook_filters_the_table_and_the_map_offline(
     page: Any,
     network: NetworkLog,
@@ -122,6 +145,7 @@ def test_explore_notebook_filters_the_table_and_the_map_offline(
     page.locator(f"{EXPLORER} .ik-theatres select").select_option(label=label)
     _wait_for(page, len(here), _mapped(here))
     _snap(page, screenshot_dir, request, "2-north-caucasus")
+    _assert_chart_is_the_librarys(page, THEATRE)
 
     # hover a mark: date, place, the toll with its range, IS's role and the sources
     page.locator(f"{EXPLORER} .js-plotly-plot .scatterlayer .trace path.point").first.hover(force=True)
@@ -143,8 +167,9 @@ def test_explore_notebook_filters_the_table_and_the_map_offline(
         assert titles[sid] in shown, f"citation of {sid} missing from the details"
     _snap(page, screenshot_dir, request, "4-selected-row")
 
-    # the same from the map: click a mark
-    page.locator(f"{EXPLORER} .js-plotly-plot .scatterlayer .trace path.point").last.click(force=True)
+    # the same from the map: click a mark (the first of a theatre is its deadliest: not the earliest incident,
+    # which has no death figure); the table selects its row too
+    page.locator(f"{EXPLORER} .js-plotly-plot .scatterlayer .trace path.point").first.click(force=True)
     for _ in range(80):
         now = details.inner_text()
         if "1 incident(s) selected" in now and now != shown:
@@ -153,6 +178,8 @@ def test_explore_notebook_filters_the_table_and_the_map_offline(
     else:
         raise AssertionError("clicking a mark on the map selected nothing")
     assert "Sources" in details.inner_text()
+    page.locator(f"{EXPLORER} .ik-table .dt-info", has_text="1 row selected").wait_for(timeout=20_000)
+    _snap(page, screenshot_dir, request, "5-selected-mark")
 
     assert not network, "the explorer asked for:\n" + network.describe()
     errors = console.errors(network)

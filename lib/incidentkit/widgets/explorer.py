@@ -14,12 +14,13 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from io import BytesIO
 from typing import Any
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from ..analysis.text import describe_selection
 from ..analysis.trends import counts_by_period
@@ -46,6 +47,8 @@ from .table import incident_table, update_table
 
 #: The role an exploration starts on: violence carried out by IS (operations against IS are their own choice).
 DEFAULT_ROLES: tuple[str, ...] = ("perpetrator",)
+#: Resolution of the period chart's image (pixels per inch of the library's figure sizes).
+CHART_DPI = 100
 #: Rows of each multiple-choice list.
 LIST_ROWS = 7
 #: The style sheet of the explorer (the details panel; a list's help line).
@@ -296,17 +299,10 @@ class Explorer(w.VBox):
                                                                                    len(self._sources))))
 
     def _draw_chart(self, sel: Selection, rows: pd.DataFrame) -> None:
-        period = self.period.value
-        counts = counts_by_period(rows, period, start=sel.start, end=sel.end)
-        rolling = 1 if period == "year" else 3
-        title = f"{'Incidents' if self.measure.value == 'incidents' else 'Deaths'} per {period}: {sel.label}"
-        draw = plot_incidents if self.measure.value == "incidents" else plot_deaths
-        fig = draw(counts, period=period, rolling=rolling, title=title,
-                   caption=sel.caption(roles_sentence(self.roles)))
+        png = period_chart_png(rows, sel, period=self.period.value, measure=self.measure.value, roles=self.roles)
         with self.chart:
             self.chart.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+            display(Image(data=png, format="png"))
 
     def _error(self, text: str) -> None:
         self.message.value = f"<div class='ik-error'>{html.escape(text)}</div>"
@@ -324,6 +320,27 @@ class Explorer(w.VBox):
     def _map_selected(self, positions: list[int]) -> None:
         self._show_selected(positions)
         self.table.selected_rows = list(positions)
+
+
+def period_chart_png(rows: pd.DataFrame, sel: Selection, *, period: str = "month", measure: str = "incidents",
+                     roles: Sequence[str] = DEFAULT_ROLES) -> bytes:
+    """The explorer's period chart as PNG bytes: incidents (or deaths) per ``period`` of the selection, drawn by
+    ``ik.charts.plot_incidents`` (or ``plot_deaths``) with the selection, the roles counted and the library's notes
+    in the caption, at :data:`CHART_DPI`."""
+    counts = counts_by_period(rows, period, start=sel.start, end=sel.end)
+    rolling = 1 if period == "year" else 3
+    title = f"{'Incidents' if measure == 'incidents' else 'Deaths'} per {period}: {sel.label}"
+    draw = plot_incidents if measure == "incidents" else plot_deaths
+    # pyplot's interactive mode is off while the figure is built: from a widget's callback in a kernel, its
+    # automatic redraws left the bars drawn with the axes' limits of the chart before (bars outside their axes)
+    with plt.ioff():
+        fig = draw(counts, period=period, rolling=rolling, title=title, caption=sel.caption(roles_sentence(roles)))
+    png = BytesIO()
+    try:
+        fig.savefig(png, format="png", dpi=CHART_DPI, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return png.getvalue()
 
 
 def explore(source: str | Selection = CURATED, *, theatres: Sequence[str] = (), branches: Sequence[str] = (),

@@ -29,7 +29,6 @@ TABLE_CSS = """
 .ik-table table.dataTable td.ik-wrap { white-space: normal; min-width: 6em; }
 .ik-table table.dataTable td.ik-nowrap { white-space: nowrap; }
 .ik-table table.dataTable td.ik-summary { white-space: normal; min-width: 22em; max-width: 36em; }
-.ik-table table.dataTable tr.selected td { box-shadow: inset 0 0 0 9999px rgba(13, 110, 253, 0.18); }
 """
 
 
