@@ -158,6 +158,10 @@ def test_a_plan_that_is_not_utf8_or_uses_python_tags_is_refused(tmp_path: Path) 
 # --- source -----------------------------------------------------------------------------------------------------
 
 
+NOT_EXPORT = ("is not an export file; expected a GTD, ACLED or UCDP GED export (.csv, .tsv, .txt, .xlsx, .xlsm, "
+              ".xlsb, .xls, .ods), a table in the incident schema (.csv) or a folder holding a datapackage.json")
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [
@@ -166,10 +170,8 @@ def test_a_plan_that_is_not_utf8_or_uses_python_tags_is_refused(tmp_path: Path) 
         ("/dev/zero", f"source: '/dev/zero' {OUTSIDE}"),
         ("../../../../../../etc/passwd", f"source: '../../../../../../etc/passwd' {OUTSIDE}"),
         ("~/.ssh/id_rsa", f"source: '~/.ssh/id_rsa' {OUTSIDE}"),
-        ("../data", "source: '../data' is not an export file; expected a GTD, ACLED or UCDP GED export (.csv, .xlsx, "
-                    ".xlsm)"),
-        ("../pyproject.toml", "source: '../pyproject.toml' is not an export file; expected a GTD, ACLED or UCDP GED "
-                              "export (.csv, .xlsx, .xlsm)"),
+        ("../notebooks", f"source: '../notebooks' {NOT_EXPORT}"),  # a folder without a datapackage.json
+        ("../pyproject.toml", f"source: '../pyproject.toml' {NOT_EXPORT}"),
         ("../exports/missing.csv", "source: '../exports/missing.csv' is neither 'curated' nor an existing file"),
     ],
 )
@@ -179,6 +181,12 @@ def test_a_source_outside_the_allowed_folders_or_not_an_export_is_refused(
     code, lines = check(tmp_path, brief(f'{{source: "{source}"}}'))
     assert code == 2
     assert lines == [f"PLAN:3:16: report 'brief': {message}"]
+
+
+def test_a_folder_of_curated_tables_is_a_source(tmp_path: Path) -> None:
+    """The project's data folder (a datapackage.json beside its tables) passes the check like an export."""
+    code, lines = check(tmp_path, brief('{source: "../data"}'))
+    assert (code, lines) == (0, [])
 
 
 def test_a_symlink_into_the_data_folder_is_judged_by_its_target(tmp_path: Path) -> None:
@@ -245,7 +253,7 @@ def test_the_kernel_is_given_the_plans_allowed_sources(tmp_path: Path, monkeypat
     ("content", "shown"),
     [
         ("root:$6$" + "s" * 200 + ":19000:0:99999:7:::\nx\n", "the header (root:$6$" + "s" * 52 + "...)"),
-        ("eventid,iyear\n".encode("utf-16").decode("latin-1"), "NUL bytes between the letters: UTF-16?"),
+        ("eventid,iyear\n".encode("utf-16").decode("latin-1"), "the header (eventid, iyear) is not a GTD"),
         ("\x1b[2J\x07evil,header\n1,2\n", "the header (\\x1b[2J\\x07evil, header)"),
     ],
     ids=["secret-line", "utf-16", "terminal-escapes"],
@@ -262,3 +270,5 @@ def test_an_unrecognised_export_is_quoted_short_and_escaped(tmp_path: Path, cont
     assert "\x00" not in message and "\x1b" not in message and "\x07" not in message
     quoted = message[message.index("the header (") + len("the header (") : message.index(") is not a GTD")]
     assert len(quoted.split(" -- ")[0]) <= 63
+    if "iyear" in content.encode("latin-1").decode("utf-16", errors="ignore"):
+        assert "UTF-16 text (utf-16), read through a UTF-8 copy" in message  # the encoding is named

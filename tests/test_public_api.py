@@ -19,7 +19,7 @@ PACKAGE = Path(ik.__file__).resolve().parent
 #: ``import incidentkit as ik; ik.<name>``: loading, validating and reading data, and the arithmetic on it.
 TOP_LEVEL = [
     "DataValidationError", "IncidentkitError", "ParameterError", "Problem", "ReaderError", "Selection",
-    "ValidationReport", "__version__", "admin1_aliases", "assign_theatre", "branch_aliases", "brief_figures",
+    "ValidationReport", "__version__", "actor_names", "admin1_aliases", "assign_theatre", "branch_aliases", "brief_figures",
     "casualty_totals", "charts", "check_parameters", "chronology", "counts_by_period", "deadliest",
     "deaths_distribution", "describe_source", "detect_dataset", "explore", "group_column", "headline_figures",
     "incident_figures", "incident_frame", "incident_map", "incident_table", "killed_wounded_pairs", "lethality", "load_branches", "load_events",

@@ -176,6 +176,6 @@ def test_ucdp_without_relid_is_read(tmp_path):
 def test_a_few_shared_names_are_not_a_layout(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("id,best,low,high,country\n1,2,1,3,Syria\n")
-    with pytest.raises(ReaderError, match="closest: UCDP, 3 of its 15 columns") as err:
+    with pytest.raises(ReaderError, match="closest: UCDP GED, 3 of its 15 columns") as err:
         read_export(path)
     assert err.value.line == 1

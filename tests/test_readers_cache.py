@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from incidentkit.data.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp
+from incidentkit.data.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp, registry
 from incidentkit.data.readers import cache as cache_mod
 from incidentkit.data.readers.hashing import digest_of
 
@@ -40,7 +41,7 @@ def test_second_read_is_served_from_the_cache(cache, export, monkeypatch):
     def boom(path):  # a cache hit must not convert again
         raise AssertionError("converted again")
 
-    monkeypatch.setattr("incidentkit.data.readers.ucdp._build", boom)
+    monkeypatch.setattr("incidentkit.data.readers.pipeline.build", boom)
     second = read_ucdp(export)
     pd.testing.assert_frame_equal(first, second)
     assert second["date"].dtype == "datetime64[ns]"  # numpy, not Arrow timestamps
@@ -59,7 +60,8 @@ def test_changed_file_invalidates(cache, export):
 
 def test_new_reader_version_invalidates(cache, export, monkeypatch):
     read_ucdp(export)
-    monkeypatch.setattr("incidentkit.data.readers.ucdp.READER_VERSION", 999)
+    spec = registry.spec_of("ucdp")
+    monkeypatch.setitem(registry._DATASETS, "ucdp", dataclasses.replace(spec, version=999))
     read_ucdp(export)
     assert any("-v999-" in p.name for p in entries(cache))
 
@@ -111,7 +113,7 @@ def test_background_write_is_waited_for_and_atomic(cache, export, monkeypatch):
     def boom(path):  # the second read waits for the write instead of converting again
         raise AssertionError("converted again")
 
-    monkeypatch.setattr("incidentkit.data.readers.ucdp._build", boom)
+    monkeypatch.setattr("incidentkit.data.readers.pipeline.build", boom)
     second = read_ucdp(export)
     pd.testing.assert_frame_equal(first, second)
     cache_mod.wait_for_cache_writes()
@@ -142,13 +144,12 @@ def data_copy(tmp_path, monkeypatch) -> Path:
 
 def test_changed_alias_table_gives_a_fresh_conversion(cache, export, data_copy):
     before = read_ucdp(export).set_index("source_event_id")
-    assert before.loc["900001", "admin1"] == "Dagestan"  # 'Dagestan republic' through data/admin1_aliases.csv
+    assert before.loc["900001", "admin1"] == "Dagestan"  # 'Dagestan republic' normalised
     aliases = data_copy / "admin1_aliases.csv"
-    aliases.write_text(
-        "".join(line for line in aliases.read_text().splitlines(True) if not line.startswith("ucdp,RUS,Dagestan"))
-    )
+    kept = [line for line in aliases.read_text().splitlines(True) if not line.startswith("ucdp,RUS,Dagestan republic,")]
+    aliases.write_text("".join(kept) + "ucdp,RUS,Dagestan republic,Test Republic\n")  # an alias row wins
     after = read_ucdp(export).set_index("source_event_id")
-    assert after.loc["900001", "admin1"] == "Dagestan republic"  # not the stale cached conversion
+    assert after.loc["900001", "admin1"] == "Test Republic"  # not the stale cached conversion
     assert len(entries(cache)) == 2
 
 

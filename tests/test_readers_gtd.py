@@ -61,7 +61,9 @@ def test_blank_nkill_stays_unknown_and_nkillter(gtd):
     assert pd.isna(gtd.loc["201705050001", "killed_low"])
     row = gtd.loc["201501010001"]
     assert (row["killed_low"], row["killed_best"], row["perpetrators_killed"], row["wounded_best"]) == (2, 2, 1, 3)
-    assert pd.isna(row["killed_high"])
+    # GTD records one figure, not a floor: "2", never "at least 2" (issue 10)
+    assert (row["killed_high"], row["wounded_high"]) == (2, 3)
+    assert pd.isna(gtd.loc["197001000002", "killed_high"])  # unknown stays unknown
     assert pd.isna(row["hostages"])  # nhostkid -99 = unknown
     assert gtd.loc["201604020001", "hostages"] == 4
 

@@ -29,7 +29,7 @@ def test_low_best_high_kept_as_reported_and_flagged(ucdp):
     row = ucdp.loc["900002"]  # best 5 > high 3
     assert (row["killed_low"], row["killed_best"], row["killed_high"]) == (4, 5, 3)
     assert "killed_range_as_reported" in row["flags"]
-    assert pd.isna(ucdp.loc["900003", "flags"])
+    assert ucdp.loc["900003", "flags"] == "aggregate_period"  # date_prec 5: a span of months (issue 10)
 
 
 def test_validation_accepts_flagged_ranges(ucdp):

@@ -98,11 +98,38 @@ def test_flagged_external_rows_may_keep_the_source_order(mini_data, raw):
     df, lines = raw
     df = df.copy()
     df.loc[2, ["killed_low", "killed_best", "killed_high"]] = ["5", "4", "3"]
-    df["source_dataset"] = "ucdp"
+    df["source_dataset"] = "curated"
+    df.loc[2, "source_dataset"] = "ucdp"
     df.loc[2, "flags"] = "killed_range_as_reported"
     df.loc[2, "source_ids"] = "ucdp-ged"
     df.loc[2, "summary"] = None
-    df.loc[2, "is_role"] = None  # the readers do not derive the role yet
+    assert ik.validate(df, lines=lines).ok
+
+
+def _one_export_row(df):
+    df = df.copy()
+    df["source_dataset"] = "curated"
+    df.loc[2, ["source_dataset", "source_ids", "summary"]] = ["acled", "acled", None]
+    return df
+
+
+def test_an_export_row_naming_is_needs_its_role(mini_data, raw):
+    df, lines = raw
+    df = _one_export_row(df)
+    df.loc[2, "is_branch"] = "is-central"
+    df.loc[2, "is_role"] = None
+    assert ("required", "is_role") in _checks(ik.validate(df, lines=lines))
+    df.loc[2, "flags"] = "is_role_unknown"  # the reader says the dataset's fields do not tell it
+    assert ik.validate(df, lines=lines).ok
+
+
+def test_an_export_row_naming_no_is_actor_has_no_role(mini_data, raw):
+    df, lines = raw
+    df = _one_export_row(df)
+    df.loc[2, "is_branch"] = None
+    df.loc[2, "is_role"] = "perpetrator"
+    assert ("is-role", "is_role") in _checks(ik.validate(df, lines=lines))
+    df.loc[2, "is_role"] = None
     assert ik.validate(df, lines=lines).ok
 
 

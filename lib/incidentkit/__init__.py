@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "read_ucdp": "data.readers",
     "read_export": "data.readers",
     "detect_dataset": "data.readers",
+    "actor_names": "data.readers",
     # casualty arithmetic
     "incident_figures": "analysis.measures",
     "casualty_totals": "analysis.measures",
@@ -197,7 +198,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only 
         load_sources,
         load_table,
     )
-    from .data.readers import detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
+    from .data.readers import actor_names, detect_dataset, read_acled, read_export, read_gtd, read_ucdp  # noqa: F401
     from .data.reference import (  # noqa: F401
         admin1_aliases,
         assign_theatre,

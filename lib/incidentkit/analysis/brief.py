@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..data.load import load_events
 from ..data.parameters import one_place_message, period_message
+from ..data.readers.registry import dataset_name
 from ..data.selection import Selection
 from ..errors import ParameterError
 from .measures import casualty_totals, headline_figures, incident_figures
@@ -87,8 +88,7 @@ def _incident_sources(row: pd.Series, sources: pd.DataFrame | None) -> str:
     dataset = row.get("source_dataset", "curated")
     labels = source_labels(row["source_ids"], sources)
     if isinstance(dataset, str) and dataset != "curated":
-        name = {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset)
-        labels = [f"{name} event {row.get('source_event_id')}", *labels]
+        labels = [f"{dataset_name(dataset)} event {row.get('source_event_id')}", *labels]
     return "; ".join(labels)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import Markdown
 
+from ..data.readers.registry import dataset_name
 from .measures import headline_figures, incident_figures
 
 __all__ = [
@@ -113,8 +114,7 @@ def format_range(low: object, best: object, high: object) -> str:
 def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
     """Source column of :func:`deadliest_table` for one incident."""
     if dataset != "curated":
-        name = {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(str(dataset), str(dataset))
-        return f"{name} {event_id}"
+        return f"{dataset_name(dataset)} {event_id}"
     parts = [p.strip() for p in str(ids if ids is not None and not pd.isna(ids) else "").split(";") if p.strip()]
     return "; ".join(titles.get(p, p) for p in parts)
 

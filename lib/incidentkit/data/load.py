@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import DataValidationError, ParameterError
 from .parameters import RULES, Context, check_values, raise_issues
 from .readers import read_export
+from .readers.detect import is_incident_table
 from .reference import FALLBACK_THEATRE, assign_theatre, theatre_order
 from .schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, field_names
 from .selection import CURATED, Selection, selection_of
@@ -103,7 +104,11 @@ def _curated_incidents(folder: Path | None) -> pd.DataFrame:
 
 
 def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.DataFrame:
+    if path.is_dir() or is_incident_table(path):
+        return _own_incidents(path, folder)
     df = read_export(path)
+    read_report = df.attrs.get("read_report", {})
+    df.attrs = {}  # pandas deep-copies attrs on every operation: the report rides again on the result only
     if only_is:
         df = df[df["is_branch"].notna()].copy()
     df["theatre"] = assign_theatre(
@@ -112,6 +117,35 @@ def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.Da
     report = validate(df, "incidents", folder=folder)
     if report:
         raise DataValidationError(list(report), source=str(path))
+    df.attrs["read_report"] = read_report
+    return df
+
+
+def _own_incidents(path: Path, folder: Path | None) -> pd.DataFrame:
+    """Incidents in the project's own schema, validated like the curated tables: a folder holding a
+    ``datapackage.json`` (like ``data/``: its own reference tables and sources), or one CSV (checked against the
+    project's reference tables, and against a ``sources.csv`` beside it when there is one, else the project's)."""
+    if path.is_dir():
+        if not (path / "datapackage.json").is_file():
+            raise ParameterError(f"source: {path} is a folder without a datapackage.json; give an export file, or a "
+                                 "folder of curated tables like data/")
+        return _curated_incidents(path)
+    raw, lines = read_csv_raw(path, "incidents")
+    context = None
+    beside = path.parent / "sources.csv"
+    if beside.is_file() and beside.resolve() != table_path("sources", folder).resolve():
+        sources, source_lines = read_csv_raw(beside, "sources")
+        problems = validate(sources, "sources", lines=source_lines, folder=folder, strict_columns=True)
+        if problems:
+            raise DataValidationError(list(problems), source=str(beside))
+        context = {"sources": coerce_frame(sources, "sources", origin=str(beside), folder=folder)}
+    report = validate(raw, "incidents", lines=lines, folder=folder, strict_columns=True, context=context)
+    if report:
+        raise DataValidationError(list(report), source=str(path))
+    df = coerce_frame(raw, "incidents", origin=str(path), folder=folder)
+    df["source_dataset"] = pd.Series(CURATED, index=df.index, dtype="str")
+    df["source_event_id"] = df["incident_id"].astype("str")
+    df["theatre"] = assign_theatre(df["iso3"], df["admin1"], explicit=df["theatre"], folder=folder)
     return df
 
 
@@ -154,8 +188,10 @@ def load_incidents(
 
     ``source`` is a :class:`Selection` that :func:`incidentkit.check_parameters` checked (``load_incidents(sel)``,
     as the notebooks do: it is not checked again, and no other filter may be given), ``"curated"`` (the tables in
-    ``data/``) or the path of a GTD (.csv/.xlsx), ACLED or UCDP GED export; the dataset is detected from the header,
-    and only IS incidents are kept unless ``only_is=False``.
+    ``data/``), the path of a GTD (.csv/.xlsx), ACLED or UCDP GED export (the dataset is detected from the header;
+    only IS incidents are kept unless ``only_is=False``; ``df.attrs["read_report"]`` says what reading it did), or a
+    table in the project's own incident schema: a CSV, or a folder holding a ``datapackage.json`` like ``data/``,
+    validated with the same rules and messages as the curated tables.
 
     Every filter accepts one value or a list; ``None`` or an empty list means no filter. Values are checked by the
     same rules as notebook parameters (:mod:`incidentkit.data.parameters`): matched case- and accent-insensitively
@@ -179,9 +215,14 @@ def load_incidents(
         df = _curated_incidents(folder)
     else:
         df = _external_incidents(Path(sel.source), sel.only_is, folder)
+    read_report = df.attrs.get("read_report")
+    df.attrs = {}
     df = df[_mask(df, sel)]
     ordered = [*field_names("incidents", folder), *EXTRA_INCIDENT_COLUMNS]
-    return df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    out = df[ordered].sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    if read_report is not None:
+        out.attrs["read_report"] = read_report  # what reading the export did (rows rejected, names taken by rule)
+    return out
 
 
 def incident_frame(records: list[dict[str, Any]]) -> pd.DataFrame:

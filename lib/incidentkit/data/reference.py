@@ -83,39 +83,6 @@ def assign_theatre(
     return pd.Series(pd.Categorical(values, categories=order), index=iso3.index, name="theatre")
 
 
-def normalise_admin1(dataset: str, iso3: pd.Series, admin1: pd.Series, folder: Path | None = None) -> pd.Series:
-    """Map dataset-specific admin1 spellings to the project's names (``data/admin1_aliases.csv``).
-
-    A spelling listed for ``dataset`` wins over one listed for ``any``; spellings not listed are kept as they are.
-    """
-    table = admin1_aliases(folder)
-    table = table[table["dataset"].isin([dataset, "any"])]
-    table = table.assign(_rank=(table["dataset"] != dataset).astype(int)).sort_values("_rank", kind="stable")
-    mapping: dict[tuple[str, str], str] = {}
-    for r in table.itertuples():
-        mapping.setdefault((r.iso3, r.spelling), r.admin1)
-    keys = list(zip(iso3.astype(object), admin1.astype(object), strict=True))
-    out = [mapping.get(k, k[1]) for k in keys]
-    return pd.Series(out, index=admin1.index, dtype="str", name=admin1.name)
-
-
-def match_branch(dataset: str, names: pd.Series, iso3: pd.Series, folder: Path | None = None) -> pd.Series:
-    """Return the IS branch id of each actor name by exact lookup in ``data/branch_aliases.csv``.
-
-    A row for the actor's country wins over the ``*`` row; names not in the table give a missing value (the actor is
-    not counted as IS). No substring matching: the alias table is the rule, versioned with the data.
-    """
-    table = branch_aliases(folder)
-    table = table[table["dataset"] == dataset]
-    exact = {(r.alias, r.iso3): r.branch_id for r in table.itertuples() if r.iso3 != WILDCARD}
-    anywhere = {r.alias: r.branch_id for r in table.itertuples() if r.iso3 == WILDCARD}
-    out = [
-        exact.get((n, c), anywhere.get(n)) if isinstance(n, str) else None
-        for n, c in zip(names.astype(object), iso3.astype(object), strict=True)
-    ]
-    return pd.Series(out, index=names.index, dtype="str", name="is_branch")
-
-
 def country_theatres(folder: Path | None = None) -> dict[str, set[str]]:
     """Return, per ISO3 code, the theatres that ``data/theatre_map.csv`` gives to that country."""
     out: dict[str, set[str]] = {}

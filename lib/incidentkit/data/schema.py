@@ -34,8 +34,6 @@ from .descriptor import (  # noqa: F401 - re-exported: schema is where the rest 
 
 #: Columns every incident frame carries after the datapackage's own fields.
 EXTRA_INCIDENT_COLUMNS: tuple[str, ...] = ("source_dataset", "source_event_id")
-#: The datasets an incident row can come from.
-SOURCE_DATASETS: tuple[str, ...] = ("curated", "gtd", "acled", "ucdp")
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"true", "True", "TRUE", "1", "yes"}

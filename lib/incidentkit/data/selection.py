@@ -14,7 +14,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from .parameters import CURATED, RULES, Context, check_values, raise_issues
-from .readers.detect import detect_dataset
+from .readers.detect import detect_dataset, is_incident_table
+from .readers.registry import dataset_name
 from .vocabulary import DATE_PRECISIONS, country_code, valid_values
 
 __all__ = ["CURATED", "DATE_PRECISIONS", "Selection", "check_parameters", "describe_source", "valid_values"]
@@ -27,13 +28,17 @@ SELECTION_PARAMETERS = ("source", "theatres", "theatre", "countries", "branches"
 def describe_source(source: str | PathLike[str]) -> str:
     """Return a short label of a data source for titles and captions ("curated table", "GTD export x.csv")."""
     if isinstance(source, str) and source == CURATED:
-        return "incidentkit curated table"
+        return dataset_name(CURATED)
     name = Path(source).name
+    if Path(source).is_dir():
+        return f"curated tables in {name}"
+    if is_incident_table(source):
+        return f"incident table {name}"
     try:
         dataset = detect_dataset(Path(source))
     except Exception:  # noqa: BLE001 - the label is cosmetic; loading reports the real error
         return f"export {name}"
-    return {"gtd": "GTD", "acled": "ACLED", "ucdp": "UCDP GED"}.get(dataset, dataset) + f" export {name}"
+    return f"{dataset_name(dataset)} export {name}"
 
 
 @dataclass(frozen=True)

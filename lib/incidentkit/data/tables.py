@@ -13,6 +13,12 @@ from ..errors import DataValidationError, IncidentkitError, Problem
 from ..paths import data_dir
 from .schema import coerce_with_problems, resource
 
+#: Longest field Python's :mod:`csv` reads (its default, 131,072 characters, fails on a long ``notes`` or ``summary``
+#: with a bare "field larger than field limit"). Set once, explicitly, for the process when this module is imported:
+#: every CSV the project reads (curated tables, exports) is read whatever the size of a field.
+CSV_FIELD_LIMIT = (1 << 31) - 1
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+
 
 def table_path(name: str, folder: Path | None = None) -> Path:
     """Return the path of a curated table's CSV file."""

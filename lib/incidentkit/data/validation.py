@@ -22,6 +22,8 @@ from .tables import read_table
 
 #: Quality flag that lets a row of an external dataset break low <= best <= high (the source's own figures).
 FLAG_RANGE_AS_REPORTED = "killed_range_as_reported"
+#: Reader flag of a row naming an IS actor whose role the dataset's fields do not tell (it may lack ``is_role``).
+FLAG_ROLE_UNKNOWN = "is_role_unknown"
 _ORDER = {"day": 0, "week": 1, "month": 2, "year": 3}
 _ALLOWED_EXTRA = {"incidents": set(EXTRA_INCIDENT_COLUMNS)}
 
@@ -94,6 +96,13 @@ def _present(s: pd.Series) -> np.ndarray:
     return out
 
 
+def _has_flag(d: pd.DataFrame, flag: str) -> np.ndarray:
+    """Return True for rows whose ``flags`` hold ``flag`` (False without a ``flags`` column)."""
+    if "flags" not in d.columns:
+        return np.zeros(len(d), dtype=bool)
+    return d["flags"].astype(object).map(lambda v: flag in _split_ids(v)).to_numpy(bool)
+
+
 def _split_ids(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
@@ -128,7 +137,9 @@ def validate(
 
     ``lines`` gives the file line of each row (for messages); ``context`` supplies the tables that foreign keys
     point to (by default they are read from ``data/``). Rows of external datasets (``source_dataset`` other than
-    "curated") are exempt from the sources foreign key, the theatre check and the required ``summary`` and ``is_role``.
+    "curated") are exempt from the sources foreign key, the theatre check and the required ``summary``; they need an
+    ``is_role`` where they name an IS actor (``is_branch``), unless flagged ``is_role_unknown`` by the reader, and
+    none where they do not.
     """
     today = today or date.today()
     report_source = resource(table, folder)["path"]
@@ -161,8 +172,10 @@ def validate(
         present = _present(s)
         if cons.get("required"):
             mask = ~present
-            if table == "incidents" and col in ("summary", "is_role"):  # not (yet) set by the readers
+            if table == "incidents" and col == "summary":  # exports may have none
                 mask &= ~external
+            if table == "incidents" and col == "is_role":  # exports: only rows naming an IS actor have a role
+                mask &= ~external | (_present(d["is_branch"]) & ~_has_flag(d, FLAG_ROLE_UNKNOWN))
             chk.add(mask, "required", col, "a value (the field is required)")
         if "pattern" in cons and f["type"] == "string":
             rx = re.compile(cons["pattern"])
@@ -237,6 +250,8 @@ def _check_foreign_keys(
 def _check_sources(
     chk: _Checker, table: str, context: Mapping[str, pd.DataFrame] | None, folder: Path | None, external: np.ndarray
 ) -> None:
+    if len(external) and external.all():
+        return  # rows of external datasets cite their dataset release, not sources.csv
     sources = _context_table(context, "sources", folder)
     if sources is None or "source_ids" not in chk.df.columns:
         return
@@ -279,7 +294,7 @@ def _check_incident_rules(
 ) -> None:
     flagged = np.zeros(len(d), dtype=bool)
     if "flags" in d.columns:
-        flagged = d["flags"].astype(object).map(lambda v: FLAG_RANGE_AS_REPORTED in _split_ids(v)).to_numpy(bool)
+        flagged = _has_flag(d, FLAG_RANGE_AS_REPORTED)
     for what in ("killed", "wounded"):
         lo, best, hi = (d[f"{what}_{k}"].astype("float64") for k in ("low", "best", "high"))
         for a, b, name_a, name_b in ((lo, best, "low", "best"), (best, hi, "best", "high"), (lo, hi, "low", "high")):
@@ -294,6 +309,8 @@ def _check_incident_rules(
         "perpetrators_killed",
         "at most the killed figure (killed counts include perpetrators)",
     )
+    stray = external & _present(d["is_role"]) & ~_present(d["is_branch"])
+    chk.add(stray, "is-role", "is_role", "no is_role in an export's row that names no IS actor (blank is_branch)")
     has_lat, has_lon = d["latitude"].notna().to_numpy(), d["longitude"].notna().to_numpy()
     chk.add(has_lat ^ has_lon, "coordinates", "latitude", "latitude and longitude given together")
     geo = d["geo_precision"].astype(object)
@@ -306,6 +323,8 @@ def _check_places(chk: _Checker, d: pd.DataFrame, folder: Path | None, external:
     """Curated rows: the country name matches its ISO3 code, admin1 is a name the project knows, the row has a
     theatre, and an explicit ``theatre`` is one the theatre map gives to the row's country."""
     curated = ~external
+    if not curated.any():
+        return  # every check here concerns curated rows
     tmap = load_theatre_map(folder)
     names = dict(zip(tmap["iso3"], tmap["country"], strict=True))
     iso3 = d["iso3"].astype(object)

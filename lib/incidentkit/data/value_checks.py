@@ -21,7 +21,7 @@ from .vocabulary import country_code, vocabulary, world_suggestions
 #: The ``source`` of the curated tables in ``data/`` (any other source is the path of an export).
 CURATED = "curated"
 #: File name endings of the exports a ``source`` may name (GTD, ACLED and UCDP GED ship CSV or Excel files).
-EXPORT_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm")
+EXPORT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 #: Environment variable listing more folders a ``source`` may come from (separated by ``os.pathsep``).
 SOURCE_DIRS_ENV = "INCIDENTKIT_SOURCE_DIRS"
 #: Most characters in one string value (a path included).
@@ -338,10 +338,13 @@ def source(name: str, value: Any, ctx: Context) -> str:
         raise Invalid(Issue(name, f"{name}: {shown(value)} is neither 'curated' nor an existing file"))
     if not ctx.restrict_sources:
         return str(path)  # a path passed in code: its reader says what it is
+    if path.is_dir() and (path / "datapackage.json").is_file():
+        return str(path)  # a folder of curated tables like data/
     if not path.is_file() or path.suffix.lower() not in EXPORT_SUFFIXES:
         raise Invalid(Issue(name, (
             f"{name}: {shown(value)} is not an export file; expected a GTD, ACLED or UCDP GED export "
-            f"({', '.join(EXPORT_SUFFIXES)})"
+            f"({', '.join(EXPORT_SUFFIXES)}), a table in the incident schema (.csv) or a folder holding a "
+            "datapackage.json"
         )))
     return str(path)
 

@@ -10,6 +10,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from ..countries import iso_numeric
+from .codes import enum
+from .values import category, iso3_from_names, str_from_codes, text
 
 ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
     "armed clash": "Armed Assault",
@@ -98,5 +103,44 @@ def target_types(
         else:
             it = it[:-2] if it.endswith(".0") else it
             out.append(INTER_TARGET.get(it, "Unknown"))
-    lut = np.array([categories.index(v) for v in out], dtype=np.int64)
+    lut = np.array([categories.index(v) for v in out], dtype=np.int64)  # categories: the enum's values, by name
     return lut[codes]
+
+
+def is_roles(event_type: pd.Series, side1: np.ndarray, side2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return IS's role per row (codes into the ``is_role`` enum, -1 = no IS actor) and the masks of 'perpetrator',
+    'target' and 'two_sided' rows, from the event type and whether side 1 (actor1, assoc_actor_1) and side 2
+    (actor2, assoc_actor_2) name an IS actor: Battles (2015: "Battle-...") -> two-sided fighting whatever the order;
+    any other event type: IS on side 1 -> perpetrator, else IS on side 2 -> target (data/README.md "Deriving
+    is_role": outside Battles ACLED names first the actor who carried out the event)."""
+    roles = enum("is_role")
+    battle = on_categories(event_type, lambda v: v.strip().lower().startswith("battle"))
+    involved = side1 | side2
+    two = involved & battle
+    perp = side1 & ~battle
+    target = side2 & ~side1 & ~battle
+    codes = np.select([perp, target, two], [roles.code(r) for r in ("perpetrator", "target", "two_sided")], -1)
+    return codes, perp, target, two
+
+
+def acled_iso3(table: pa.Table) -> tuple[pd.Series, np.ndarray]:
+    """Return the ISO3 code of each row and the mask of rows whose country could not be placed: the ``iso3`` column
+    when present, else ISO numeric ``iso``, else the country name (each falling back to the name)."""
+    by_name, name_unmapped = iso3_from_names(category(table, "country"))
+    if "iso3" in table.column_names:
+        iso3 = text(table, "iso3").str.strip().str.upper()
+        bad = ~iso3.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy()
+        return iso3.where(~bad, by_name), bad & name_unmapped
+    if "iso" in table.column_names:
+        iso_cat = category(table, "iso")
+        lut = []
+        for v in iso_cat.cat.categories:
+            try:
+                lut.append(iso_numeric().get(int(float(v))))
+            except (TypeError, ValueError):
+                lut.append(None)
+        codes = iso_cat.cat.codes.to_numpy()
+        iso3 = str_from_codes(np.where(codes < 0, len(lut), codes), lut + [None])
+        missing = iso3.isna().to_numpy()
+        return iso3.where(~missing, by_name), missing & name_unmapped
+    return by_name, name_unmapped

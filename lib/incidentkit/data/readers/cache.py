@@ -52,9 +52,9 @@ class CacheWarning(UserWarning):
 
 
 #: Curated tables the readers' output depends on (besides the export itself): their bytes are part of the cache key.
-DEPENDENCY_TABLES: tuple[str, ...] = ("branch_aliases", "admin1_aliases")
+DEPENDENCY_TABLES: tuple[str, ...] = ("branch_aliases", "admin1_aliases", "theatre_map", "gazetteer")
 #: Data package resources whose schema the output depends on (contract columns and dtypes, alias table columns).
-DEPENDENCY_RESOURCES: tuple[str, ...] = ("incidents", "branch_aliases", "admin1_aliases")
+DEPENDENCY_RESOURCES: tuple[str, ...] = ("incidents", "branch_aliases", "admin1_aliases", "theatre_map", "gazetteer")
 
 
 def dependency_digest(folder: Path | None = None) -> str:
@@ -323,6 +323,33 @@ def wait_for_cache_writes(path: Path | None = None, timeout: float | None = None
     for thread in threading.enumerate():
         if thread.name.startswith(WRITER_THREAD) and (path is None or thread.name == WRITER_THREAD + str(path)):
             thread.join(timeout)
+
+
+def _source_memo(digest: str) -> Path:
+    return cache_dir() / "sources" / f"{digest}.json"
+
+
+def remember_source(path: Path, info: dict[str, Any]) -> None:
+    """Remember what opening a workbook told (``dataset``, ``sheet``, ``header``) by the workbook's content, so that
+    telling its dataset again does not open it (nothing is remembered when the cache folder is not writable)."""
+    try:
+        memo = _source_memo(content_hash(path))
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=memo.name + ".", suffix=".tmp", dir=memo.parent)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(info, fh)
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+
+
+def recall_source(path: Path) -> dict[str, Any] | None:
+    """Return what :func:`remember_source` stored for a workbook of this content, or None."""
+    try:
+        info = json.loads(_source_memo(content_hash(path)).read_text())
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("header"), list) else None
 
 
 def cached_read(

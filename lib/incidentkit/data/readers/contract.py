@@ -1,6 +1,6 @@
 """The readers' output contract: every column of the incident schema in its contract dtype, plus ``source_dataset``
-and ``source_event_id``; assembling a reader's frame, dropping its rejected rows into the read report, and checking
-that a file is an export of the expected dataset with the columns a reader needs.
+and ``source_event_id``; assembling a reader's frame, settling its rejected rows, duplicate ids and blanked values
+into the read report, and checking that a file has the columns a reader needs.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from ...errors import ReaderError
 from ..schema import EXTRA_INCIDENT_COLUMNS, coerce_frame, pandas_dtypes
-from .detect import SIGNATURES, dataset_of_header, detect_dataset, header_of
-from .report import rejection
-from .values import Rejects, str_from_codes
+from .issues import RowIssues
+from .report import change, rejection
+from .values import str_from_codes
 
 
 def output_dtypes() -> dict[str, Any]:
@@ -84,48 +85,85 @@ def conform(df: pd.DataFrame, *, origin: str) -> pd.DataFrame:
     return out[list(dtypes)]
 
 
-def drop_rejected(
+def _duplicates(df: pd.DataFrame, issues: RowIssues) -> list[list[int]]:
+    """Return the groups of positions (not rejected) that share an ``incident_id``."""
+    raw = df["incident_id"]
+    arrow = getattr(raw.array, "_pa_array", None)  # noqa: SLF001 - the Arrow data behind pandas' str dtype
+    if arrow is not None and pc.count_distinct(arrow, mode="all").as_py() == len(df):
+        return []  # every id distinct (the usual case): no Python-level work
+    ids = raw.astype(object)
+    alive = ~issues.rejected_mask(len(df)) & ids.notna().to_numpy()
+    live_ids = ids.where(alive)
+    dup = live_ids.duplicated(keep=False).to_numpy() & alive
+    if not dup.any():
+        return []
+    pos = np.flatnonzero(dup)
+    groups: dict[object, list[int]] = {}
+    for p, key in zip(pos, live_ids.to_numpy()[pos], strict=True):
+        groups.setdefault(key, []).append(int(p))
+    return list(groups.values())
+
+
+def _identical(df: pd.DataFrame, positions: list[int]) -> bool:
+    rows = df.iloc[positions].astype(object)
+    rows = rows.where(rows.notna(), None)
+    first = rows.iloc[0].tolist()
+    return all(rows.iloc[k].tolist() == first for k in range(1, len(rows)))
+
+
+def settle(
     df: pd.DataFrame,
-    rejects: Rejects,
+    issues: RowIssues,
     report: dict[str, Any],
     *,
     line_of: Callable[[list[int]], dict[int, int]],
 ) -> pd.DataFrame:
-    """Remove the rejected rows from ``df`` and add each one, with its file line, to ``report``."""
-    if rejects:
-        positions = sorted(rejects.rows)
-        lines = line_of(positions)
-        ids = df["source_event_id"]
+    """Remove the rejected rows from ``df``; add each one, and each value set blank, to ``report`` with its file line.
+
+    Rows sharing an event id are settled here too, none silently preferred: when they are the same record in every
+    field read, the first is kept and each other one is reported as a copy of it; when they differ, every one of them
+    is rejected, each naming all their lines."""
+    groups = _duplicates(df, issues)
+    changed = [c for c in issues.changed if c[0] not in issues.rows]
+    wanted = sorted({*issues.rows, *(p for g in groups for p in g), *(c[0] for c in changed)})
+    lines = line_of(wanted) if wanted else {}
+    ids = df["source_event_id"]
+    dup_lines: dict[int, list[int | None]] = {}
+    for group in groups:
+        at = [lines.get(p) for p in group]
+        where = ", ".join("?" if v is None else str(v) for v in at)
+        sid = ids.iloc[group[0]]
+        if _identical(df, group):
+            first = "?" if at[0] is None else at[0]
+            for p in group[1:]:
+                issues.rows[p] = ("incident_id", f"duplicate event id {sid}: the same record as line {first} "
+                                  f"(lines {where}); kept once", sid)
+                dup_lines[p] = at
+        else:
+            for p in group:
+                issues.rows[p] = ("incident_id", f"duplicate event id {sid}: lines {where} hold different records "
+                                  "with this id; none is kept (which one is right cannot be told)", sid)
+                dup_lines[p] = at
+    for pos, column, reason, value in changed:
+        sid = ids.iloc[pos]
+        report.setdefault("changed", []).append(
+            change(lines.get(pos), column, reason, value, None if pd.isna(sid) else sid))
+    if issues.rows:
+        positions = sorted(issues.rows)
         for pos in positions:
-            column, reason, value = rejects.rows[pos]
+            column, reason, value = issues.rows[pos]
             sid = ids.iloc[pos]
-            report["rejected"].append(
-                rejection(
-                    lines.get(pos), column, reason, value, None if pd.isna(sid) else sid, line_end=rejects.ends.get(pos)
-                )
-            )
+            report["rejected"].append(rejection(
+                lines.get(pos), column, reason, value, None if pd.isna(sid) else sid,
+                line_end=issues.ends.get(pos), lines=dup_lines.get(pos)))
         keep = np.ones(len(df), dtype=bool)
         keep[positions] = False
         df = df.loc[keep].reset_index(drop=True)
     report["rejected"].sort(key=lambda r: (r["line"] is None, r["line"] or 0))
+    report.setdefault("changed", []).sort(key=lambda r: (r["line"] is None, r["line"] or 0, r["column"]))
     report["rows_kept"] = len(df)
     report["rows_read"] = len(df) + len(report["rejected"])
     return df
-
-
-def check_dataset(path: Path, expected: str) -> list[str]:
-    """Return the file's header after checking it is an export of ``expected`` (ReaderError naming the file if not)."""
-    found = detect_dataset(path)
-    if found != expected:
-        raise ReaderError(
-            f"this is a {found.upper()} export, not {expected.upper()} (use read_{found} or read_export)",
-            path=path,
-            line=1,
-            expected=f"a {expected.upper()} header ({', '.join(SIGNATURES[expected])}, ...)",
-        )
-    header = header_of(path)
-    assert dataset_of_header(header) == expected
-    return header
 
 
 def require_columns(path: Path, header: list[str], required: Iterable[str], dataset: str) -> None:

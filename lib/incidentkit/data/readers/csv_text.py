@@ -57,11 +57,11 @@ def sniff_encoding(path: Path, default: str) -> str:
     return "utf-8"
 
 
-def read_header(path: Path, encoding: str) -> list[str]:
+def read_header(path: Path, encoding: str, delimiter: str = ",") -> list[str]:
     """Return the header row of a CSV file as written (BOM removed)."""
     try:
         with open(path, encoding=encoding, errors="replace", newline="") as fh:
-            row = next(csv.reader(fh), None)
+            row = next(csv.reader(fh, delimiter=delimiter), None)
     except OSError as exc:
         raise ReaderError(f"cannot read the file ({exc.strerror})", path=path) from exc
     if not row:
@@ -77,12 +77,16 @@ def read_csv_text(
     encoding: str,
     header: list[str],
     report: dict[str, Any],
+    delimiter: str = ",",
+    shown_path: Path | None = None,
 ) -> pa.Table:
     """Read ``columns`` (source name -> ``pa.string()`` or :data:`DICT`) of a CSV as text, blank cells null.
 
     Rows with the wrong number of fields (a truncated last row, a broken quote) are not read: each is added to
-    ``report["rejected"]`` with its line. Any other parse failure raises :class:`ReaderError` naming the file.
+    ``report["rejected"]`` with its line. Any other parse failure raises :class:`ReaderError` naming the file
+    (``shown_path`` when the file parsed is a copy of it).
     """
+    shown = shown_path or path
     bad_rows: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -97,7 +101,7 @@ def read_csv_text(
         # An invalid row that is not valid UTF-8 makes pyarrow fail (it decodes the row's text for the handler):
         # then the file is read again with pyarrow transcoding it.
         try:
-            table = _read(path, {c: _as_binary(t) for c, t in columns.items()}, "utf8", on_invalid)
+            table = _read(path, {c: _as_binary(t) for c, t in columns.items()}, "utf8", on_invalid, delimiter)
             table, undefined = _decode_binary(table, columns, encoding)
         except (pa.ArrowInvalid, UnicodeError):
             bad_rows.clear()
@@ -106,13 +110,14 @@ def read_csv_text(
         table = None
     if table is None:
         try:
-            table = _read(path, columns, lenient(encoding), on_invalid)
+            table = _read(path, columns, lenient(encoding), on_invalid, delimiter)
         except UnicodeDecodeError as exc:
             raise ReaderError(
-                f"bytes at offset {exc.start} are not valid {encoding}", path=path, expected=f"a {encoding} text file"
+                f"bytes at offset {exc.start} are not valid {encoding}", path=shown, expected=f"a {encoding} text file"
             ) from exc
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            raise ReaderError(f"not a readable CSV file: {exc}", path=path, expected="a CSV export") from exc
+            first = str(exc).splitlines()[0][:200]
+            raise ReaderError(f"not a readable CSV file ({first})", path=shown, expected="a CSV export") from exc
         if lenient(encoding) != encoding:
             undefined = _undefined_rows(table)
     if undefined is not None and undefined.any():
@@ -125,7 +130,7 @@ def read_csv_text(
     if bad_rows:
         starts = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
         starts = [number if number is not None else line for (number, *_), line in zip(bad_rows, starts, strict=True)]
-    check = check_record_lines(path, lenient(encoding), table.num_rows + len(bad_rows), len(header))
+    check = check_record_lines(path, lenient(encoding), table.num_rows + len(bad_rows), len(header), delimiter)
     report["line_check"] = {
         "lines_after_header": check.lines,
         "records_read": check.records,
@@ -176,19 +181,24 @@ def read_csv_text(
     return table
 
 
-def _read(path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_invalid: Callable[[Any], str]) -> pa.Table:
+def _read(
+    path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_invalid: Callable[[Any], str], delimiter: str = ","
+) -> pa.Table:
     """Read with pyarrow. First without ``newlines_in_values`` (its quote-aware chunking halves the speed); a line
     break inside a quoted value then always leaves a fragment with too few fields, so any invalid row makes the file
-    be read again with ``newlines_in_values=True``, whose invalid rows are the ones reported."""
+    be read again with ``newlines_in_values=True``, whose invalid rows are the ones reported. A value longer than a
+    block (:data:`BLOCK_SIZE`) makes the read be repeated with blocks as large as the file."""
     seen: list[Any] = []
 
     def probe(row: Any) -> str:
         seen.append(row)
         return "skip"
 
+    block = BLOCK_SIZE
+
     def once(newlines: bool, handler: Callable[[Any], str]) -> pa.Table:
-        read_opts = pacsv.ReadOptions(encoding=encoding, block_size=BLOCK_SIZE, use_threads=True)
-        parse_opts = pacsv.ParseOptions(newlines_in_values=newlines, invalid_row_handler=handler)
+        read_opts = pacsv.ReadOptions(encoding=encoding, block_size=block, use_threads=True)
+        parse_opts = pacsv.ParseOptions(newlines_in_values=newlines, invalid_row_handler=handler, delimiter=delimiter)
         convert_opts = pacsv.ConvertOptions(
             include_columns=list(columns),
             column_types=dict(columns),
@@ -207,6 +217,12 @@ def _read(path: Path, columns: Mapping[str, pa.DataType], encoding: str, on_inva
             return table
     except pa.ArrowInvalid:
         pass
+    try:
+        return once(True, on_invalid)
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc) and "block" not in str(exc):
+            raise
+    block = max(BLOCK_SIZE, min(path.stat().st_size + 1, (1 << 31) - 1))  # a value longer than a block
     return once(True, on_invalid)
 
 
@@ -321,7 +337,9 @@ def _count_newlines(mm: mmap.mmap, end: int) -> int:
     return count
 
 
-def record_lines(path: Path, encoding: str, positions: Iterable[int], n_fields: int) -> dict[int, int]:
+def record_lines(
+    path: Path, encoding: str, positions: Iterable[int], n_fields: int, delimiter: str = ","
+) -> dict[int, int]:
     """Return ``{record position: starting line}`` for rows of the table pyarrow read from ``path``.
 
     Positions count the rows pyarrow kept (blank lines and rows of the wrong width are skipped the same way here).
@@ -333,7 +351,7 @@ def record_lines(path: Path, encoding: str, positions: Iterable[int], n_fields: 
         return found
     last = max(wanted)
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, delimiter=delimiter)
         next(reader, None)
         start = reader.line_num + 1
         pos = 0

@@ -1,93 +1,50 @@
-"""Which dataset an export comes from, told by its header row (never by its file name)."""
+"""Which dataset an export comes from, told by its header row (never by its file name).
+
+Each registered dataset (:mod:`incidentkit.data.readers.registry`) declares its signature columns: columns of that
+dataset only, present in every layout read. A header is of the dataset whose signature columns it holds the largest
+share of, at least :data:`MIN_SHARE` (a tie is no match), so one missing column (even a key one) still names the
+dataset, and the reader then names exactly which required columns are missing.
+
+An Excel workbook's header is remembered by the workbook's content (in the cache folder), so telling the dataset of a
+workbook read before does not open it again.
+"""
 
 from __future__ import annotations
 
+import csv
 from os import PathLike
 from pathlib import Path
 
 from ...errors import ReaderError
-from .csv_text import read_header
+from ..schema import field_names
+from .cache import recall_source
+from .registry import datasets
+from .source import file_kind, open_source
 
-#: Columns that identify each dataset's layouts (lower-cased header; ACLED's ALLY_ACTOR_* read as assoc_actor_*):
-#: columns of that dataset only, present in every layout read (GTD .csv/.xlsx; ACLED 2015, 2020 and current; UCDP
-#: GED). A file is told by the best match, so one missing column (even a key one) still names the dataset, and the
-#: reader then names exactly which required columns are missing. UCDP's ``relid`` is not used, so not needed.
-SIGNATURES: dict[str, tuple[str, ...]] = {
-    "gtd": (
-        "eventid", "iyear", "imonth", "iday", "gname", "country_txt", "provstate", "city", "specificity",
-        "attacktype1_txt", "targtype1_txt", "nkill", "nwound",
-    ),
-    "acled": (
-        "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "actor2", "inter1", "inter2",
-        "interaction", "admin1", "geo_precision", "fatalities",
-    ),
-    "ucdp": (
-        "side_a", "side_b", "best", "low", "high", "date_prec", "where_prec", "dyad_name", "type_of_violence",
-        "where_coordinates", "adm_1", "date_start", "date_end", "deaths_a", "deaths_b",
-    ),
-}  # fmt: skip
 #: A header is of a dataset when it holds at least this share of the dataset's signature columns (and the most).
 MIN_SHARE = 0.5
-
-
-def header_of(path: str | PathLike[str]) -> list[str]:
-    """Return the header row of a CSV or .xlsx export as written."""
-    p = Path(path)
-    if not p.is_file():
-        raise ReaderError("file not found", path=p, expected="a GTD, ACLED or UCDP GED export (.csv or .xlsx)")
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return xlsx_header(p)
-    with open(p, "rb") as fh:
-        head = fh.read(4)
-    if head.startswith(b"PK\x03\x04"):
-        return xlsx_header(p)
-    return read_header(p, "cp1252" if not head.startswith(b"\xef\xbb\xbf") else "utf-8")
-
-
-def xlsx_header(path: Path) -> list[str]:
-    """Return the first row of the first worksheet of an .xlsx file."""
-    from openpyxl import load_workbook  # lazy: ~50 ms to import, and only .xlsx exports need it
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken file
-        raise ReaderError(f"not a readable .xlsx workbook ({exc})", path=path, expected="an .xlsx export") from exc
-    try:
-        ws = wb.worksheets[0]
-        row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    finally:
-        wb.close()
-    return ["" if v is None else str(v).strip() for v in row]
-
-
-def normalise_header(header: list[str]) -> list[str]:
-    """Return header names lower-cased, with ACLED's old ``ally_actor_N`` as ``assoc_actor_N``."""
-    out = []
-    for name in header:
-        low = name.strip().lower()
-        if low.startswith("ally_actor_"):
-            low = "assoc_actor_" + low[len("ally_actor_") :]
-        out.append(low)
+def signature_scores(header: list[str]) -> dict[str, float]:
+    """Return, for each dataset, the share of its signature columns that ``header`` holds (0 to 1)."""
+    out = {}
+    for key, spec in datasets().items():
+        names = set(spec.normalise_header(header))
+        out[key] = sum(c in names for c in spec.signature) / len(spec.signature)
     return out
 
 
-def signature_scores(header: list[str]) -> dict[str, float]:
-    """Return, for each dataset, the share of its signature columns that ``header`` holds (0 to 1)."""
-    names = set(normalise_header(header))
-    return {d: sum(c in names for c in cols) / len(cols) for d, cols in SIGNATURES.items()}
-
-
 def dataset_of_header(header: list[str]) -> str | None:
-    """Return "gtd", "acled" or "ucdp" for a header row, or ``None`` when it matches no known layout.
-
-    The dataset is the one whose signature columns the header holds the largest share of, if that share is at least
-    :data:`MIN_SHARE` (a tie is no match)."""
+    """Return the key of the dataset of a header row ("gtd", "acled", "ucdp", ...), or ``None`` for no known layout."""
     scores = signature_scores(header)
     best = max(scores.values())
     winners = [d for d, v in scores.items() if v == best]
     if best < MIN_SHARE or len(winners) != 1:
         return None
     return winners[0]
+
+
+def wanted_column(name: str) -> bool:
+    """True when some dataset reads a column of this (header) name: the columns loaded from a workbook."""
+    return any(c in spec.columns for spec in datasets().values() for c in spec.normalise_header([name]))
 
 
 #: Most characters of a file's header that an error message quotes.
@@ -101,36 +58,72 @@ def header_excerpt(header: list[str], limit: int = EXCERPT_CHARS) -> str:
     text = ", ".join(header)
     safe = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text[: limit * 2])
     cut = safe if len(safe) <= limit and len(text) <= limit * 2 else safe[:limit] + "..."
-    utf16 = "\x00" in text[:200] or text[:2] in ("\xff\xfe", "\xfe\xff", "ÿþ", "þÿ")
+    utf16 = "\x00" in text[:200] or text[:2] in ("\xff\xfe", "\xfe\xff", "\u00ff\u00fe", "\u00fe\u00ff")
     return cut + (" -- NUL bytes between the letters: UTF-16? save the file as UTF-8" if utf16 else "")
 
 
-def detect_dataset(path: str | PathLike[str]) -> str:
-    """Return which dataset an export comes from ("gtd", "acled" or "ucdp"), told by its header row.
+def unknown_layout(path: Path, header: list[str], note: str | None = None) -> ReaderError:
+    """Return the error for a header of no known layout: the header's start, each layout's signature columns and the
+    closest layout with the columns it lacks (``note``: how the file was read, e.g. as UTF-16 text)."""
+    specs = datasets()
+    expected = "; ".join(f"{s.name}: {', '.join(s.signature)}" for s in specs.values())
+    scores = signature_scores(header)
+    closest = max(scores, key=lambda d: scores[d])
+    near = ""
+    if scores[closest] > 0:
+        spec = specs[closest]
+        names = set(spec.normalise_header(header))
+        have = sum(c in names for c in spec.signature)
+        lacking = [c for c in spec.signature if c not in names]
+        near = f"; closest: {spec.name}, {have} of its {len(spec.signature)} columns, lacking " + ", ".join(lacking)
+    known = ", ".join(s.name for s in specs.values())
+    return ReaderError(
+        f"the header ({header_excerpt(header)}) is not a {known} layout{near}" + (f" ({note})" if note else ""),
+        path=path,
+        line=1,
+        expected=f"a header with at least half the columns of one layout ({expected})",
+    )
 
-    A file of none of the three layouts raises :class:`~incidentkit.errors.ReaderError` naming the file and the
-    columns each layout needs.
-    """
-    header = header_of(path)
+
+def _header(path: Path) -> tuple[list[str], str | None]:
+    remembered = recall_source(path) if file_kind(path) == "excel" else None
+    if remembered:
+        return list(remembered["header"]), None
+    with open_source(path, wanted=lambda name: False, is_layout=lambda h: dataset_of_header(h) is not None,
+                     header_only=True) as src:
+        return src.header, src.note
+
+
+def header_of(path: str | PathLike[str]) -> list[str]:
+    """Return the header row of a CSV or Excel export as written (of the sheet holding the data)."""
+    return _header(Path(path))[0]
+
+
+def detect_dataset(path: str | PathLike[str]) -> str:
+    """Return which dataset an export comes from ("gtd", "acled", "ucdp", ...), told by its header row.
+
+    A file of no known layout raises :class:`~incidentkit.errors.ReaderError` naming the file and the columns each
+    layout needs; a file that is not an export (an archive, a PDF, ...) raises naming what it is."""
+    p = Path(path)
+    header, note = _header(p)
     found = dataset_of_header(header)
     if found is None:
-        expected = "; ".join(f"{d.upper()}: {', '.join(cols)}" for d, cols in SIGNATURES.items())
-        shown = header_excerpt(header)
-        scores = signature_scores(header)
-        closest = max(scores, key=lambda d: scores[d])
-        names = set(normalise_header(header))
-        near = ""
-        if scores[closest] > 0:
-            have = sum(c in names for c in SIGNATURES[closest])
-            lacking = [c for c in SIGNATURES[closest] if c not in names]
-            near = (
-                f"; closest: {closest.upper()}, {have} of its {len(SIGNATURES[closest])} columns, lacking "
-                + ", ".join(lacking)
-            )
-        raise ReaderError(
-            f"the header ({shown}) is not a GTD, ACLED or UCDP GED layout{near}",
-            path=Path(path),
-            line=1,
-            expected=f"a header with at least half the columns of one layout ({expected})",
-        )
+        raise unknown_layout(p, header, note)
     return found
+
+
+def is_incident_table(path: str | PathLike[str]) -> bool:
+    """True when a CSV's header is the project's own incident schema (``incident_id`` and at least half of the
+    incident fields): a curated table of one's own or a colleague's, read like ``data/incidents.csv``, not an
+    export."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if b"\x00" in head or head.startswith(b"PK"):  # a workbook, an archive or UTF-16 text: not the project's CSV
+        return False
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    header = {c.strip() for c in next(csv.reader(first), [])}
+    fields = field_names("incidents")
+    return "incident_id" in header and sum(f in header for f in fields) * 2 >= len(fields)

@@ -1,7 +1,18 @@
-"""GTD dates: ``iyear``/``imonth``/``iday`` with 0 for an unknown month or day, and the free-text ``approxdate``
-(2012+) that names the days an incident spans ("January 1-3, 2021", "01/04/2021", "March 5 - April 2, 2015").
+"""GTD dates: ``iyear``/``imonth``/``iday`` with 0 for an unknown month or day, the free-text ``approxdate`` that
+states the window of a date not known exactly, and ``resolution``, the end of an incident lasting over 24 hours.
 
-The rules are in the module docstring of :mod:`incidentkit.data.readers.gtd` and in docs/readers.md.
+``approxdate`` forms (GTD codebook, "Approximate Date"; :func:`parse_approxdate`): a single date ("April 19,
+2014", "01/04/2021" written month/day/year, "2014-04-19"); a range within a month ("January 1-3, 2021"), across
+months or years ("May 27 - June 5, 1970", "December 30, 2015 - January 2, 2016", "between 12/30/2015 and
+01/02/2016"); a month ("June 1978", "early June 1978"); a year ("1978"); a half of a year ("first half of 1978").
+A year left out of one end comes from the other end, else from ``iyear``.
+
+The window it states gives date, date_end and the precision (:func:`window_precision`): the same day -> 'day'; up to
+7 days -> 'week' (date = the first day); up to 31 days -> 'month'; longer -> 'year'. For 'month' and 'year' the date
+moves back to the 1st of its month / 1 January (the contract: a date of month or year precision is the first day of
+its period) and date_end keeps the window's last day, so the window is never narrowed. Text naming no date keeps
+the date from iyear/imonth/iday with flag ``approxdate_unparsed`` (a day-precise date becomes 'month'). The text is
+always kept in ``notes``.
 """
 
 from __future__ import annotations
@@ -9,47 +20,68 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from .values import Rejects
+from .codes import enum
+from .values import category, number
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
+_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _TOKEN = re.compile(
-    r"(?P<num>\b(?P<nm>\d{1,2})/(?P<nd>\d{1,2})/(?P<ny>\d{4})\b)"
-    r"|(?P<mon>\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?)"
-    r"(?:\s*(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b)?"
+    r"(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
+    r"|(?P<num>\b(?P<nm>\d{1,2})/(?P<nd>\d{1,2})/(?P<ny>\d{4})\b)"
+    r"|(?P<half>\b(?P<which>first|second|1st|2nd)\s+half\s+of\s+(?P<hy>\d{4})\b)"
+    r"|(?P<mon>\b(?:" + _MON + r")\b\.?)"
+    r"(?:\s*(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*/))?"
     r"(?:\s*[-\u2013]\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*/))?"
-    r"(?:,?\s*(?P<y>\d{4})\b)?",
+    r"(?:,?\s*(?P<y>\d{4})\b)?"
+    r"|(?P<year>\b(?:19|20)\d{2}\b)",
     re.IGNORECASE,
 )
+#: Most days a 'week'-precise window spans (first to last day inclusive: 7 days).
+WEEK_DAYS = 6
+#: Most days a 'month'-precise window spans.
+MONTH_DAYS = 30
 
 
 def parse_approxdate(value: str, year: int | None) -> tuple[date, date] | None:
-    """Return the (first, last) day named by a GTD ``approxdate`` text, or ``None`` when it names no date.
+    """Return the (first, last) day of the window a GTD ``approxdate`` states, or ``None`` when it names no date.
 
-    Understands "January 1-3, 2021", "January 1, 2021 - February 3, 2021", "March 5 - April 2, 2015", "01/04/2021"
-    (GTD writes month/day/year) and month names alone ("June 2014"). A missing year comes from the next (or
-    previous) date in the text, else from ``iyear``.
-    """
-    tokens: list[tuple[int | None, int, int | None, int | None, bool]] = []  # (year, month, d1, d2, month_only)
+    See the module docstring for the forms. ``year`` (GTD's ``iyear``) is used when the text gives none."""
+    spans: list[tuple[int | None, int, int | None, int | None, bool]] = []  # (year, month, d1, d2, whole month)
     for m in _TOKEN.finditer(value):
-        if m.group("num"):
-            tokens.append((int(m.group("ny")), int(m.group("nm")), int(m.group("nd")), None, False))
-        else:
-            month = _MONTHS[m.group("mon").lower().rstrip(".")]
-            y = int(m.group("y")) if m.group("y") else None
-            d1 = int(m.group("d1")) if m.group("d1") else None
-            d2 = int(m.group("d2")) if m.group("d2") else None
-            tokens.append((y, month, d1, d2, d1 is None))
-    if not tokens:
+        try:
+            if m.group("iso"):
+                y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+                spans.append((y, mo, d, None, False))
+            elif m.group("num"):
+                spans.append((int(m.group("ny")), int(m.group("nm")), int(m.group("nd")), None, False))
+            elif m.group("half"):
+                y = int(m.group("hy"))
+                first = m.group("which").lower() in ("first", "1st")
+                spans += [(y, 1 if first else 7, 1, None, False), (y, 6 if first else 12, None, None, True)]
+            elif m.group("mon"):
+                month = _MONTHS[m.group("mon").lower().rstrip(".")]
+                y = int(m.group("y")) if m.group("y") else None
+                d1 = int(m.group("d1")) if m.group("d1") else None
+                d2 = int(m.group("d2")) if m.group("d2") else None
+                spans.append((y, month, d1, d2, d1 is None))
+            else:
+                y = int(m.group("year"))
+                spans += [(y, 1, 1, None, False), (y, 12, 31, None, False)]
+        except ValueError:
+            return None
+    if not spans:
         return None
     days: list[date] = []
-    years = [t[0] for t in tokens]
-    for i, (y, month, d1, d2, month_only) in enumerate(tokens):
+    years = [s[0] for s in spans]
+    for i, (y, month, d1, d2, whole) in enumerate(spans):
         if y is None:
             later = [v for v in years[i + 1 :] if v is not None]
             earlier = [v for v in years[:i] if v is not None]
@@ -57,7 +89,7 @@ def parse_approxdate(value: str, year: int | None) -> tuple[date, date] | None:
         if y is None:
             return None
         try:
-            if month_only:
+            if whole:
                 days += [date(y, month, 1), date(y, month, calendar.monthrange(y, month)[1])]
             else:
                 days.append(date(y, month, d1 or 1))
@@ -68,67 +100,92 @@ def parse_approxdate(value: str, year: int | None) -> tuple[date, date] | None:
     return min(days), max(days)
 
 
-def gtd_dates(
-    year: pd.Series, month: pd.Series, day: pd.Series, rejects: Rejects
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Return (date, month known, day known) from iyear/imonth/iday (0 = unknown month/day); impossible values
-    reject their row."""
-    y = year.astype("float64").to_numpy()
-    m = month.astype("float64").to_numpy()
-    d = day.astype("float64").to_numpy()
-    rejects.add(np.isnan(y), "iyear", "expected a year", year)
-    rejects.add(~np.isnan(m) & ((m < 0) | (m > 12)), "imonth", "expected a month 0-12 (0 = unknown)", month)
-    rejects.add(~np.isnan(d) & ((d < 0) | (d > 31)), "iday", "expected a day 0-31 (0 = unknown)", day)
+def window_precision(first: date, last: date) -> tuple[str, date, date | None]:
+    """Return (precision, date, date_end) for a window of days (module docstring); date_end None for one day."""
+    span = (last - first).days
+    if span <= 0:
+        return "day", first, None
+    if span <= WEEK_DAYS:
+        return "week", first, last
+    if span <= MONTH_DAYS:
+        return "month", first.replace(day=1), last
+    return "year", first.replace(month=1, day=1), last
+
+
+def _ymd(table: pa.Table, issues: Any) -> tuple[pd.Series, np.ndarray, np.ndarray, pd.Series]:
+    """Return (date, month known, day known, iday) from iyear/imonth/iday; impossible values reject their row."""
+    year = number(table, "iyear", issues, integer=True)
+    month = number(table, "imonth", issues, integer=True)
+    day = number(table, "iday", issues, integer=True)
+    y, m, d = (s.astype("float64").to_numpy() for s in (year, month, day))
+    issues.reject(np.isnan(y), "iyear", "expected a year", year)
+    issues.reject(~np.isnan(m) & ((m < 0) | (m > 12)), "imonth", "expected a month 0-12 (0 = unknown)", month)
+    issues.reject(~np.isnan(d) & ((d < 0) | (d > 31)), "iday", "expected a day 0-31 (0 = unknown)", day)
     known_m = np.nan_to_num(m) > 0
     known_d = known_m & (np.nan_to_num(d) > 0)
-    yy = np.nan_to_num(y, nan=1970).astype(np.int64)
-    mm = np.where(known_m & (m <= 12), np.nan_to_num(m), 1).astype(np.int64)
-    dd = np.where(known_d & (d <= 31), np.nan_to_num(d), 1).astype(np.int64)
-    parts = pd.DataFrame({"year": yy, "month": mm, "day": dd})
+    parts = pd.DataFrame({
+        "year": np.nan_to_num(y, nan=1970).astype(np.int64),
+        "month": np.where(known_m & (m <= 12), np.nan_to_num(m), 1).astype(np.int64),
+        "day": np.where(known_d & (d <= 31), np.nan_to_num(d), 1).astype(np.int64),
+    })
     out = pd.to_datetime(parts, errors="coerce")
-    rejects.add(out.isna().to_numpy() & ~np.isnan(y), "iday", "not a calendar date (iyear/imonth/iday)", day)
-    return out.astype("datetime64[ns]"), known_m, known_d
+    issues.reject(out.isna().to_numpy() & ~np.isnan(y), "iday", "not a calendar date (iyear/imonth/iday)", day)
+    return out.astype("datetime64[ns]"), known_m, known_d, day
 
 
-def apply_approxdate(
-    dates: pd.Series, date_end: pd.Series, prec: np.ndarray, approx: pd.Series
-) -> tuple[pd.Series, pd.Series, np.ndarray, np.ndarray]:
-    """Return (dates, date_end, precision, unparsed) with each non-blank ``approxdate`` applied: date = the first
-    day it names, date_end = the last, precision from the span (0 days 'day', <= 6 'week', one month 'month', else
-    'year'; codes index ``["day", "week", "month", "year"]``). An ``approxdate`` that names no date is flagged in
-    ``unparsed`` (and a day-precise date becomes month-precise). Parsed once per distinct (text, year)."""
-    has_approx = approx.notna().to_numpy()
-    unparsed = np.zeros(len(dates), dtype=bool)
-    if has_approx.any():
-        years = dates.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-        pos = np.flatnonzero(has_approx)
+def _resolution(table: pa.Table) -> tuple[pd.Series, np.ndarray]:
+    """Return ``resolution`` as dates (month/day/year as in the CSV, or ISO as a workbook cell gives it) and the
+    mask of values that are not dates."""
+    raw = category(table, "resolution")
+    if not raw.notna().any():
+        return pd.Series(np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")), np.zeros(len(raw), bool)
+    cats = pd.Series(raw.cat.categories.astype(str)).str.strip()
+    parsed = pd.to_datetime(cats, format="%m/%d/%Y", errors="coerce")
+    parsed = parsed.fillna(pd.to_datetime(cats.str.slice(0, 10), format="%Y-%m-%d", errors="coerce"))
+    codes = raw.cat.codes.to_numpy()
+    res = pd.Series(np.where(codes >= 0, parsed.to_numpy()[codes], np.datetime64("NaT")), dtype="datetime64[ns]")
+    return res, (raw.notna() & res.isna()).to_numpy()
+
+
+def event_dates(table: pa.Table, issues: Any, flags: dict[str, np.ndarray]
+                ) -> tuple[pd.Series, pd.Series, pd.Categorical, pd.Series]:
+    """Return (date, date_end, date_precision, approxdate text) of a GTD table (module docstring; ``extended`` = 1
+    with a ``resolution`` after the window's end gives date_end)."""
+    prec_enum = enum("date_precision")
+    date, known_m, known_d, _ = _ymd(table, issues)
+    prec = np.where(known_d, "day", np.where(known_m, "month", "year")).astype(object)
+    end = np.full(len(date), np.datetime64("NaT"), dtype="datetime64[ns]")
+    approx = category(table, "approxdate")
+    unparsed = np.zeros(len(date), dtype=bool)
+    starts = date.to_numpy(dtype="datetime64[ns]").copy()
+    if approx.notna().any():
+        years = date.dt.year.to_numpy(dtype="float64", na_value=np.nan)
         values = approx.astype(object).to_numpy()
-        starts = dates.to_numpy(dtype="datetime64[ns]").copy()
-        ends = date_end.to_numpy(dtype="datetime64[ns]").copy()
-        new_prec = prec.copy()
-        memo: dict[tuple[str, int], tuple[date, date] | None] = {}
-        for p in pos:
-            key = (str(values[p]), int(years[p]) if not np.isnan(years[p]) else None)
+        memo: dict[tuple[str, int | None], tuple[str, date, date | None] | None] = {}
+        for p in np.flatnonzero(approx.notna().to_numpy()):
+            key = (str(values[p]), None if np.isnan(years[p]) else int(years[p]))
             if key not in memo:
-                memo[key] = parse_approxdate(*key)
-            got = memo[key]
-            if got is None:
+                got = parse_approxdate(*key)
+                memo[key] = None if got is None else window_precision(*got)
+            hit = memo[key]
+            if hit is None:
                 unparsed[p] = True
-                if new_prec[p] == 0:
-                    new_prec[p] = 2
+                prec[p] = "month" if prec[p] == "day" else prec[p]
                 continue
-            first, last = got
-            span = (last - first).days
-            if span == 0:
-                new_prec[p], start = 0, first
-            elif span <= 6:
-                new_prec[p], start = 1, first
-            elif (first.year, first.month) == (last.year, last.month):
-                new_prec[p], start = 2, first.replace(day=1)
-            else:
-                new_prec[p], start = 3, first.replace(month=1, day=1)
-            starts[p] = np.datetime64(start, "ns")
-            ends[p] = np.datetime64(last, "ns") if last > start else np.datetime64("NaT")
-        starts, ends = pd.Series(starts), pd.Series(ends)
-        dates, date_end, prec = starts, ends, new_prec
-    return dates, date_end, prec, unparsed
+            prec[p], first, last = hit
+            starts[p] = np.datetime64(first, "ns")
+            end[p] = np.datetime64(last, "ns") if last is not None else np.datetime64("NaT")
+    flags["approxdate_unparsed"] = unparsed
+    date = pd.Series(starts)
+    aligned_m = date.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
+    aligned_y = date.dt.to_period("Y").dt.start_time.astype("datetime64[ns]")
+    date = date.where(prec != "month", aligned_m).where(prec != "year", aligned_y)
+    date_end = pd.Series(end)
+    res, flags["resolution_unparsed"] = _resolution(table)
+    extended = number(table, "extended", issues, integer=True)
+    use = (extended == 1).fillna(False).to_numpy() & res.notna().to_numpy()
+    use &= (res >= date).fillna(False).to_numpy() & ((res > date_end) | date_end.isna()).to_numpy()
+    date_end = date_end.where(~use, res)
+    date_end = date_end.where(date_end > date)
+    precision = pd.Categorical(prec, categories=list(prec_enum.values))  # by name
+    return date.astype("datetime64[ns]"), date_end.astype("datetime64[ns]"), precision, approx

@@ -106,10 +106,10 @@ def _spans_by_parity(mm: mmap.mmap, nl: np.ndarray, inside: np.ndarray) -> tuple
     return starts[1:] + 1, ends[1:] + 1  # drop the header record; 1-based lines
 
 
-def _spans_by_csv(path: Path, encoding: str) -> tuple[np.ndarray, np.ndarray]:
+def _spans_by_csv(path: Path, encoding: str, delimiter: str = ",") -> tuple[np.ndarray, np.ndarray]:
     starts, ends = [], []
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, delimiter=delimiter)
         next(reader, None)
         start = reader.line_num + 1
         for rec in reader:
@@ -120,16 +120,16 @@ def _spans_by_csv(path: Path, encoding: str) -> tuple[np.ndarray, np.ndarray]:
     return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
 
 
-def _whole_record(line: bytes, encoding: str, n_fields: int) -> bool:
+def _whole_record(line: bytes, encoding: str, n_fields: int, delimiter: str = ",") -> bool:
     """Return True when one physical line, parsed on its own, is a complete record (``n_fields`` fields)."""
     text = line.decode(encoding, errors="replace").rstrip("\r\n")
     if not text:
         return False
-    rec = next(csv.reader(io.StringIO(text, newline="")), [])
+    rec = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     return len(rec) == n_fields
 
 
-def check_record_lines(path: Path, encoding: str, records: int, n_fields: int) -> LineCheck:
+def check_record_lines(path: Path, encoding: str, records: int, n_fields: int, delimiter: str = ",") -> LineCheck:
     """Compare the records read from a CSV (``records``: kept and rejected, header excluded) with its lines.
 
     See the module docstring. The result lists the suspect records (those holding lines that are whole records on
@@ -142,7 +142,7 @@ def check_record_lines(path: Path, encoding: str, records: int, n_fields: int) -
         nl, inside = _newlines(mm)
         starts, ends = _spans_by_parity(mm, nl, inside)
         if len(starts) != records:
-            starts, ends = _spans_by_csv(path, encoding)
+            starts, ends = _spans_by_csv(path, encoding, delimiter)
         if len(starts) != records:
             check.mapped = False
             return check
@@ -154,7 +154,7 @@ def check_record_lines(path: Path, encoding: str, records: int, n_fields: int) -
             for r in multi:
                 inner = [
                     k for k in range(int(starts[r]) + 1, int(ends[r]) + 1)
-                    if _whole_record(mm[line_start[k - 1] : line_end[k - 1]], encoding, n_fields)
+                    if _whole_record(mm[line_start[k - 1] : line_end[k - 1]], encoding, n_fields, delimiter)
                 ]  # fmt: skip
                 if inner:
                     check.swallowed[int(r)] = inner

@@ -7,6 +7,17 @@ Every reader returns its frame with ``df.attrs["read_report"]``, a plain JSON-ab
      "rejected": [{"line": 1211, "column": None, "reason": "row has 13 fields, expected 135 (truncated?)",
                    "value": "197203150002,1972,...", "source_event_id": None}, ...]}
 
+``coverage`` (added by each reader) says what the file covers over all its rows: its dates, countries, roles and the
+fields its dataset codes (:mod:`incidentkit.data.readers.extent`).
+
+``changed`` lists every value a reader set blank in a row it kept (a latitude of 123, a count of -5, an end date
+before the start), each with its line, column, value and reason; ``actors`` the actor names taken as IS only by a
+documented pattern (``pattern``: composites and names the alias table lacks) and the IS-looking names not taken
+(``not_taken``), each with its row count (:mod:`incidentkit.data.readers.actors`); ``places`` the admin1 spellings
+that could not be matched to the project's names in countries whose theatre depends on them
+(:mod:`incidentkit.data.readers.places`). Duplicate event ids are rejected rows whose ``lines`` name every line
+holding the id.
+
 ``line`` is the 1-based physical line of the file on which the rejected row starts (the header is line 1; for an
 .xlsx file the worksheet row); ``line_end`` the last line of a row that spans several lines (else ``None``). A row
 spanning several lines that is rejected, or that holds lines which are whole records of their own, is reported as
@@ -19,6 +30,8 @@ from __future__ import annotations
 
 import warnings
 from typing import Any
+
+import pandas as pd
 
 #: How many rejected rows the warning message lists; the report on ``df.attrs`` always holds all of them.
 WARNING_ROWS_SHOWN = 50
@@ -53,13 +66,30 @@ def rejection(
     value: object = None,
     source_event_id: object = None,
     line_end: int | None = None,
+    lines: list[int | None] | None = None,
 ) -> dict[str, Any]:
     """Return one rejected-row record (plain JSON-able values); ``line_end`` is the last line of a row spanning
-    several physical lines (``None`` for a one-line row)."""
-    return {
+    several physical lines (``None`` for a one-line row); ``lines`` every line holding the same event id (duplicates
+    only)."""
+    out = {
         "line": None if line is None else int(line),
         "line_end": None if line_end is None or line_end == line else int(line_end),
         "column": column,
+        "reason": reason,
+        "value": None if value is None else str(value)[:200],
+        "source_event_id": None if source_event_id is None else str(source_event_id),
+    }
+    if lines is not None:
+        out["lines"] = [None if v is None else int(v) for v in lines]
+    return out
+
+
+def change(line: int | None, column: str, reason: str, value: object, source_event_id: object = None) -> dict[str, Any]:
+    """Return one record of a value set blank in a kept row (``action`` "blank")."""
+    return {
+        "line": None if line is None else int(line),
+        "column": column,
+        "action": "blank",
         "reason": reason,
         "value": None if value is None else str(value)[:200],
         "source_event_id": None if source_event_id is None else str(source_event_id),
@@ -82,19 +112,52 @@ def format_rejection(r: dict[str, Any]) -> str:
     return text
 
 
+def _listed(items: list[dict[str, Any]], key: str) -> str:
+    shown = "\n".join(f"  - {format_rejection(r)}" for r in items[:WARNING_ROWS_SHOWN])
+    more = len(items) - WARNING_ROWS_SHOWN
+    return shown + (f"\n  ... and {more} more (all in df.attrs['read_report'][{key!r}])" if more > 0 else "")
+
+
 def warn_rejected(report: dict[str, Any], *, stacklevel: int = 3) -> None:
-    """Emit a :class:`RowsRejectedWarning` listing the rejected rows of ``report`` (nothing when none were)."""
+    """Emit a :class:`RowsRejectedWarning` listing the rejected rows and the values set blank of ``report`` (nothing
+    when there were none)."""
     rejected = report.get("rejected") or []
+    changed = report.get("changed") or []
     problems = report.get("problems") or []
-    if not rejected and not problems:
+    if not rejected and not problems and not changed:
         return
-    shown = "\n".join(f"  - {format_rejection(r)}" for r in rejected[:WARNING_ROWS_SHOWN])
-    more = len(rejected) - WARNING_ROWS_SHOWN
-    tail = f"\n  ... and {more} more (all in df.attrs['read_report']['rejected'])" if more > 0 else ""
-    message = (
-        f"{report['path']}: {len(rejected)} of {report['rows_read']} row(s) not read "
-        f"({report['rows_kept']} kept):\n{shown}{tail}"
-    )
+    parts = []
+    if rejected or problems:
+        parts.append(f"{report['path']}: {len(rejected)} of {report['rows_read']} row(s) not read "
+                     f"({report['rows_kept']} kept)" + (":\n" + _listed(rejected, "rejected") if rejected else ""))
+    if changed:
+        parts.append(f"{report['path']}: {len(changed)} value(s) set blank in rows kept:\n" + _listed(changed, "changed"))
+    message = "\n".join(parts)
     if problems:
         message += "\n" + "\n".join(f"  - {p}" for p in problems)
     warnings.warn(RowsRejectedWarning(message, report), stacklevel=stacklevel)
+
+
+#: Columns of :func:`actor_names`.
+ACTOR_COLUMNS = ("name", "taken", "match", "branches", "rows", "rule", "columns")
+
+
+def actor_names(source: Any) -> pd.DataFrame:
+    """Return the actor names of a read that the alias table did not decide: those taken as IS by the composite or
+    pattern rule (``taken`` True, with the branches they gave and their rows) and those that look IS-like but were
+    not taken (``taken`` False, ``rule`` saying why), each with the rows naming it.
+
+    ``source`` is a read report or a frame carrying one (``df.attrs["read_report"]``, as :func:`read_export` and
+    ``load_incidents`` of an export return); a frame without one (the curated tables) gives an empty table."""
+    report = source.attrs.get("read_report", {}) if isinstance(source, pd.DataFrame) else (source or {})
+    actors = report.get("actors") or {}
+    rows = []
+    for kind, taken in (("pattern", True), ("not_taken", False)):
+        for e in actors.get(kind, []):
+            branches = e.get("branches") or {}
+            rows.append({
+                "name": e["name"], "taken": taken, "match": e.get("match", kind),
+                "branches": "; ".join(f"{b} ({n})" for b, n in sorted(branches.items(), key=lambda kv: -kv[1])),
+                "rows": int(e["rows"]), "rule": e.get("rule", ""), "columns": ", ".join(e.get("columns", [])),
+            })
+    return pd.DataFrame(rows, columns=list(ACTOR_COLUMNS))

@@ -1,9 +1,9 @@
-"""Column conversions of the readers, with rejected-row bookkeeping: text, categories and numbers from the Arrow
-table :func:`~incidentkit.data.readers.csv_text.read_csv_text` read, contract categories from codes, quality flags,
-ISO codes from country names, and the branch and admin1 look-ups once per distinct value.
+"""Column conversions of the readers: text, categories and numbers from the all-text Arrow table of an export,
+contract categories from codes, quality flags, ISO codes from country names, coordinates and counts checked.
 
-A value that does not convert rejects its row (:class:`Rejects`, with the column, the reason and the value): the
-row is reported with its file line, never dropped silently and never failing the whole file.
+A value that does not convert rejects its row, and a value out of its range is set blank, each recorded in the
+conversion's :class:`~incidentkit.data.readers.issues.RowIssues` with the column, the reason and the value: the row
+is reported with its file line, never dropped or changed silently and never failing the whole file.
 """
 
 from __future__ import annotations
@@ -17,38 +17,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..countries import UNKNOWN_ISO3, iso3_for_name
-from ..reference import match_branch, normalise_admin1
-from .csv_text import MERGED_COLUMN
-
-
-class Rejects:
-    """Collects rows that cannot be converted: ``{position: (column, reason, value)}`` (first problem wins)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[int, tuple[str | None, str, object]] = {}
-        self.ends: dict[int, int] = {}  # position -> last line, for rows spanning several lines
-
-    @classmethod
-    def from_table(cls, table: pa.Table) -> Rejects:
-        """Return the rejects of a table read by :func:`read_csv_text`: its rows holding merged records first."""
-        out = cls()
-        if MERGED_COLUMN in table.column_names:
-            reasons = table.column(MERGED_COLUMN).to_pylist()
-            for pos, reason in enumerate(reasons):
-                if reason is not None:
-                    out.rows[pos] = (None, reason, None)
-                    out.ends[pos] = int(reason.split("-", 1)[1].split(" ", 1)[0])  # "lines 11-12 were read ..."
-        return out
-
-    def add(self, mask: np.ndarray, column: str, reason: str, values: pd.Series | None = None) -> None:
-        """Reject every row where ``mask`` is true."""
-        for pos in np.flatnonzero(mask):
-            if int(pos) not in self.rows:
-                value = None if values is None else values.iloc[int(pos)]
-                self.rows[int(pos)] = (column, reason, None if pd.isna(value) else value)
-
-    def __bool__(self) -> bool:
-        return bool(self.rows)
 
 
 def text(table: pa.Table, name: str, n: int | None = None) -> pd.Series:
@@ -78,7 +46,7 @@ def category(table: pa.Table, name: str) -> pd.Series:
     return col.to_pandas()
 
 
-def number(table: pa.Table, name: str, rejects: Rejects, *, integer: bool) -> pd.Series:
+def number(table: pa.Table, name: str, rejects: Any, *, integer: bool) -> pd.Series:
     """Return a numeric column (``Int64`` or ``float64``); values that are not numbers reject their row."""
     n = table.num_rows
     if name not in table.column_names:
@@ -107,27 +75,6 @@ def number(table: pa.Table, name: str, rejects: Rejects, *, integer: bool) -> pd
         return pd.Series(arr).astype("Int64")
     rejects.add(failed, name, "expected a number", raw)
     return pd.Series(arr, dtype="float64")
-
-
-def unknown_to_na(s: pd.Series, codes: Iterable[int]) -> pd.Series:
-    """Return ``s`` with this column's unknown codes (e.g. -9, -99) as missing. Per column, never blanket."""
-    return s.mask(s.isin(list(codes)))
-
-
-def categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
-    """Return a categorical from integer codes (-1 = missing) in the contract's category order."""
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=categories)
-
-
-def map_category(values: pd.Series, mapping: Mapping[str, str], categories: list[str], default: str) -> pd.Categorical:
-    """Map a text column through ``mapping`` to a contract category (values not in the mapping get ``default``).
-
-    Works on the distinct values only (fast on millions of rows)."""
-    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-    index = {c: i for i, c in enumerate(categories)}
-    lut = np.array([index[mapping.get(v, default)] for v in cat.cat.categories] + [index[default]], dtype=np.int64)
-    codes = cat.cat.codes.to_numpy()
-    return categorical(lut[np.where(codes < 0, len(lut) - 1, codes)], categories)
 
 
 def build_flags(flags: Mapping[str, np.ndarray], n: int) -> pd.Series:
@@ -189,16 +136,88 @@ def str_from_codes(codes: np.ndarray, labels: list[object] | np.ndarray) -> pd.S
     return arrow_str(dictionary.take(idx))
 
 
-def branches(dataset: str, names: pd.Series, iso3: pd.Series) -> pd.Series:
-    """Return the IS branch of each actor name (exact alias look-up, ``incidentkit.data.reference.match_branch``),
-    computed once per distinct (name, country) pair."""
-    uniq, codes = distinct_pairs(names, iso3)
-    hit = match_branch(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
-    return str_from_codes(codes, hit)
+def joined_names(groups: list[pd.Series]) -> pd.Series:
+    """Return the names of several categorical name columns joined with "; " per row (in the columns' order, blank
+    ones left out; "Unknown" when all are blank), built once per distinct combination (GTD's gname, gname2, gname3)."""
+    codes = [g.cat.codes.to_numpy().astype(np.int64) for g in groups]
+    cats = [list(g.cat.categories) for g in groups]
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, labels in zip(codes, cats, strict=True):
+        key = key * (len(labels) + 1) + (c + 1)
+    row_codes, uniq = pd.factorize(key)
+    labels_out = []
+    for k in uniq:
+        parts = []
+        for labels in reversed(cats):
+            idx = int(k % (len(labels) + 1)) - 1
+            k //= len(labels) + 1
+            parts.append(labels[idx] if idx >= 0 and str(labels[idx]).strip() else None)
+        names = [str(v) for v in reversed(parts) if v is not None]
+        labels_out.append("; ".join(names) if names else "Unknown")
+    return str_from_codes(row_codes, labels_out)
 
 
-def admin1_names(dataset: str, iso3: pd.Series, admin1: pd.Series) -> pd.Series:
-    """Return admin1 normalised with ``data/admin1_aliases.csv`` (once per distinct (country, admin1) pair)."""
-    uniq, codes = distinct_pairs(iso3, admin1)
-    out = normalise_admin1(dataset, uniq["a"].astype("str"), uniq["b"].astype("str")).astype(object).to_numpy()
-    return str_from_codes(codes, out)
+def enum_from_labels(values: pd.Series, categories: list[str]) -> pd.Categorical:
+    """Map text labels that are the contract's own categories (GTD's ``*_txt``) to them; other labels -> 'Unknown'."""
+    index = {c: i for i, c in enumerate(categories)}
+    unknown = index["Unknown"]
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    lut = np.array([index.get(str(v).strip(), unknown) for v in cat.cat.categories] + [unknown], dtype=np.int64)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Categorical.from_codes(lut[np.where(codes < 0, len(lut) - 1, codes)], categories=categories)
+
+
+def required_values(table: pa.Table, columns: Iterable[str], issues: Any, dataset: str) -> None:
+    """Reject rows where a column every record of the dataset fills is blank: a record cut short (and padded with
+    empty fields) or broken, never a value the dataset leaves blank. The reason names every such column blank."""
+    masks: dict[str, np.ndarray] = {}
+    for name in columns:
+        if name not in table.column_names:
+            continue
+        col = table.column(name)
+        blank = col.is_null().to_numpy(zero_copy_only=False)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        blank |= pc.equal(pc.utf8_trim_whitespace(col), "").fill_null(False).to_numpy(zero_copy_only=False)
+        if blank.any():
+            masks[name] = blank
+    if not masks:
+        return
+    names = list(masks)
+    stacked = np.vstack([masks[n] for n in names])
+    for pos in np.flatnonzero(stacked.any(axis=0)):
+        blank_cols = [n for k, n in enumerate(names) if stacked[k, pos]]
+        issues.reject_at(pos, blank_cols[0], f"blank {', '.join(blank_cols)}: every {dataset.upper()} record fills "
+                      f"{'it' if len(blank_cols) == 1 else 'them'} (a record cut short and padded with empty fields?)")
+
+
+def coordinates(table: pa.Table, issues: Any, flags: dict[str, np.ndarray], lat_col: str = "latitude",
+                lon_col: str = "longitude") -> tuple[pd.Series, pd.Series]:
+    """Return (latitude, longitude): not numbers reject the row; a latitude outside -90..90 or a longitude outside
+    -180..180 sets both blank, named in the read report (flag ``coordinates_out_of_range``); only one of the two given
+    sets both blank (flag ``coordinates_incomplete``)."""
+    lat = number(table, lat_col, issues, integer=False)
+    lon = number(table, lon_col, issues, integer=False)
+    with np.errstate(invalid="ignore"):
+        bad_lat = np.abs(lat.to_numpy()) > 90
+        bad_lon = np.abs(lon.to_numpy()) > 180
+    issues.blank(bad_lat, lat_col, "latitude outside -90..90: latitude and longitude set blank", lat)
+    issues.blank(bad_lon & ~bad_lat, lon_col, "longitude outside -180..180: latitude and longitude set blank", lon)
+    out = bad_lat | bad_lon
+    flags["coordinates_out_of_range"] = out
+    half = (lat.isna().to_numpy() ^ lon.isna().to_numpy()) & ~out
+    flags["coordinates_incomplete"] = half
+    return lat.mask(out | half), lon.mask(out | half)
+
+
+def count(table: pa.Table, name: str, issues: Any, unknown: Iterable[int] = ()) -> pd.Series:
+    """Return a count column (``Int64``): not a whole number rejects the row; the dataset's documented unknown codes
+    (``unknown``, e.g. GTD's -9 and -99) become blank; any other negative value becomes blank, named in the read
+    report."""
+    s = number(table, name, issues, integer=True)
+    codes = list(unknown)
+    is_code = s.isin(codes).fillna(False).to_numpy() if codes else np.zeros(len(s), dtype=bool)
+    negative = (s < 0).fillna(False).to_numpy() & ~is_code
+    known = f" and not one of the dataset's unknown codes ({', '.join(map(str, codes))})" if codes else ""
+    issues.blank(negative, name, f"a negative count{known}: set blank", s)
+    return s.mask(is_code | negative)
