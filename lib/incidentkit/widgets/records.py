@@ -18,6 +18,7 @@ import pandas as pd
 from ..analysis.measures import incident_figures
 from ..analysis.text import date_text, escape_markdown, figure_text, place_text
 from ..data.descriptor import enum_values
+from ..data.readers.registry import dataset_name, datasets
 
 #: ``is_role`` as an analyst reads it (data/README.md, "IS's role"); blank is :data:`NO_ROLE`.
 ROLE_LABELS: dict[str, str] = {
@@ -30,12 +31,6 @@ ROLE_LABELS: dict[str, str] = {
 NO_ROLE = "no IS role coded"
 #: The value the role filter uses for :data:`NO_ROLE`.
 NO_ROLE_VALUE = "none"
-#: The datasets an export comes from, with who publishes them.
-DATASETS: dict[str, tuple[str, str]] = {
-    "gtd": ("GTD", "Global Terrorism Database, START, University of Maryland"),
-    "acled": ("ACLED", "Armed Conflict Location & Event Data"),
-    "ucdp": ("UCDP GED", "Uppsala Conflict Data Program, Georeferenced Event Dataset"),
-}
 #: The columns of the incident table (:func:`table_frame`), in order. The last four are hidden in the table:
 #: ``deaths_sort`` and ``wounded_sort`` are the best figures the range columns sort by, ``incident id`` and
 #: ``full text`` (the whole summary and every source title) are searched.
@@ -111,8 +106,7 @@ def short_sources(row: pd.Series, table: dict[str, pd.Series]) -> str:
     """The sources column of one incident: each document's title; for an export row, the dataset and event id."""
     dataset = _text(row.get("source_dataset"))
     if dataset and dataset != "curated":
-        name = DATASETS.get(dataset, (dataset.upper(), ""))[0]
-        return f"{name} event {_text(row.get('source_event_id'))}"
+        return f"{dataset_name(dataset)} event {_text(row.get('source_event_id'))}"
     ids = [s.strip() for s in _text(row.get("source_ids")).split(";") if s.strip()]
     return "; ".join(_text(table[s]["title"]) if s in table else s for s in ids)
 
@@ -172,9 +166,10 @@ def citations(row: pd.Series, sources: pd.DataFrame | None, *, export: str = "")
     export row, the dataset, its publisher, the event id and the file it was read from. Plain text."""
     dataset = _text(row.get("source_dataset"))
     if dataset and dataset != "curated":
-        name, publisher = DATASETS.get(dataset, (dataset.upper(), ""))
+        spec = datasets().get(dataset)
+        title = f"{dataset_name(dataset)}: {spec.title}" if spec else dataset_name(dataset)
         file = f", file {Path(export).name}" if export else ""
-        return [f"{name} ({publisher}), event {_text(row.get('source_event_id'))}{file}."]
+        return [f"{title}, event {_text(row.get('source_event_id'))}{file}."]
     table = source_names(sources)
     out = []
     for sid in (s.strip() for s in _text(row.get("source_ids")).split(";") if s.strip()):
