@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml constraints.txt share/jupyter/kernels/$(KERNEL_NAME)/ke
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
-	$(VENV)/bin/jupyter kernelspec install --sys-prefix --name $(KERNEL_NAME) share/jupyter/kernels/$(KERNEL_NAME) >/dev/null
+	$(VENV)/bin/jupyter kernelspec install --log-level=WARN --sys-prefix --name $(KERNEL_NAME) share/jupyter/kernels/$(KERNEL_NAME)
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv and install the pinned environment

@@ -40,7 +40,7 @@ def test_the_kernelspec_file_defines_the_project_kernel() -> None:
 def test_the_makefile_installs_and_uses_that_kernel() -> None:
     assert re.search(rf"^KERNEL_NAME := {KERNEL_NAME}$", MAKEFILE, flags=re.M)
     venv = _make_rule("$(STAMP)")
-    assert "kernelspec install --sys-prefix --name $(KERNEL_NAME) share/jupyter/kernels/$(KERNEL_NAME)" in venv
+    assert "kernelspec install --log-level=WARN --sys-prefix --name $(KERNEL_NAME) share/jupyter/kernels/$(KERNEL_NAME)" in venv
     assert "share/jupyter/kernels/$(KERNEL_NAME)/kernel.json" in venv.splitlines()[0]  # a change reinstalls it
     test = _make_rule("test")
     assert "--nbval-kernel-name $(KERNEL_NAME)" in test and "--nbval-current-env" not in test
