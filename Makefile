@@ -17,12 +17,12 @@ PYTEST_ARGS ?=
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "incidentkit needs Python >= 3.11; set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (incidentkit)" >/dev/null
+	$(VENV)/bin/jupyter kernelspec install --log-level=WARN --sys-prefix --name $(KERNEL_NAME) share/jupyter/kernels/$(KERNEL_NAME)
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv and install the pinned environment
@@ -32,10 +32,12 @@ reports: $(STAMP)  ## render the default report plan (reports/plan.yaml) into re
 
 test: $(STAMP)  ## run the library tests, the notebook tests (nbval) and the papermill runs
 	$(PY) -m pytest $(PYTEST_ARGS) tests
-	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider $(PYTEST_ARGS) notebooks
+	$(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL_NAME) --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider $(PYTEST_ARGS) notebooks
 
-lab: $(STAMP)  ## start JupyterLab with the project's kernel ("Python (incidentkit)")
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: $(STAMP)  ## JupyterLab on the project folder, every notebook on the project's kernel, nothing fetched from the web
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --MappingKernelManager.default_kernel_name=$(KERNEL_NAME) \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		$(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/00-explore.ipynb
 
 lint: $(STAMP)  ## ruff on the library, tests and notebooks; notebooks must be stored without outputs
 	$(VENV)/bin/ruff check lib tests bench notebooks

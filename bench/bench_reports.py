@@ -4,7 +4,7 @@
     python bench/bench_reports.py --plan tests/fixtures/reports/plan-good.yaml \\
         --notebooks tests/fixtures/reports/notebooks
 
-Naive: for each report, one after another, the ``papermill`` command line (parameters as YAML, kernel python3),
+Naive: for each report, one after another, the ``papermill`` command line (parameters as YAML, the project kernel),
 then ``jupyter nbconvert --to html --no-input --no-prompt`` on its output.
 Runner: ``python -m incidentkit.reports run --force`` (papermill's Python API in a pool of worker processes,
 HTML rendered in the workers), then the same command without ``--force`` and nothing changed (every report reused).
@@ -28,6 +28,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from incidentkit.paths import KERNEL_NAME  # noqa: E402
 from incidentkit.reports.plan import load_plan  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -58,7 +59,7 @@ def naive(plan: Path, notebooks: Path, work: Path) -> tuple[float, int]:
                 "-y",
                 yaml.safe_dump(params),
                 "-k",
-                "python3",
+                KERNEL_NAME,
                 "--cwd",
                 str(notebooks),
                 *(["--execution-timeout", str(report.cell_timeout)] if report.cell_timeout else []),

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from incidentkit.paths import KERNEL_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini_data"
@@ -37,7 +38,7 @@ def real_samples(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
-    """Run ``notebooks/<notebook>`` with papermill (kernel python3) into ``tmp_path``.
+    """Run ``notebooks/<notebook>`` with papermill (the project kernel) into ``tmp_path``.
 
     ``output_dir`` defaults to ``tmp_path/out``. Returns ``(summary.json as read back, output folder, executed
     notebook)``. A failing cell raises ``papermill.PapermillExecutionError``.
@@ -50,7 +51,7 @@ def execute_notebook(notebook: str, tmp_path: Path, **parameters: object):
         str(REPO / "notebooks" / notebook),
         str(tmp_path / "executed.ipynb"),
         parameters=parameters,
-        kernel_name="python3",
+        kernel_name=KERNEL_NAME,
         cwd=str(REPO / "notebooks"),
         progress_bar=False,
     )

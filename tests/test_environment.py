@@ -21,12 +21,13 @@ IMPORT_NAMES = {"pyyaml": "yaml", "pytest-xdist": "xdist"}
 #: Declared dependencies that no ``import`` names, with the file and text that show what uses them.
 USED_WITHOUT_IMPORT = {
     "jupyterlab": ("Makefile", "jupyter lab"),
-    "ipykernel": ("Makefile", "ipykernel install"),
+    "ipykernel": ("share/jupyter/kernels/incidentkit/kernel.json", "ipykernel_launcher"),
     "pyogrio": ("lib/incidentkit/charts/geodata/README.md", "geopandas/pyogrio"),
     "nbval": ("Makefile", "--nbval-lax"),
     "ruff": ("Makefile", "ruff check"),
     "pytest-xdist": ("README.md", "pytest -n 2"),
     "setuptools": ("tests/test_packaging.py", "--no-build-isolation"),
+    "anywidget": ("lib/incidentkit/widgets/__init__.py", "anywidget"),
 }
 
 

@@ -47,7 +47,7 @@ def good_notebook() -> nbformat.NotebookNode:
                       'note = "deaths low/best/high per month"'),
         checked,
     ])
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+    nb.metadata = {"kernelspec": {"name": "incidentkit", "display_name": "Python (incidentkit)", "language": "python"},
                    "language_info": {"name": "python"}}
     return nb
 
@@ -133,7 +133,7 @@ VIOLATIONS = {
     "stored output": (set_cell(5, outputs=[new_output("stream", name="stdout", text="x\n")]),
                       "cell 5: stored outputs"),
     "execution count": (set_cell(5, execution_count=4), "cell 5: stored execution count"),
-    "kernelspec": (kernel, "notebook: kernelspec name is 'incidents-env'; expected 'python3'"),
+    "kernelspec": (kernel, "notebook: kernelspec name is 'incidents-env'; expected 'incidentkit' (the project kernel"),
     "papermill metadata": (papermill_meta, "notebook: stored papermill metadata"),
     "cell metadata": (cell_meta, "cell 5: stored cell metadata 'execution'"),
     "no title": (set_cell(0, source="Some text without a title"), "cell 0: the first cell must be Markdown"),
@@ -215,7 +215,8 @@ def test_main_reports_each_violation_and_exits_1(tmp_path, capsys):
     nbformat.write(bad, folder / ".ipynb_checkpoints" / "20-bad-checkpoint.ipynb")  # skipped
     assert notebooks.main([str(folder)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"{folder / '20-bad.ipynb'}: notebook: kernelspec name is 'incidents-env'; expected 'python3'",
+    assert lines == [f"{folder / '20-bad.ipynb'}: notebook: kernelspec name is 'incidents-env'; expected 'incidentkit' "
+                     "(the project kernel, 'Python (incidentkit)'; --strip sets it)",
                      f"{folder / '20-bad.ipynb'}: cell 6: line 1: defines function 'f' (put it in lib/incidentkit)"]
     assert notebooks.main([str(folder / "10-good.ipynb")]) == 0
 
@@ -223,6 +224,7 @@ def test_main_reports_each_violation_and_exits_1(tmp_path, capsys):
 def test_strip_keeps_only_the_checked_outputs(tmp_path):
     nb = good_notebook()
     nb.metadata["papermill"] = {"duration": 2.0}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.cells[5].outputs = [new_output("stream", name="stdout", text="x\n")]
     nb.cells[5].execution_count = 7
     nb.cells[5].metadata["papermill"] = {"status": "completed"}
@@ -232,6 +234,8 @@ def test_strip_keeps_only_the_checked_outputs(tmp_path):
     assert notebooks.main(["--strip", str(path)]) == 0
     out = nbformat.read(path, as_version=4)
     assert "papermill" not in out.metadata
+    assert out.metadata["kernelspec"] == {"name": "incidentkit", "display_name": "Python (incidentkit)",
+                                          "language": "python"}
     assert out.cells[5].outputs == [] and out.cells[5].execution_count is None and out.cells[5].metadata == {}
     assert out.cells[6].outputs[0]["text"] == "3\n" and out.cells[6].execution_count == 1
     assert check.check_notebook(path) == []

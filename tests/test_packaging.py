@@ -113,6 +113,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     shutil.copytree(REPO / "lib", src / "lib", ignore=ignore)
     shutil.copytree(REPO / "data", src / "data", ignore=ignore)
+    shutil.copytree(REPO / "share", src / "share", ignore=ignore)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
     subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(root / "dist"),
                     str(src)], check=True, capture_output=True, text=True)
@@ -191,3 +192,20 @@ def test_an_installed_copy_without_its_tables_names_the_variable_to_set(installe
         assert pointed.returncode == 0 and int(pointed.stdout) == _curated_rows()
     finally:
         shutil.move(kept, curated)
+
+
+@pytest.mark.wheel
+def test_the_installed_wheel_brings_the_project_kernel(installed: dict[str, Path]) -> None:
+    """The wheel installs "Python (incidentkit)" into its environment's share/jupyter/kernels, where that
+    environment's Jupyter (and papermill, the report runner) finds it, started with that environment's Python."""
+    code = ("import sys; from jupyter_client.kernelspec import KernelSpecManager; "
+            "from jupyter_client.manager import KernelManager; "
+            "spec = KernelSpecManager().get_kernel_spec('incidentkit'); "
+            "print(spec.display_name); print(spec.resource_dir); "
+            "print(KernelManager(kernel_name='incidentkit').format_kernel_cmd()[0] == sys.executable)")
+    out = _run_installed(installed, str(installed["python"]), "-c", code)
+    assert out.returncode == 0, out.stderr
+    display, folder, own_python = out.stdout.splitlines()
+    assert display == "Python (incidentkit)"
+    assert Path(folder).is_relative_to(installed["python"].parent.parent), folder
+    assert own_python == "True"

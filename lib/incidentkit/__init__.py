@@ -102,6 +102,10 @@ _EXPORTS: dict[str, str] = {
     "chronology": "analysis.brief",
     "notable_incidents": "analysis.brief",
     "other_roles_chronology": "analysis.brief",
+    # exploring in JupyterLab: controls, map, table, details and chart; the interactive table and map alone
+    "explore": "widgets.explorer",
+    "incident_table": "widgets.table",
+    "incident_map": "widgets.mapview",
 }
 
 #: namespace -> module: ``ik.charts`` is the charts layer, ``ik.text`` the analysis layer's text for a reader.
@@ -225,3 +229,6 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only 
     )
     from .data.selection import Selection, check_parameters, describe_source, valid_values  # noqa: F401
     from .data.validation import ValidationReport, validate  # noqa: F401
+    from .widgets.explorer import explore  # noqa: F401
+    from .widgets.mapview import incident_map  # noqa: F401
+    from .widgets.table import incident_table  # noqa: F401

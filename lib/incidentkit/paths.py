@@ -29,6 +29,12 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent
 #: Where a wheel carries the curated tables (pyproject.toml maps ``data/`` there).
 PACKAGED_DATA = _PACKAGE_DIR / "data" / "curated"
+#: The project's Jupyter kernel, "Python (incidentkit)": the kernelspec of every notebook, the kernel of the report
+#: runner, of nbval and of papermill in the tests, and the one ``make lab`` selects. Defined by
+#: ``share/jupyter/kernels/incidentkit/kernel.json``, which ``make venv`` (and a wheel) installs into the
+#: environment's ``share/jupyter/kernels``, where the Jupyter of the same environment finds it.
+KERNEL_NAME = "incidentkit"
+KERNEL_DISPLAY_NAME = "Python (incidentkit)"
 
 
 def in_checkout() -> bool:

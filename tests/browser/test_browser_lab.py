@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from incidentkit.paths import KERNEL_DISPLAY_NAME, KERNEL_NAME
 
 from .browserkit import ConsoleLog, NetworkLog, broken_images
 from .labkit import JupyterLab, open_notebook, run_all_cells
 
 TRENDS = "notebooks/10-trends.ipynb"
-PROJECT_KERNEL = "incidentkit"  # the Makefile's KERNEL_NAME, shown as "Python (incidentkit)"
+PROJECT_KERNEL = KERNEL_NAME  # "incidentkit", shown as "Python (incidentkit)" (tests/test_kernel.py: one name)
 
 
 def test_trends_notebook_runs_in_lab_offline(
@@ -30,6 +30,7 @@ def test_trends_notebook_runs_in_lab_offline(
     record_property("kernel", f"{run.kernel} ({run.kernel_display_name})")
     record_property("run_seconds", round(run.seconds, 1))
     print(f"{TRENDS}: kernel {run.kernel!r} shown as {run.kernel_display_name!r}; ran in {run.seconds:.1f} s")
+    assert run.kernel == PROJECT_KERNEL, f"ran on {run.kernel!r}"
     assert run.errors == [], f"cells raised: {run.errors}"
     assert run.not_run == [], f"code cells without an execution count: {run.not_run} (prompts {run.prompts})"
     assert run.images >= 1, "no figure appeared in the outputs"
@@ -43,12 +44,9 @@ def test_trends_notebook_runs_in_lab_offline(
     assert not errors, "Lab logged errors:\n" + "\n".join(map(str, errors))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason='issue 14: notebooks open on "Python 3 (ipykernel)" (python3), not the project kernel',
-)
 def test_lab_opens_the_notebooks_on_the_project_kernel(page: Any, jupyter_lab: JupyterLab) -> None:
     open_notebook(page, jupyter_lab, TRENDS)
     kernel = jupyter_lab.kernel_of(TRENDS) or {}
     assert kernel.get("name") == PROJECT_KERNEL, f"Lab started {kernel.get('name')!r} for {TRENDS}"
+    toolbar = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-KernelName").first.inner_text().strip()
+    assert toolbar == KERNEL_DISPLAY_NAME, f"the notebook's toolbar shows {toolbar!r}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..paths import KERNEL_DISPLAY_NAME, KERNEL_NAME
 from .parameters_cell import parameters_problems
 from .rules import (
     CHECK_MARKER,
@@ -60,8 +61,9 @@ def check_notebook(path: Path | str, *, name: str | None = None) -> list[Violati
 
     meta = nb.get("metadata", {})
     kernel = meta.get("kernelspec", {}) or {}
-    if kernel.get("name") != "python3":
-        add(None, f"kernelspec name is {kernel.get('name')!r}; expected 'python3'")
+    if kernel.get("name") != KERNEL_NAME:
+        add(None, f"kernelspec name is {kernel.get('name')!r}; expected {KERNEL_NAME!r} (the project kernel, "
+                  f"{KERNEL_DISPLAY_NAME!r}; --strip sets it)")
     lang = (meta.get("language_info", {}) or {}).get("name") or kernel.get("language")
     if lang != "python":
         add(None, f"language is {lang!r}; expected 'python'")

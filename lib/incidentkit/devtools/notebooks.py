@@ -21,13 +21,13 @@ contract of docs/architecture.md and notebooks/README.md):
 - code cells have at most :data:`MAX_CELL_LINES` lines of code;
 - no stored outputs or execution counts, except in cells whose first line is ``# NBVAL_CHECK_OUTPUT``: those keep
   their (plain text) outputs and an execution count for nbval to compare; no papermill or execution metadata;
-- kernelspec ``python3`` and language ``python``.
+- kernelspec ``incidentkit`` (the project kernel, "Python (incidentkit)") and language ``python``.
 
 Other modes:
 
 - ``--strip NB...``: remove outputs, execution counts and papermill/execution metadata, keeping the outputs of the
   ``# NBVAL_CHECK_OUTPUT`` cells;
-- ``--refresh-checked NB...``: execute each notebook on its defaults (kernel ``python3``, in the notebook's folder)
+- ``--refresh-checked NB...``: execute each notebook on its defaults (project kernel, in the notebook's folder)
   and write back only the checked cells' outputs (run it after the curated data changes, then review the diff).
 """
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import nbformat
 
+from ..paths import KERNEL_DISPLAY_NAME, KERNEL_NAME
 from .rules import VOLATILE_CELL_METADATA, is_checked
 
 
@@ -18,10 +19,10 @@ def strip_notebook(nb: Any) -> Any:
 
     Checked cells keep their outputs (output metadata removed) and get a stable execution count (1, 2, ... in
     order): nbval skips the comparison of a cell stored without one ("Unrun reference cell"). The kernelspec is
-    normalised to ``python3``."""
+    normalised to the project kernel (:data:`incidentkit.paths.KERNEL_NAME`)."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {"display_name": KERNEL_DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
     checked = 0
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
@@ -51,7 +52,7 @@ def strip_file(path: Path | str) -> None:
 def refresh_checked(path: Path | str, *, timeout: int = 600) -> int:
     """Execute a notebook on its defaults and write back the outputs of its ``# NBVAL_CHECK_OUTPUT`` cells.
 
-    Every other cell is left as it is (stripped). Runs with kernel ``python3`` in the notebook's folder, as nbval
+    Every other cell is left as it is (stripped). Runs on the project kernel in the notebook's folder, as nbval
     does. Returns the number of checked cells refreshed (a notebook without any is not run); raises the execution
     error if a cell fails.
     """
@@ -63,7 +64,7 @@ def refresh_checked(path: Path | str, *, timeout: int = 600) -> int:
     if not any(is_checked(cell) for cell in nb.cells):
         return 0
     run = copy.deepcopy(nb)
-    NotebookClient(run, timeout=timeout, kernel_name="python3",
+    NotebookClient(run, timeout=timeout, kernel_name=KERNEL_NAME,
                    resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
     refreshed = 0
     for cell, done in zip(nb.cells, run.cells, strict=True):

@@ -63,7 +63,7 @@ INDEX_FILE = "index.html"
 STAGING = ".staging"  # prefix of the staging folders: runs/.staging-<random>
 #: Statuses whose files may be reused when the inputs are unchanged (a stale report keeps its old fingerprint).
 REUSABLE = frozenset({"ok", "reused", "stale"})
-KERNEL_NAME = "python3"
+KERNEL_NAME = "incidentkit"  # the project kernel (incidentkit.paths.KERNEL_NAME), installed by make venv
 
 _LIB_DIR = Path(__file__).resolve().parents[1]
 
