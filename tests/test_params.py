@@ -33,6 +33,12 @@ def test_roles_are_a_parameter_and_default_to_violence_by_is(mini_data):
         ik.check_parameters(source="curated", roles=["victim"])
     with pytest.raises(ik.ParameterError, match="would select no incident"):
         ik.check_parameters(source="curated", roles=[])
+    # matched as every filter is: case- and punctuation-blind, through the words the product names roles with
+    spelled = ik.check_parameters(source="curated", roles=["Operations against IS", "TWO-SIDED", "target"])
+    assert spelled.roles == ("two_sided", "target")
+    with pytest.raises(ik.ParameterError, match=r"roles: unknown value 'targte' \(did you mean 'target'\?\); "
+                                                r"valid values are: perpetrator, two_sided, target"):
+        ik.check_parameters(source="curated", roles=["perpetrator", "targte"])
 
 
 def test_a_blank_window_is_the_sources_own(mini_data, tmp_path, monkeypatch):

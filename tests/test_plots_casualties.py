@@ -65,7 +65,7 @@ def test_deadliest_table_names_sources_and_datasets(incidents):
     assert first["killed"] == "10 (8-14)" and first["wounded"] == "about 20"  # a best figure with no bounds
     assert first["place"] == "Palmyra, Homs, Syria"
     assert first["sources"] == "Report one; Report two"
-    assert table.iloc[2]["sources"] == "UCDP GED 12345"
+    assert table.iloc[2]["sources"] == "UCDP GED event 12345"
     unknown_id = ik.text.deadliest_table(incidents, 4, SOURCES).iloc[3]
     assert unknown_id["incident_id"] == "c" and unknown_id["sources"] == "src-x"  # kept, not dropped
     assert ik.text.format_range(None, pd.NA, None) == "no figure"

@@ -16,15 +16,24 @@ import pandas as pd
 from ..data.coverage import coverage
 from ..data.load import load_events, load_incidents
 from ..data.parameters import one_place_message, period_message
-from ..data.readers.registry import dataset_name
-from ..data.roles import ROLE_ORDER
+from ..data.roles import INCIDENT_ROLE_WORDS, ROLE_ORDER
 from ..data.selection import Selection
 from ..errors import ParameterError
 from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
-from .wording import date_text, figure_text, place_text, source_labels
+from .wording import (
+    SourceTable,
+    date_text,
+    export_event,
+    figure_texts,
+    place_text,
+    source_labels,
+    source_table,
+)
 
-#: How the chronology names an incident that is not violence carried out by IS (its ``what`` starts with it).
-ROLE_PREFIX: dict[str, str] = {"target": "Operation against IS: ", "two_sided": "Two-sided fighting: "}
+#: How the chronology names an incident that is not violence carried out by IS (its ``what`` starts with it):
+#: "Operation against IS: ", "Two-sided fighting: " (the words of :data:`incidentkit.data.roles.INCIDENT_ROLE_WORDS`).
+ROLE_PREFIX: dict[str, str] = {role: f"{words[0].upper()}{words[1:]}: " for role, words in INCIDENT_ROLE_WORDS.items()
+                               if role != "perpetrator"}
 
 
 def previous_period(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -134,12 +143,10 @@ def period_comparison(current: pd.DataFrame, previous: pd.DataFrame, *, current_
     return out
 
 
-def _incident_sources(row: pd.Series, sources: pd.DataFrame | None) -> str:
-    dataset = row.get("source_dataset", "curated")
-    labels = source_labels(row["source_ids"], sources)
-    if isinstance(dataset, str) and dataset != "curated":
-        labels = [f"{dataset_name(dataset)} event {row.get('source_event_id')}", *labels]
-    return "; ".join(labels)
+def _incident_sources(row: pd.Series, sources: SourceTable) -> str:
+    export = export_event(row.get("source_dataset", "curated"), row.get("source_event_id"))
+    return "; ".join([export, *source_labels(row["source_ids"], sources)] if export else
+                     source_labels(row["source_ids"], sources))
 
 
 def chronology(incidents: pd.DataFrame, events: pd.DataFrame | None, sources: pd.DataFrame | None) -> pd.DataFrame:
@@ -149,23 +156,23 @@ def chronology(incidents: pd.DataFrame, events: pd.DataFrame | None, sources: pd
     ``claim`` (incidents), ``summary`` and ``sources`` (labels from the sources table, "; "-joined)."""
     cols = ["date", "when", "kind", "id", "place", "what", "deaths", "claim", "summary", "sources"]
     rows: list[dict[str, object]] = []
-    fig = incident_figures(incidents, "killed")
-    for (_, r), (_, f) in zip(incidents.iterrows(), fig.iterrows(), strict=True):
+    deaths = figure_texts(incident_figures(incidents, "killed"))
+    table = source_table(sources)
+    for (_, r), death in zip(incidents.iterrows(), deaths, strict=True):
         rows.append({
             "date": r["date"], "when": date_text(r["date"], r["date_precision"]), "kind": "incident",
             "id": r["incident_id"], "place": place_text(r),
             "what": ROLE_PREFIX.get(str(r.get("is_role")), "") + f"{r['attack_type']} on {r['target_type']}",
-            "deaths": figure_text(f["low"], f["best"], f["high"], bool(f["open_high"]), bool(f["approx"]),
-                                  bool(f["open_low"])),
+            "deaths": death,
             "claim": str(r["claim_status"]), "summary": r["summary"] if isinstance(r["summary"], str) else "",
-            "sources": _incident_sources(r, sources),
+            "sources": _incident_sources(r, table),
         })
     if events is not None:
         for _, r in events.iterrows():
             rows.append({
                 "date": r["date"], "when": date_text(r["date"], r["date_precision"]), "kind": "event",
                 "id": r["event_id"], "place": place_text(r), "what": r["title"], "deaths": "", "claim": "",
-                "summary": r["summary"], "sources": "; ".join(source_labels(r["source_ids"], sources)),
+                "summary": r["summary"], "sources": "; ".join(source_labels(r["source_ids"], table)),
             })
     out = pd.DataFrame(rows, columns=cols)
     if out.empty:
@@ -193,7 +200,7 @@ def notable_incidents(incidents: pd.DataFrame, n: int = 5) -> pd.DataFrame:
         "date": incidents["date"],
         "place": [place_text(r) for _, r in incidents.iterrows()],
         "attack_type": incidents["attack_type"].astype(object),
-        "deaths": [figure_text(f.low, f.best, f.high, f.open_high, f.approx, f.open_low) for f in fig.itertuples()],
+        "deaths": figure_texts(fig),
         "deaths_best": fig["best"],
         "claim_status": incidents["claim_status"].astype(object),
         "suicide": incidents["suicide"].astype("boolean"),

@@ -16,13 +16,15 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 from IPython.display import Markdown
 
-from ..data.readers.registry import dataset_name
 from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
 from .statements import coverage_statement, reported_caption, reported_markdown, reported_sentences
 from .wording import (
     date_text,
     escape_markdown,
     format_range,
+    place_text,
+    source_table,
+    source_titles,
     total_notes,
     total_text,
 )
@@ -50,14 +52,6 @@ __all__ = [
 NOTABLE_REASONS: tuple[str, ...] = ("deadliest", "claimed", "suicide")
 
 
-def _source_text(ids: object, dataset: object, event_id: object, titles: dict[str, str]) -> str:
-    """Source column of :func:`deadliest_table` for one incident."""
-    if dataset != "curated":
-        return f"{dataset_name(dataset)} {event_id}"
-    parts = [p.strip() for p in str(ids if ids is not None and not pd.isna(ids) else "").split(";") if p.strip()]
-    return "; ".join(titles.get(p, p) for p in parts)
-
-
 def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the ``n`` deadliest single incidents formatted for reading: date, place, attack, figures and sources.
 
@@ -75,21 +69,18 @@ def deadliest_table(df: pd.DataFrame, n: int = 10, sources: pd.DataFrame | None 
     known = work["fig_best"].notna()
     work = work[known & single].sort_values(["fig_best", "fig_high", "date", "incident_id"],
                                             ascending=[False, False, True, True], kind="stable").head(n)
-    titles: dict[str, str] = {}
-    if sources is not None and len(sources):
-        titles = {str(sid): str(title) for sid, title in zip(sources["source_id"], sources["title"], strict=True)}
+    table = source_table(sources)
     rows = []
-    for r in work.itertuples(index=False):
-        place = ", ".join(str(p) for p in (r.location, r.admin1, r.country) if isinstance(p, str) and p)
+    for _, r in work.iterrows():
         rows.append({
             "date": date_text(r.date, r.date_precision),
-            "place": place,
+            "place": place_text(r),
             "theatre": "" if pd.isna(r.theatre) else str(r.theatre),
             "attack_type": "" if pd.isna(r.attack_type) else str(r.attack_type),
             "killed": format_range(r.killed_low, r.killed_best, r.killed_high),
             "wounded": format_range(r.wounded_low, r.wounded_best, r.wounded_high),
             "claim_status": "" if pd.isna(r.claim_status) else str(r.claim_status),
-            "sources": _source_text(r.source_ids, r.source_dataset, r.source_event_id, titles),
+            "sources": source_titles(r.source_ids, r.source_dataset, r.source_event_id, table),
             "incident_id": str(r.incident_id),
         })
     cols = ["date", "place", "theatre", "attack_type", "killed", "wounded", "claim_status", "sources", "incident_id"]

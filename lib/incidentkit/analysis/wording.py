@@ -1,5 +1,6 @@
 """Values written out for a reader: casualty figures as the sources state them ("at least 12", "about 500", "no
-figure"), totals with what they rest on, dates at their precision, places, source labels, and Markdown escaping.
+figure"), totals with what they rest on, dates at their precision, places, how sources are named and cited (titles,
+labels, full citations, an export's event), and Markdown escaping.
 
 These are the words every text of the library is made of (:mod:`incidentkit.analysis.text` and
 :mod:`incidentkit.analysis.statements` build sentences and tables from them; the notebooks reach the public ones as
@@ -11,8 +12,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
+
+from ..data.readers.registry import dataset_name, datasets
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -58,6 +62,13 @@ def figure_text(low: object, best: object, high: object, open_high: bool, approx
     if lo == be == hi:
         return f"{be:,}"
     return f"{be:,} ({lo:,}-{hi:,})"
+
+
+def figure_texts(figures: pd.DataFrame) -> list[str]:
+    """Return :func:`figure_text` of each row of :func:`incidentkit.incident_figures` (one incident's figure each:
+    "12 (10-15)", "at least 27", "about 500", "no figure")."""
+    return [figure_text(f.low, f.best, f.high, bool(f.open_high), bool(f.approx), bool(f.open_low))
+            for f in figures.itertuples(index=False)]
 
 
 def total_text(t: Mapping[str, object]) -> str:
@@ -118,22 +129,91 @@ def place_text(row: pd.Series) -> str:
     return ", ".join(str(p) for p in parts if isinstance(p, str) and p.strip())
 
 
-def source_labels(source_ids: object, sources: pd.DataFrame | None) -> list[str]:
+#: The sources table by ``source_id`` (:func:`source_table`): each id's row as a dict (title, publisher, published,
+#: date_precision, author, url, ...).
+SourceTable = Mapping[str, Mapping[str, object]]
+
+
+def source_table(sources: pd.DataFrame | SourceTable | None) -> SourceTable:
+    """Return the sources table (:func:`incidentkit.load_sources`) by ``source_id``; a table already made is returned
+    as it is, ``None`` gives an empty one. Make it once for many rows."""
+    if sources is None:
+        return {}
+    if not isinstance(sources, pd.DataFrame):
+        return sources
+    if sources.empty:
+        return {}
+    return {str(k): v for k, v in sources.set_index("source_id").to_dict(orient="index").items()}
+
+
+def _blank(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))  # type: ignore[arg-type]
+
+
+def _str(value: object) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def _ids(source_ids: object) -> list[str]:
+    return [s.strip() for s in _str(source_ids).split(";") if s.strip()]
+
+
+def _published(row: Mapping[str, object]) -> str:
+    published = row.get("published")
+    return "date not stated" if _blank(published) else date_text(published, row.get("date_precision"))
+
+
+def export_event(dataset: object, event_id: object) -> str:
+    """Return how a row of an export is referred to: "GTD event 201501010001" (the dataset's display name and its own
+    event id); "" for a curated row."""
+    name = _str(dataset)
+    if not name or name == "curated":
+        return ""
+    return f"{dataset_name(name)} event {_str(event_id)}"
+
+
+def source_titles(source_ids: object, dataset: object, event_id: object,
+                  sources: pd.DataFrame | SourceTable | None) -> str:
+    """Return the sources of one incident in a table cell: the titles of its ``source_ids`` ("; "-joined; an id not in
+    the sources table is kept as it is), or, for a row of an export, the dataset and its event id
+    (:func:`export_event`)."""
+    export = export_event(dataset, event_id)
+    if export:
+        return export
+    table = source_table(sources)
+    return "; ".join(_str(table[s]["title"]) if s in table else s for s in _ids(source_ids))
+
+
+def source_labels(source_ids: object, sources: pd.DataFrame | SourceTable | None) -> list[str]:
     """Return one label per ``;``-separated source id: "title, publisher, published date" from the sources table;
     an id that is not in the table (external datasets name their release) is returned as it is."""
-    if source_ids is None or (not isinstance(source_ids, str) and pd.isna(source_ids)):
-        return []
-    table = {} if sources is None else sources.set_index("source_id").to_dict(orient="index")
+    table = source_table(sources)
     labels = []
-    for sid in (s.strip() for s in str(source_ids).split(";")):
-        if not sid:
-            continue
+    for sid in _ids(source_ids):
         row = table.get(sid)
-        if row is None:
-            labels.append(sid)
-            continue
-        published = row.get("published")
-        date = date_text(published, row.get("date_precision")) if published is not None and not pd.isna(
-            published) else "date not stated"
-        labels.append(f"{row['title']}, {row['publisher']}, {date}")
+        labels.append(sid if row is None else f"{row['title']}, {row['publisher']}, {_published(row)}")
     return labels
+
+
+def citations(source_ids: object, dataset: object, event_id: object, sources: pd.DataFrame | SourceTable | None,
+              *, file: str = "") -> list[str]:
+    """Return the full citation of each source of one incident, plain text: "Title. Publisher (author), date. URL"
+    from the sources table (data/sources.csv; "(no URL)", "date not stated" where it has none; an id it lacks is
+    named as such); for a row of an export, the dataset with its full title and publisher, the event id and, when
+    given, the ``file`` it was read from."""
+    if export_event(dataset, event_id):
+        spec = datasets().get(_str(dataset))
+        title = f"{dataset_name(_str(dataset))}: {spec.title}" if spec else dataset_name(_str(dataset))
+        read_from = f", file {Path(file).name}" if file else ""
+        return [f"{title}, event {_str(event_id)}{read_from}."]
+    table = source_table(sources)
+    out = []
+    for sid in _ids(source_ids):
+        src = table.get(sid)
+        if src is None:
+            out.append(f"{sid} (not in data/sources.csv)")
+            continue
+        author = f" ({_str(src.get('author'))})" if _str(src.get("author")) else ""
+        url = f" {_str(src.get('url'))}" if _str(src.get("url")) else " (no URL)"
+        out.append(f"{_str(src['title'])}. {_str(src['publisher'])}{author}, {_published(src)}.{url}")
+    return out
