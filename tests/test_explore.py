@@ -22,8 +22,8 @@ import pytest
 from conftest import make_incidents
 from incidentkit.data.readers import RowsRejectedWarning
 from incidentkit.data.readers.registry import dataset_name, datasets
+from incidentkit.data.roles import NO_ROLE_WORDS
 from incidentkit.widgets import Explorer, records
-from incidentkit.widgets.explorer import check_roles
 from incidentkit.widgets.mapview import SYMBOLS, _world, map_figure, update_map
 from incidentkit.widgets.table import table_options
 
@@ -46,6 +46,11 @@ def _perpetrated(**selection: object) -> pd.DataFrame:
     return df[df["is_role"] == "perpetrator"]
 
 
+def _said(explorer: Explorer) -> str:
+    """The Markdown of the explorer's statement (what its ``summary`` output shows)."""
+    return explorer.statement
+
+
 def _marks(widget: object) -> int:
     return sum(len(trace.x) for trace in widget.data[2:])  # type: ignore[attr-defined]
 
@@ -55,18 +60,18 @@ def _marks(widget: object) -> int:
 
 def test_the_explorer_starts_on_the_violence_carried_out_by_is(explorer: Explorer) -> None:
     want = _perpetrated()
-    assert explorer.roles == ["perpetrator"]
+    assert explorer.roles == ("perpetrator",) == explorer.selection.roles
     assert len(explorer.incidents) == len(want) > 0
     assert sorted(explorer.incidents["incident_id"]) == sorted(want["incident_id"])
     assert _marks(explorer.map) == plain.mapped(want)
     assert len(explorer.table._df) == len(want)
-    # each list offers the values the source holds, with their counts over the whole source
-    everything = plain.incidents()
-    assert dict((v, label) for label, v in explorer.role.options) == {
-        "perpetrator": f"violence by IS ({(everything['is_role'] == 'perpetrator').sum()})",
-        "target": f"operation against IS ({(everything['is_role'] == 'target').sum()})",
-        "two_sided": f"two-sided fighting ({(everything['is_role'] == 'two_sided').sum()})",
-    }
+    # each list offers the values the source holds, with their counts over the whole source (every role read)
+    everything = plain.incidents(roles=None)
+    assert [(v, label) for label, v in explorer.role.options] == [
+        ("perpetrator", f"violence carried out by IS ({(everything['is_role'] == 'perpetrator').sum()})"),
+        ("two_sided", f"two-sided fighting involving IS ({(everything['is_role'] == 'two_sided').sum()})"),
+        ("target", f"operations against IS ({(everything['is_role'] == 'target').sum()})"),
+    ]
     counts = everything["theatre"].value_counts()
     assert [v for _, v in explorer.theatres.options] == [t for t in plain.theatre_order() if t in counts]
     assert all(label == f"{v} ({counts[v]})" for label, v in explorer.theatres.options)
@@ -82,13 +87,15 @@ def test_each_control_changes_the_rows_the_map_and_the_table(explorer: Explorer)
     assert "North Caucasus (" in explorer.map.data[2].name and explorer.map.data[3].showlegend is False
 
     explorer.role.value = ("target",)
-    targets = plain.incidents(theatres=["North Caucasus"])
+    targets = plain.incidents(theatres=["North Caucasus"], roles=None)
     targets = targets[targets["is_role"] == "target"]
     assert sorted(explorer.incidents["incident_id"]) == sorted(targets["incident_id"])
 
-    explorer.role.value = ()  # no role chosen: every row, and the statement says so
-    assert len(explorer.incidents) == len(plain.incidents(theatres=["North Caucasus"]))
-    assert records.roles_sentence(explorer.roles).startswith("Counted: every row, whatever IS's role")
+    explorer.role.value = ()  # no role chosen: every role, and the statement names each
+    assert explorer.roles == ("perpetrator", "two_sided", "target")
+    assert len(explorer.incidents) == len(plain.incidents(theatres=["North Caucasus"], roles=None))
+    assert "Counted: every role of IS (violence by IS, two-sided fighting and operations against IS)" in _said(
+        explorer)
 
     explorer.clear_filters()
     explorer.claims.value = ("claimed",)
@@ -126,18 +133,22 @@ def test_selecting_on_the_map_selects_the_rows_and_shows_their_sources(explorer:
 
 
 def test_the_explorer_understands_filters_as_analysts_type_them() -> None:
-    """Item 5 of issue 14 for every filter the explorer offers: case- and accent-blind, aliases, did you mean."""
+    """Item 5 of issue 14 for every filter the explorer offers: case- and accent-blind, aliases, did you mean. IS's
+    roles are checked by the parameter contract's ``roles`` rule, as in every notebook."""
     e = ik.explore(theatres=["north caucasus"], branches=["ISK", "daesh-k"], claim_status=["CLAIMED"],
                    roles=["Perpetrator", "operation against IS"])
     assert e.theatres.value == ("North Caucasus",)
     assert e.branches.value == ("is-khorasan",)
     assert e.claims.value == ("claimed",)
-    assert e.roles == ["perpetrator", "target"]
+    assert e.roles == ("perpetrator", "target") and e.role.value == ("perpetrator", "target")
     with pytest.raises(ik.ParameterError, match=r"theatres: unknown value 'Nort Caucasus' \(did you mean 'North"):
         ik.explore(theatres=["Nort Caucasus"])
     with pytest.raises(ik.ParameterError, match=r"roles: unknown value 'targte' \(did you mean 'target'\?\)"):
-        check_roles(["targte"])
-    assert check_roles(["two-sided", "NONE", "violence by IS"]) == ["two_sided", "none", "perpetrator"]
+        ik.explore(roles=["targte"])
+    with pytest.raises(ik.ParameterError, match=r"roles: unknown value 'targte' \(did you mean 'target'\?\)"):
+        ik.check_parameters(roles=["targte"])  # the same message from the contract
+    assert ik.explore(roles="Two-Sided").roles == ("two_sided",)
+    assert ik.explore(roles=["all"]).roles == ("perpetrator", "two_sided", "target")
 
 
 def test_the_explorer_takes_a_checked_selection() -> None:
@@ -147,6 +158,23 @@ def test_the_explorer_takes_a_checked_selection() -> None:
     assert e.selection.theatres == ["Syria: Badia"] and e.selection.period_label == "2019-01-01 to 2023-12-31"
     want = _perpetrated(theatres=["Syria: Badia"], start="2019-01-01", end="2023-12-31")
     assert sorted(e.incidents["incident_id"]) == sorted(want["incident_id"])
+    # the selection's roles are the explorer's (the notebook's ``roles`` parameter)
+    everyone = ik.explore(ik.check_parameters(theatres=["Syria: other"], roles=["target"]))
+    assert everyone.roles == ("target",) and everyone.role.value == ("target",)
+    targets = plain.incidents(theatres=["Syria: other"], roles=None)
+    assert sorted(everyone.incidents["incident_id"]) == sorted(
+        targets.loc[targets["is_role"] == "target", "incident_id"])
+    assert everyone.selection.label.endswith("; operations against IS")
+
+
+def test_the_statement_is_the_librarys_coverage_statement_and_description(explorer: Explorer) -> None:
+    explorer.clear_filters()
+    explorer.theatres.value = ("North Caucasus",)
+    sel, rows = explorer.selection, explorer.incidents
+    assert _said(explorer) == (ik.text.coverage_statement(rows, sel) + "\n\n"
+                               + ik.text.describe_selection(rows, sel.label, sel.source_label))
+    assert "Documented incidents, not a count" in _said(explorer)
+    assert "Counted: violence carried out by IS" in _said(explorer)
 
 
 def test_a_bad_source_is_said_in_the_explorer_not_raised(explorer: Explorer) -> None:
@@ -163,15 +191,18 @@ def test_a_bad_source_is_said_in_the_explorer_not_raised(explorer: Explorer) -> 
 
 def test_the_table_shows_ranges_and_unknowns_and_sorts_them_by_the_best_figure() -> None:
     df = make_incidents([
-        {"incident_id": "a", "date": "2020-01-05", "date_precision": "day", "killed_low": 27},  # no upper bound
+        {"incident_id": "a", "date": "2020-01-05", "date_precision": "day", "killed_low": 27,  # no upper bound
+         "is_role": "target"},
         {"incident_id": "b", "date": "2020-02-01", "date_precision": "month", "killed_low": 3, "killed_best": 4,
          "killed_high": 6, "wounded_low": 0, "wounded_best": 0, "wounded_high": 0},
         {"incident_id": "c", "date": "2020-01-01", "date_precision": "year"},  # no figure at all
     ])
     frame = records.table_frame(df)
     assert frame["date"].tolist() == ["2020-01-05", "2020-02", "2020"]
-    assert frame["deaths"].tolist() == ["at least 27", "4 (3-6)", "unknown"]
-    assert frame["wounded"].tolist() == ["unknown", "0", "unknown"]  # a stated 0 is 0; a blank is unknown
+    assert frame["deaths"].tolist() == ["at least 27", "4 (3-6)", "no figure"]
+    assert frame["wounded"].tolist() == ["no figure", "0", "no figure"]  # a stated 0 is 0; a blank is no figure
+    # one incident's role in the library's words (data/roles.py); a row whose source codes none says so
+    assert frame["IS's role"].tolist() == ["operation against IS", NO_ROLE_WORDS, NO_ROLE_WORDS]
     assert frame["deaths_sort"].tolist()[:2] == [27, 4] and pd.isna(frame["deaths_sort"].iloc[2])
     options = table_options(frame)
     cols = list(frame.columns)
@@ -293,10 +324,12 @@ def test_the_explorer_on_a_real_export(dataset: str, real_samples: Path, tmp_pat
     path, only_is = SAMPLES[dataset]
     # a truncated sample's last line is reported by the readers' own tests
     warnings.filterwarnings("ignore", category=RowsRejectedWarning)
-    loaded = ik.load_incidents(path, only_is=only_is)
+    loaded = ik.load_incidents(path, only_is=only_is, roles=None)  # every row the reader keeps, every role
     e = ik.explore(str(path), only_is=only_is)
-    coded = records.role_values(loaded)
-    want = loaded[coded.isin(e.roles).to_numpy()]
+    assert e.roles == ("perpetrator",)
+    # the library's rule: violence carried out by IS; rows naming no IS actor (no role) only when only_is is off
+    role = loaded["is_role"].astype(object)
+    want = loaded[((role == "perpetrator") | (role.isna() & (not only_is))).to_numpy()]
     assert len(want) > 0 and len(e.incidents) == len(want)
     assert _marks(e.map) == int((want["latitude"].notna() & want["longitude"].notna()).sum())
     assert len(e.table._df) == len(want)

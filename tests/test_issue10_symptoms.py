@@ -80,7 +80,9 @@ def test_every_curated_statement_says_documented_incidents_not_a_count():
     for theatres in ([], ["Syria: Badia"], ["Iran"]):
         sel = ik.check_parameters(source="curated", theatres=theatres, start="2015-01-01", end="2024-12-31")
         assert ik.text.coverage_statement(ik.load_incidents(sel), sel).startswith("Documented incidents, not a count")
-    for path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")) + [NOTEBOOKS / "_template.ipynb"]:
+    # the exploration notebook shows it through ik.explore (tests/test_explore.py: the explorer's statement is the
+    # coverage statement) and writes no summary.json (it is not in the report plan)
+    for path in sorted(NOTEBOOKS.glob("[1-9]*.ipynb")) + [NOTEBOOKS / "_template.ipynb"]:
         text = path.read_text(encoding="utf-8")
         assert "ik.text.coverage_statement(incidents, sel)" in text, path.name  # shown on the page
         assert "ik.text.coverage_statement(incidents, sel, markdown=False)" in text, path.name  # summary.json

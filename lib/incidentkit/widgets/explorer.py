@@ -3,10 +3,12 @@ branches, IS's role, claim status and dates drive, without re-running a cell, th
 interactive map, the interactive table and the period chart; selecting incidents in the table or on the map shows
 their full rows and source citations.
 
-Every selection goes through the library's one path: the values are checked by ``ik.check_parameters`` (the
-parameter contract, :mod:`incidentkit.data.parameters`) and the rows are loaded by ``ik.load_incidents`` (curated
-table or any GTD/ACLED/UCDP export). IS's role is filtered here on ``is_role`` until the selection carries a
-``roles`` filter of its own.
+Every selection goes through the library's one path: the values, IS's roles among them, are checked by
+``ik.check_parameters`` (the parameter contract, :mod:`incidentkit.data.parameters`; the roles by
+:mod:`incidentkit.data.roles`) and the rows are loaded by ``ik.load_incidents`` (curated table or any GTD/ACLED/UCDP
+export), which filters the roles. The statement is the library's: the coverage statement
+(:func:`incidentkit.analysis.statements.coverage_statement`) and the selection's description, as every notebook
+opens with.
 """
 
 from __future__ import annotations
@@ -18,35 +20,25 @@ from io import BytesIO
 from typing import Any
 
 import ipywidgets as w
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
+from ..analysis.statements import coverage_statement, reported_caption, reported_context
 from ..analysis.text import describe_selection
 from ..analysis.trends import counts_by_period
+from ..charts.style import apply_style
 from ..charts.trends import plot_deaths, plot_incidents
 from ..data.load import load_incidents, load_sources
 from ..data.reference import load_branches, theatre_order
+from ..data.roles import ALL_ROLES, DEFAULT_ROLES, ROLE_ORDER, ROLE_WORDS
 from ..data.selection import CURATED, Selection, check_parameters
-from ..data.value_checks import unknown_value
-from ..data.vocabulary import close_matches
 from ..errors import IncidentkitError, ParameterError
 from .mapview import incident_map, on_map_selection, update_map
-from .records import (
-    ROLE_LABELS,
-    count_label,
-    coverage_note,
-    details_html,
-    present_values,
-    role_label,
-    role_options,
-    role_values,
-    roles_sentence,
-)
+from .records import count_label, details_html, present_values
 from .table import incident_table, update_table
 
-#: The role an exploration starts on: violence carried out by IS (operations against IS are their own choice).
-DEFAULT_ROLES: tuple[str, ...] = ("perpetrator",)
 #: Resolution of the period chart's image (pixels per inch of the library's figure sizes).
 CHART_DPI = 100
 #: Rows of each multiple-choice list.
@@ -68,23 +60,6 @@ CSS = """
 """
 
 
-def check_roles(roles: Iterable[str]) -> list[str]:
-    """The role filter's values, checked: ``perpetrator``, ``target``, ``two_sided`` or ``none`` (no role coded), or
-    their labels ("violence by IS", "operation against IS", ...); raises :class:`ParameterError` with the closest
-    valid values otherwise."""
-    valid = role_options()
-    by_label = {**{v: v for v in valid}, **{label: v for v, label in ROLE_LABELS.items()}}
-    out = []
-    for item in roles:
-        key = str(item).strip()
-        hit = by_label.get(key) or by_label.get(key.lower().replace("-", "_").replace(" ", "_"))
-        if hit is None:
-            raise ParameterError(unknown_value("roles", item, close_matches(key.lower(), valid),
-                                               f"valid values are: {', '.join(valid)}"))
-        out.append(hit)
-    return out
-
-
 def _month_options(first: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, pd.Timestamp]]:
     months = pd.period_range(first.to_period("M"), last.to_period("M"), freq="M")
     return [(p.strftime("%b %Y"), p.to_timestamp()) for p in months]
@@ -103,22 +78,25 @@ class Explorer(w.VBox):
     selected incidents' details and a period chart, all updated when a control changes.
 
     Attributes an analyst (or a test) reads: ``incidents`` (the rows shown), ``selection`` (the checked
-    :class:`~incidentkit.Selection`), ``roles``, ``selected`` (the rows selected in the table or on the map), and
+    :class:`~incidentkit.Selection`), ``roles`` (the roles of IS it counts), ``statement`` (the Markdown shown under
+    the controls: the coverage statement and the selection's description), ``selected`` (the rows selected in the
+    table or on the map), and
     the widgets ``source``, ``theatres``, ``branches``, ``role``, ``claims``, ``dates``, ``period``, ``measure``,
     ``map``, ``table``, ``details``, ``summary``, ``chart``.
     """
 
     def __init__(self, source: str | Selection = CURATED, *, theatres: Sequence[str] = (),
-                 branches: Sequence[str] = (), roles: Sequence[str] | None = None, claim_status: Sequence[str] = (),
-                 start: str = "", end: str = "", period: str = "month", only_is: bool = True) -> None:
+                 branches: Sequence[str] = (), roles: str | Sequence[str] = DEFAULT_ROLES,
+                 claim_status: Sequence[str] = (), start: str = "", end: str = "", period: str = "month",
+                 only_is: bool = True) -> None:
         if isinstance(source, Selection):
             first = source if "period" in source.options else replace(
                 source, options={**source.options, **check_parameters(period=period).options})
         else:
             first = check_parameters(source=str(source), theatres=list(theatres), branches=list(branches),
+                                     roles=[roles] if isinstance(roles, str) else list(roles),
                                      claim_status=list(claim_status), start=start, end=end, period=period,
                                      only_is=only_is)
-        self._roles_given = check_roles(roles) if roles is not None else None
         self._theatre_list = [*theatre_order()]
         self._quiet = False
         self._sources = load_sources()
@@ -126,7 +104,8 @@ class Explorer(w.VBox):
         self.incidents = pd.DataFrame()
         self.selected = pd.DataFrame()
         self.selection: Selection = first
-        self.roles: list[str] = []
+        self._reported = pd.DataFrame()
+        self.statement = ""
         self._build(first)
         super().__init__([w.HTML(CSS), self._controls(), self.message, self.summary,
                           self._map_box, self.details,
@@ -147,7 +126,7 @@ class Explorer(w.VBox):
                                      "violence by IS; the whole period")
         self.theatres, self._theatres_box = _list("Theatres", "none selected: all")
         self.branches, self._branches_box = _list("IS branches", "none selected: all")
-        self.role, self._role_box = _list("IS's role", "what IS did in the incident")
+        self.role, self._role_box = _list("IS's role", "none selected: every role")
         self.claims, self._claims_box = _list("Claim status", "none selected: all")
         self.dates = w.SelectionRangeSlider(options=[("-", pd.Timestamp(0))], index=(0, 0), description="dates",
                                             continuous_update=False, layout=w.Layout(width="98%"))
@@ -196,14 +175,13 @@ class Explorer(w.VBox):
         self._load(sel)
 
     def _load(self, sel: Selection) -> None:
-        """Read the source of ``sel`` whole (its values fill the lists, its dates the slider), then apply the
-        selection's filters."""
+        """Read the source of ``sel`` whole, every role of IS (its values fill the lists, its dates the slider), then
+        apply the selection's filters."""
         try:
-            everything = load_incidents(sel.source, only_is=sel.only_is)
+            everything = load_incidents(sel.source, only_is=sel.only_is, roles=None)
         except (IncidentkitError, OSError) as exc:
             self._error(f"cannot load {sel.source!r}:\n{exc}")
             return
-        self._all = everything
         self._source = sel.source
         self._quiet = True
         try:
@@ -211,23 +189,24 @@ class Explorer(w.VBox):
             self._fill(self.theatres, everything["theatre"], sel.theatres, order=self._theatre_list)
             names = dict(zip(self._branch_table["branch_id"], self._branch_table["name"], strict=True))
             self._fill(self.branches, everything["is_branch"], sel.branches, labels=names)
-            present = role_values(everything)
-            roles = self._roles_given if self._roles_given is not None else (
-                list(DEFAULT_ROLES) if present.isin(DEFAULT_ROLES).any() else sorted(set(present)))
-            self._fill(self.role, present, roles, order=role_options(), labels={v: role_label(v) for v in
-                                                                                   role_options()})
+            # every role is offered, with its count in the whole source (0 where it holds none)
+            self._fill(self.role, everything["is_role"], sel.roles or (), order=ROLE_ORDER, labels=ROLE_WORDS,
+                       every=ROLE_ORDER)
             self._fill(self.claims, everything["claim_status"], sel.claim_status)
             self._fill_dates(everything, sel)
         finally:
             self._quiet = False
-        self._roles_given = None
         self.refresh()
 
     def _fill(self, choice: w.SelectMultiple, column: pd.Series, chosen: Iterable[str], *,
-              order: Iterable[str] | None = None, labels: dict[str, str] | None = None) -> None:
+              order: Iterable[str] | None = None, labels: dict[str, str] | None = None,
+              every: Iterable[str] = ()) -> None:
         values = present_values(column, order)
         have = {v for v, _ in values}
-        values += [(v, 0) for v in chosen if v not in have]  # asked for, absent from this source: shown as (0)
+        # offered always (``every``), or asked for: shown as (0) when the source holds none
+        values += [(v, 0) for v in dict.fromkeys([*every, *chosen]) if v not in have]
+        if every:
+            values.sort(key=lambda item: list(order or every).index(item[0]))
         choice.options = [(count_label(v, n, (labels or {}).get(v)), v) for v, n in values]
         choice.value = tuple(v for v in chosen if v in {x for x, _ in values})
 
@@ -246,14 +225,13 @@ class Explorer(w.VBox):
 
     # -- the selection ----------------------------------------------------------------------------------------
     def clear_filters(self) -> None:
-        """Every theatre, branch and claim status, IS's violence (or every role when the source codes none), and
-        the whole period of the source."""
+        """Every theatre, branch and claim status, the default roles (violence carried out by IS), and the whole
+        period of the source."""
         self._quiet = True
         try:
             for choice in (self.theatres, self.branches, self.claims):
                 choice.value = ()
-            present = set(role_values(self._all))
-            self.role.value = tuple(DEFAULT_ROLES) if present & set(DEFAULT_ROLES) else tuple(sorted(present))
+            self.role.value = DEFAULT_ROLES
             self.dates.index = (0, len(self.dates.options) - 1)
         finally:
             self._quiet = False
@@ -267,20 +245,24 @@ class Explorer(w.VBox):
         lo, hi = self.dates.value
         end = (pd.Timestamp(hi) + pd.offsets.MonthEnd(0)).date().isoformat()
         return {"source": self._source, "theatres": list(self.theatres.value), "branches": list(self.branches.value),
-                "claim_status": list(self.claims.value), "start": pd.Timestamp(lo).date().isoformat(), "end": end,
-                "period": self.period.value, "only_is": self.only_is.value}
+                "roles": list(self.role.value) or [ALL_ROLES], "claim_status": list(self.claims.value),
+                "start": pd.Timestamp(lo).date().isoformat(), "end": end, "period": self.period.value,
+                "only_is": self.only_is.value}
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles of IS the selection counts (none chosen in the control: every role)."""
+        return self.selection.roles or ROLE_ORDER
 
     def refresh(self) -> None:
-        """Apply the controls: check them, load the selection, filter IS's role, and redraw everything."""
+        """Apply the controls: check them, load the selection (its roles too), and redraw everything."""
         try:
             sel = check_parameters(**self._parameters())
             rows = load_incidents(sel)
+            self._reported = reported_context(sel)
         except (IncidentkitError, OSError) as exc:
             self._error(str(exc))
             return
-        self.roles = list(self.role.value)
-        if self.roles:
-            rows = rows[role_values(rows).isin(self.roles).to_numpy()].reset_index(drop=True)
         self.selection, self.incidents, self.selected = sel, rows, rows.iloc[0:0]
         self.message.value = ""
         export = "" if sel.source == CURATED else sel.source
@@ -292,14 +274,14 @@ class Explorer(w.VBox):
         self._draw_chart(sel, rows)
 
     def _statement(self, sel: Selection, rows: pd.DataFrame) -> None:
+        self.statement = coverage_statement(rows, sel) + "\n\n" + describe_selection(rows, sel.label, sel.source_label)
         with self.summary:
             self.summary.clear_output(wait=True)
-            display(Markdown(describe_selection(rows, sel.label, sel.source_label) + " "
-                             + roles_sentence(self.roles) + "\n\n" + coverage_note(self._all, sel.source,
-                                                                                   len(self._sources))))
+            display(Markdown(self.statement))
 
     def _draw_chart(self, sel: Selection, rows: pd.DataFrame) -> None:
-        png = period_chart_png(rows, sel, period=self.period.value, measure=self.measure.value, roles=self.roles)
+        png = period_chart_png(rows, sel, period=self.period.value, measure=self.measure.value,
+                               reported=self._reported)
         with self.chart:
             self.chart.clear_output(wait=True)
             display(Image(data=png, format="png"))
@@ -323,28 +305,36 @@ class Explorer(w.VBox):
 
 
 def period_chart_png(rows: pd.DataFrame, sel: Selection, *, period: str = "month", measure: str = "incidents",
-                     roles: Sequence[str] = DEFAULT_ROLES) -> bytes:
-    """The explorer's period chart as PNG bytes: incidents (or deaths) per ``period`` of the selection, drawn by
-    ``ik.charts.plot_incidents`` (or ``plot_deaths``) with the selection, the roles counted and the library's notes
-    in the caption, at :data:`CHART_DPI`."""
-    counts = counts_by_period(rows, period, start=sel.start, end=sel.end)
+                     reported: pd.DataFrame | None = None) -> bytes:
+    """The explorer's period chart as PNG bytes: incidents (or deaths) per ``period`` of the selection (``rows``,
+    loaded with ``load_incidents(sel)``), drawn as the trends notebook draws it: ``ik.charts.plot_incidents`` (or
+    ``plot_deaths``), periods the source does not cover as gaps, the selection and its roles in the title and
+    caption, with what the sources report for the same place, period and roles (``reported``, by default
+    ``ik.reported_context(sel)``), at :data:`CHART_DPI`."""
+    counts = counts_by_period(rows, period, start=sel.start, end=sel.end, theatres=sel.theatres,
+                              countries=sel.countries)
+    reported = reported_context(sel) if reported is None else reported
+    caption = sel.caption(reported_caption(reported, sel.roles, "events" if measure == "incidents" else "deaths"))
     rolling = 1 if period == "year" else 3
     title = f"{'Incidents' if measure == 'incidents' else 'Deaths'} per {period}: {sel.label}"
     draw = plot_incidents if measure == "incidents" else plot_deaths
-    # pyplot's interactive mode is off while the figure is built: from a widget's callback in a kernel, its
-    # automatic redraws left the bars drawn with the axes' limits of the chart before (bars outside their axes)
-    with plt.ioff():
-        fig = draw(counts, period=period, rolling=rolling, title=title, caption=sel.caption(roles_sentence(roles)))
     png = BytesIO()
-    try:
-        fig.savefig(png, format="png", dpi=CHART_DPI, bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    # pyplot's interactive mode is off while the figure is built: from a widget's callback in a kernel, its
+    # automatic redraws left the bars drawn with the axes' limits of the chart before (bars outside their axes).
+    # The house style (figure size, fonts, legend) is applied for this figure only: the kernel's settings are
+    # restored after it.
+    with plt.ioff(), matplotlib.rc_context():
+        apply_style()
+        fig = draw(counts, period=period, rolling=rolling, title=title, caption=caption)
+        try:
+            fig.savefig(png, format="png", dpi=CHART_DPI, bbox_inches="tight")
+        finally:
+            plt.close(fig)
     return png.getvalue()
 
 
 def explore(source: str | Selection = CURATED, *, theatres: Sequence[str] = (), branches: Sequence[str] = (),
-            roles: Sequence[str] | None = None, claim_status: Sequence[str] = (), start: str = "", end: str = "",
+            roles: str | Sequence[str] = DEFAULT_ROLES, claim_status: Sequence[str] = (), start: str = "", end: str = "",
             period: str = "month", only_is: bool = True) -> Explorer:
     """Explore incidents in JupyterLab: controls for the source, theatres, IS branches, IS's role, claim status and
     dates drive, without re-running the cell, a statement of the selection, a map (hover a mark for its date,
@@ -352,11 +342,12 @@ def explore(source: str | Selection = CURATED, *, theatres: Sequence[str] = (), 
     quarter or year. Select incidents in the table or on the map to read their full rows and source citations.
 
     ``source`` is "curated", the path of a GTD, ACLED or UCDP export, or a :class:`~incidentkit.Selection` from
-    ``ik.check_parameters`` (its source, filters, dates and ``period``); the other arguments set the controls'
+    ``ik.check_parameters`` (its source, filters, roles, dates and ``period``); the other arguments set the controls'
     first values and are checked like the notebooks' parameters (``"north caucasus"``, ``"ISK"`` are understood;
-    an unknown value names the closest valid ones). ``roles`` are ``is_role`` values ("perpetrator", "target",
-    "two_sided", or "none" for rows that code no role); by default the violence carried out by IS. Everything works
-    offline: the widgets' JavaScript comes with the Python packages and the map draws the bundled borders.
+    an unknown value names the closest valid ones). ``roles`` are IS's roles as the notebooks' ``roles`` parameter
+    takes them ("perpetrator", "two_sided", "target", their words such as "operations against IS", or "all"); by
+    default the violence carried out by IS. Everything works offline: the widgets' JavaScript comes with the Python
+    packages and the map draws the bundled borders.
     """
     return Explorer(source, theatres=theatres, branches=branches, roles=roles, claim_status=claim_status,
                     start=start, end=end, period=period, only_is=only_is)

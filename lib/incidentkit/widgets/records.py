@@ -1,36 +1,33 @@
 """What the exploration widgets show of each incident, as plain data: the table's columns, the map's hover text, the
-full row and its citations for a selected incident, the labels of IS's role. No widget is built here, so all of
+full row and its citations for a selected incident, and the options of a filter. No widget is built here, so all of
 it is tested with pandas alone (``tests/test_explore.py``).
 
-Every string taken from the data is escaped where it goes into HTML (:func:`html.escape`): a summary, a place or a
-source title never injects markup into the page.
+The words are the library's: figures as the sources state them, dates, places, source titles and citations from
+:mod:`incidentkit.analysis.wording`, IS's role from :mod:`incidentkit.data.roles`. Every string taken from the data
+is escaped where it goes into HTML (:func:`html.escape`): a summary, a place or a source title never injects markup
+into the page.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..analysis.measures import incident_figures
-from ..analysis.text import date_text, escape_markdown, figure_text, place_text
-from ..data.descriptor import enum_values
-from ..data.readers.registry import dataset_name, datasets
+from ..analysis.wording import (
+    SourceTable,
+    citations,
+    date_text,
+    figure_texts,
+    place_text,
+    source_table,
+    source_titles,
+)
+from ..data.roles import incident_role_text
 
-#: ``is_role`` as an analyst reads it (data/README.md, "IS's role"); blank is :data:`NO_ROLE`.
-ROLE_LABELS: dict[str, str] = {
-    "perpetrator": "violence by IS",
-    "target": "operation against IS",
-    "two_sided": "two-sided fighting",
-}
-#: The label of a row whose source codes no role for IS (an export read before roles were derived, a row naming no
-#: IS actor): never counted as one of the three.
-NO_ROLE = "no IS role coded"
-#: The value the role filter uses for :data:`NO_ROLE`.
-NO_ROLE_VALUE = "none"
 #: The columns of the incident table (:func:`table_frame`), in order. The last four are hidden in the table:
 #: ``deaths_sort`` and ``wounded_sort`` are the best figures the range columns sort by, ``incident id`` and
 #: ``full text`` (the whole summary and every source title) are searched.
@@ -62,21 +59,6 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def role_values(df: pd.DataFrame) -> pd.Series:
-    """``is_role`` of every row with blank as :data:`NO_ROLE_VALUE` (the values the role filter matches)."""
-    return df["is_role"].astype(object).where(df["is_role"].notna(), NO_ROLE_VALUE).astype(str)
-
-
-def role_label(value: object) -> str:
-    """The reader's label of an ``is_role`` value (or of :data:`NO_ROLE_VALUE`)."""
-    return ROLE_LABELS.get(_text(value), NO_ROLE)
-
-
-def role_options() -> list[str]:
-    """The role filter's values: the data dictionary's ``is_role`` values, then :data:`NO_ROLE_VALUE`."""
-    return [*enum_values("incidents", "is_role"), NO_ROLE_VALUE]
-
-
 def date_key(df: pd.DataFrame) -> pd.Series:
     """The date as far as it is known, in ISO form so that it sorts: ``2015``, ``2015-06``, ``2015-06-23``."""
     iso = df["date"].dt.strftime("%Y-%m-%d").astype(object)
@@ -87,28 +69,23 @@ def date_key(df: pd.DataFrame) -> pd.Series:
 
 
 def casualty_text(df: pd.DataFrame, measure: str) -> tuple[pd.Series, pd.Series]:
-    """``(text, best)`` per row: "12 (10-15)", "at least 12", "unknown" (never 0 for a missing figure), and the best
-    figure (nullable) the table sorts by."""
+    """``(text, best)`` per row: the figure as the sources state it ("12 (10-15)", "at least 12", "about 500", "no
+    figure": never 0 for a missing figure; :func:`incidentkit.analysis.wording.figure_texts`), and the best figure
+    (nullable) the table sorts by."""
     fig = incident_figures(df, measure)
-    text = [figure_text(lo, be, hi, bool(op)) for lo, be, hi, op in
-            zip(fig["low"], fig["best"], fig["high"], fig["open_high"], strict=True)]
-    return pd.Series(text, index=df.index, dtype=object), fig["best"]
+    return pd.Series(figure_texts(fig), index=df.index, dtype=object), fig["best"]
 
 
-def source_names(sources: pd.DataFrame | None) -> dict[str, pd.Series]:
-    """``source_id`` -> its row of the sources table (title, publisher, published, url, ...)."""
-    if sources is None or sources.empty:
-        return {}
-    return {str(r["source_id"]): r for _, r in sources.iterrows()}
-
-
-def short_sources(row: pd.Series, table: dict[str, pd.Series]) -> str:
+def short_sources(row: pd.Series, sources: SourceTable) -> str:
     """The sources column of one incident: each document's title; for an export row, the dataset and event id."""
-    dataset = _text(row.get("source_dataset"))
-    if dataset and dataset != "curated":
-        return f"{dataset_name(dataset)} event {_text(row.get('source_event_id'))}"
-    ids = [s.strip() for s in _text(row.get("source_ids")).split(";") if s.strip()]
-    return "; ".join(_text(table[s]["title"]) if s in table else s for s in ids)
+    return source_titles(row.get("source_ids"), row.get("source_dataset"), row.get("source_event_id"), sources)
+
+
+def row_citations(row: pd.Series, sources: pd.DataFrame | SourceTable | None, *, export: str = "") -> list[str]:
+    """The full citation of each source of one incident (:func:`incidentkit.analysis.wording.citations`); ``export``
+    is the file an export row was read from."""
+    return citations(row.get("source_ids"), row.get("source_dataset"), row.get("source_event_id"), sources,
+                     file=export)
 
 
 def branch_names(branches: pd.DataFrame | None) -> dict[str, str]:
@@ -118,12 +95,12 @@ def branch_names(branches: pd.DataFrame | None) -> dict[str, str]:
     return dict(zip(branches["branch_id"].astype(str), branches["name"].astype(str), strict=True))
 
 
-def table_frame(df: pd.DataFrame, sources: pd.DataFrame | None = None,
+def table_frame(df: pd.DataFrame, sources: pd.DataFrame | SourceTable | None = None,
                 branches: pd.DataFrame | None = None) -> pd.DataFrame:
     """The incident table as the explorer shows it: one row per incident, in ``df``'s order, columns
     :data:`TABLE_COLUMNS` (plain text, nothing escaped: the table escapes what it shows). Branches are named from
     ``branches`` (data/branches.csv) when given."""
-    table = source_names(sources)
+    table = source_table(sources)
     names = branch_names(branches)
     summaries = df["summary"].astype(object).fillna("").astype(str).tolist()
     cited = [short_sources(r, table) for _, r in df.iterrows()]
@@ -134,7 +111,7 @@ def table_frame(df: pd.DataFrame, sources: pd.DataFrame | None = None,
             "date": date_key(df).to_numpy(),
             "theatre": df["theatre"].astype(object).fillna("").to_numpy(),
             "place": [place_text(r) for _, r in df.iterrows()],
-            "IS's role": [role_label(v) for v in df["is_role"].astype(object)],
+            "IS's role": [incident_role_text(v) for v in df["is_role"].astype(object)],
             "branch": [names.get(b, b) for b in df["is_branch"].astype(object).fillna("")],
             "claim": df["claim_status"].astype(object).fillna("").to_numpy(),
             "attack type": df["attack_type"].astype(object).fillna("").to_numpy(),
@@ -161,47 +138,23 @@ def shorten(text: str, limit: int) -> str:
     return f"{cut} …"
 
 
-def citations(row: pd.Series, sources: pd.DataFrame | None, *, export: str = "") -> list[str]:
-    """One citation per source of an incident: "Title. Publisher (author), date. URL" from data/sources.csv; for an
-    export row, the dataset, its publisher, the event id and the file it was read from. Plain text."""
-    dataset = _text(row.get("source_dataset"))
-    if dataset and dataset != "curated":
-        spec = datasets().get(dataset)
-        title = f"{dataset_name(dataset)}: {spec.title}" if spec else dataset_name(dataset)
-        file = f", file {Path(export).name}" if export else ""
-        return [f"{title}, event {_text(row.get('source_event_id'))}{file}."]
-    table = source_names(sources)
-    out = []
-    for sid in (s.strip() for s in _text(row.get("source_ids")).split(";") if s.strip()):
-        src = table.get(sid)
-        if src is None:
-            out.append(f"{sid} (not in data/sources.csv)")
-            continue
-        author = f" ({_text(src['author'])})" if _text(src.get("author")) else ""
-        published = src.get("published")
-        when = date_text(published, src.get("date_precision")) if pd.notna(published) else "date not stated"
-        url = f" {_text(src['url'])}" if _text(src.get("url")) else " (no URL)"
-        out.append(f"{_text(src['title'])}. {_text(src['publisher'])}{author}, {when}.{url}")
-    return out
-
-
 def _figure_line(row: pd.DataFrame, measure: str) -> str:
     text, _ = casualty_text(row, measure)
     return str(text.iloc[0])
 
 
-def hover_texts(df: pd.DataFrame, sources: pd.DataFrame | None = None,
+def hover_texts(df: pd.DataFrame, sources: pd.DataFrame | SourceTable | None = None,
                 branches: pd.DataFrame | None = None) -> list[str]:
     """The map's hover text of each incident (plotly's HTML subset, data escaped): date, place, deaths and wounded
     with their range, IS's role, branch and claim, how precise the position is, and the sources."""
-    table = source_names(sources)
+    table = source_table(sources)
     names = branch_names(branches)
     deaths, _ = casualty_text(df, "killed")
     wounded, _ = casualty_text(df, "wounded")
     out = []
     for i, (_, r) in enumerate(df.iterrows()):
         when = esc(date_text(r["date"], r["date_precision"]))
-        role = esc(role_label(r["is_role"]))
+        role = esc(incident_role_text(r["is_role"]))
         branch = esc(names.get(_text(r["is_branch"]), _text(r["is_branch"])) or "no branch named")
         claim = esc(_text(r["claim_status"]) or "unknown")
         position = esc(POSITION_LABELS.get(_text(r["geo_precision"]), "position of unknown precision"))
@@ -238,13 +191,14 @@ DETAIL_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def details_html(rows: pd.DataFrame, sources: pd.DataFrame | None = None, *, export: str = "",
+def details_html(rows: pd.DataFrame, sources: pd.DataFrame | SourceTable | None = None, *, export: str = "",
                  branches: pd.DataFrame | None = None, limit: int = 20) -> str:
     """HTML of the incidents an analyst selected: for each, its date, place, deaths and wounded with their range,
     IS's role, every field of the row that is not blank, and the full citation of each source. At most ``limit``
     incidents are shown (the rest are counted). Branches are named from ``branches`` (data/branches.csv). Every data
     string is escaped."""
     names = branch_names(branches)
+    table = source_table(sources)
     if rows.empty:
         return ("<div class='ik-details'><p><i>Select incidents in the table (click a row; Shift or Ctrl for "
                 "more) or on the map (click a mark, or the box and lasso tools) to see their full rows and "
@@ -254,7 +208,7 @@ def details_html(rows: pd.DataFrame, sources: pd.DataFrame | None = None, *, exp
         one = rows.loc[[r.name]]
         head = f"{date_text(r['date'], r['date_precision'])} · {place_text(r) or 'place unknown'}"
         figures = f"deaths {_figure_line(one, 'killed')} · wounded {_figure_line(one, 'wounded')}"
-        parts.append(f"<h4>{esc(head)}</h4><p>{esc(figures)} · {esc(role_label(r['is_role']))} · "
+        parts.append(f"<h4>{esc(head)}</h4><p>{esc(figures)} · {esc(incident_role_text(r['is_role']))} · "
                      f"claim: {esc(_text(r['claim_status']) or 'unknown')}</p><table>")
         shown = {"date", "date_precision", "country", "iso3", "admin1", "location", "is_role", "claim_status",
                  "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high",
@@ -267,7 +221,7 @@ def details_html(rows: pd.DataFrame, sources: pd.DataFrame | None = None, *, exp
             if value:
                 parts.append(f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>")
         parts.append("</table><p><b>Sources</b></p><ol>")
-        parts.extend(f"<li>{esc(c)}</li>" for c in citations(r, sources, export=export))
+        parts.extend(f"<li>{esc(c)}</li>" for c in row_citations(r, table, export=export))
         parts.append("</ol>")
     if len(rows) > limit:
         parts.append(f"<p><i>... and {len(rows) - limit:,} more: select fewer to read them.</i></p>")
@@ -301,25 +255,3 @@ def present_values(column: pd.Series, order: Iterable[str] | None = None) -> lis
     ranked = [v for v in (order or []) if v in counts.index]
     ranked += sorted(v for v in counts.index if v not in set(ranked))
     return [(v, int(counts[v])) for v in ranked]
-
-
-def roles_sentence(roles: Sequence[str]) -> str:
-    """Which roles of IS the numbers count: "Counted: violence by IS." (or the roles chosen, or all of them)."""
-    if not roles:
-        return "Counted: every row, whatever IS's role (violence by IS and operations against it together)."
-    return "Counted: " + ", ".join(role_label(r) for r in roles) + "."
-
-
-def coverage_note(everything: pd.DataFrame, source: str, documents: int) -> str:
-    """What the loaded source covers, in one Markdown sentence: the curated table is a set of documented incidents,
-    not a count; an export says nothing of the dates outside its own span."""
-    if source == "curated":
-        return (f"*The curated table records the incidents its {documents:,} documents describe (data/sources.csv): "
-                "it is not a complete count, and a period or place they do not cover shows no incident, which is "
-                "not zero violence (data/coverage.csv says what each document covers).*")
-    dates = everything["date"].dropna()
-    if dates.empty:
-        return f"*The export {escape_markdown(Path(source).name)} has no dated incident of IS.*"
-    return (f"*The export {escape_markdown(Path(source).name)} spans {dates.min().date().isoformat()} to "
-            f"{dates.max().date().isoformat()} and {everything['iso3'].nunique():,} countries: it says nothing of "
-            "other dates and places.*")
