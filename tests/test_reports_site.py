@@ -51,8 +51,7 @@ def _notebook(tmp_path: Path) -> Path:
 def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = _notebook(tmp_path_factory.mktemp("page"))
     (path.parent / "incidents.csv").write_text("incident_id,source_title,source_url\n", encoding="utf-8")
-    context = navigation.page_context(PLAN, "brief-nc")
-    return render_report_html(path, path.parent / "report.html", title="brief-nc", page=context).read_text()
+    return render_report_html(path, path.parent / "report.html", title="brief-nc").read_text()
 
 
 def test_cells_tagged_hide_in_report_are_left_out(page: str) -> None:
@@ -94,21 +93,21 @@ def test_a_page_fetches_nothing_from_the_network(page: str) -> None:
     assert not [u for u in urls if re.match(r"(https?:)?//", u)], urls
     assert "cdnjs" not in page and "MathJax" not in page and "require.min.js" not in page
     assert '<script src="../assets/datatables.js"></script>' in page
+    assert '<script src="../assets/site.js"></script>' in page
 
 
-def test_page_links_the_index_its_theatre_and_downloads(page: str) -> None:
-    assert 'href="../index.html"' in page
-    assert 'href="../trends-nc/report.html"' in page and 'href="../brief-other/report.html"' in page
-    assert 'rel="prev"' in page and 'rel="next"' in page
+def test_page_links_the_index_and_offers_its_downloads(page: str) -> None:
+    """The page's own links; those to the rest of the run come from the run's assets/site.js (test below)."""
+    assert page.count('href="../index.html"') == 2  # the bar at the top and the pager at the end
+    assert 'data-ik-report="brief-nc"' in page
     assert '<a download="" href="incidents.csv">Download the incidents (CSV)</a>' in page
-    assert "<title>brief-nc</title>" in page  # with the notebooks' folder: "brief-nc: Theatre brief"
+    assert "<title>brief-nc: Theatre brief</title>" in page  # the report's name and its notebook's heading
 
 
-def test_same_notebook_and_links_give_the_same_bytes(tmp_path: Path) -> None:
+def test_same_notebook_gives_the_same_bytes(tmp_path: Path) -> None:
     path = _notebook(tmp_path)
-    context = navigation.page_context(PLAN, "brief-nc")
-    a = render_report_html(path, tmp_path / "a.html", title="t", page=context).read_bytes()
-    b = render_report_html(path, tmp_path / "b.html", title="t", page=context).read_bytes()
+    a = render_report_html(path, tmp_path / "a.html", title="t").read_bytes()
+    b = render_report_html(path, tmp_path / "b.html", title="t").read_bytes()
     assert a == b
 
 
@@ -140,12 +139,9 @@ def test_reports_are_grouped_by_overlapping_theatres_across_ones_first() -> None
     ]
 
 
-def test_page_context_links_previous_next_and_the_same_theatre(tmp_path: Path) -> None:
-    notebooks = tmp_path
-    for name, title in (("10.ipynb", "Trends"), ("40.ipynb", "Theatre brief")):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {title}\n\ntext")])
-        nbformat.write(nb, str(notebooks / name))
-    context = navigation.page_context(PLAN, "brief-nc", notebooks=notebooks)
+def test_page_context_links_previous_next_and_the_same_theatre() -> None:
+    titles = {r["name"]: {"10.ipynb": "Trends", "40.ipynb": "Theatre brief"}.get(r["notebook"], "") for r in PLAN}
+    context = navigation.page_context(PLAN, "brief-nc", titles=titles)
     assert context["index"] == "../index.html" and context["group"] == "North Caucasus and Russia (other)"
     assert (context["title"], context["scope"]) == ("Theatre brief", "North Caucasus, 2024")
     assert [(r["name"], r["current"]) for r in context["related"]] == [
@@ -229,6 +225,11 @@ def test_index_groups_reports_by_theatre_with_headlines_and_no_raw_keys(tmp_path
     details = index[index.index('id="brief-nc"'):]
     assert details.index("<details>") < details.index("<dt>duration</dt>")  # the run's details are folded away
     assert (tmp_path / "assets" / "datatables.js").is_file()
+    site = (tmp_path / "assets" / "site.js").read_text()
+    links = json.loads(site.split(" = ", 1)[1].rstrip().rstrip(";"))
+    assert sorted(links) == ["brief-nc", "brief-other", "overview"]
+    assert links["brief-nc"]["next"]["href"] == "../brief-other/report.html"
+    assert links["overview"]["group"] == "Across theatres" and links["overview"]["previous"] is None
     assert render_index(run, tmp_path / "again.html").read_bytes() == index.encode()
 
 

@@ -1,11 +1,12 @@
-"""The files a run's pages share and offer: DataTables for the incident tables (written once per run into
-``<run>/assets/``) and each report's CSV downloads."""
+"""The files a run's pages share and offer: DataTables for the incident tables and the site's links (written once
+per run into ``<run>/assets/``), and each report's CSV downloads."""
 
 from __future__ import annotations
 
 import json
 from importlib import metadata, util
 from pathlib import Path
+from typing import Any
 
 #: The run's shared files, beside ``index.html``; a report page (in ``<run>/<report>/``) finds them in ``../assets``.
 ASSETS_DIR = "assets"
@@ -32,6 +33,18 @@ def datatables_bundle() -> Path:
     if spec is None or spec.origin is None:
         raise FileNotFoundError("the package 'itables' is not installed (make venv installs it)")
     return Path(spec.origin).parent / "html" / "dt_bundle.js"
+
+
+def write_navigation(run_folder: Path, links: dict[str, Any]) -> Path:
+    """Write ``<run_folder>/assets/site.js``: every report's links (``navigation.site_navigation``) as JSON, read by
+    each page's ``templates/navigation.js``. Sorted keys: the same run record gives the same bytes."""
+    folder = run_folder / ASSETS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(links, sort_keys=True, ensure_ascii=True, indent=1)
+    path = folder / "site.js"
+    path.write_text(f"/* The run's reports and their links (incidentkit.reports.navigation). */\nwindow.ikSite = {data};\n",
+                    encoding="utf-8")
+    return path
 
 
 def write_assets(run_folder: Path) -> list[Path]:

@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .assets import report_downloads, write_assets
-from .navigation import notebook_title, scope_text, site_groups
+from .assets import report_downloads, write_assets, write_navigation
+from .navigation import notebook_title, scope_text, site_groups, site_navigation
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Summary keys holding sentences for the reader (not figures).
@@ -125,7 +125,8 @@ def _card(record: dict[str, Any], run_folder: Path) -> dict[str, Any]:
 
 
 def render_index(run: dict[str, Any], index_path: Path) -> Path:
-    """Write the run's ``index.html`` from its ``run.json`` record, and the run's ``assets/`` beside it."""
+    """Write the run's ``index.html`` from its ``run.json`` record, and the run's ``assets/`` beside it (the table
+    script, and ``site.js``: the links every report page shows)."""
     import jinja2  # lazy (module docstring)
 
     env = jinja2.Environment(
@@ -149,6 +150,8 @@ def render_index(run: dict[str, Any], index_path: Path) -> Path:
         run=run, groups=groups, counts=counts, finished=finished, css=(_TEMPLATES / "site.css").read_text("utf-8")
     )
     write_assets(run_folder)
+    pages = [r for r in run["reports"] if r.get("html")]  # a report that never ran has no page to link to
+    write_navigation(run_folder, site_navigation(pages, {n: c["title"] for n, c in cards.items()}))
     index_path.write_text(text, encoding="utf-8")
     return index_path
 

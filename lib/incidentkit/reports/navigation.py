@@ -1,9 +1,10 @@
 """How the report site is organised for a reader: reports grouped by theatre, each report's title and scope, and
 the links of a report page (back to the index, the other reports of its theatre, previous and next).
 
-Everything here is computed from the plan's report list (name, notebook, parameters), so that a page's links are
-known before its notebook runs: :func:`page_context` is what the runner hands to ``render_report_html``, and it is
-part of the report's reuse key (a reused page must not keep links to a plan that has changed).
+Everything here is computed from a report list (name, slug, parameters): the index is drawn from it, and the links
+of every page are written with it into the run's ``assets/site.js`` (:func:`site_navigation`), which each page
+reads when it opens (``templates/navigation.js``). A page's own bytes therefore never depend on the other reports
+of the plan: a reused page is byte-identical and still links the reports of the run it is published in.
 
 Grouping: a report belongs to the theatres its ``theatre`` / ``theatres`` parameter names; reports whose theatres
 overlap form one group (``trends-russia`` on North Caucasus and Russia (other) joins the two theatres' briefs). A
@@ -17,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +107,14 @@ def notebook_title(path: Path | None) -> str | None:
     """The first ``# heading`` of a notebook's first Markdown cell (what the notebook is about), or ``None``."""
     if path is None or not path.is_file():
         return None
+    return _title(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _title(path: str, _mtime_ns: int) -> str | None:
+    """:func:`notebook_title` of a file, remembered while it is unchanged (a run asks once per report and page)."""
     try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return None
     for cell in cells:
@@ -156,31 +164,37 @@ def _link(report: Any, titles: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def page_context(reports: list[Any], name: str, *, notebooks: Path | None = None) -> dict[str, Any]:
-    """The links of report ``name``'s page, from the plan's report list (objects or dicts with ``name``, ``slug``,
-    ``notebook``, ``parameters``): plain JSON data, part of the report's reuse key.
-
-    ``{"index": "../index.html", "title", "scope", "group", "related": [links of the same group, this one
-    included, with "current"], "previous", "next"}``; previous and next follow the index's order. A notebook's
-    title is its first heading (read from ``notebooks``), else the report's name.
-    """
-    titles = {
-        _field(r, "name"): notebook_title(notebooks / _field(r, "notebook") if notebooks else None) or ""
-        for r in reports
-    }
+def site_navigation(reports: list[Any], titles: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every report's links (:func:`page_context`), by report name, computed once for the whole list."""
+    titles = titles or {}
     by_name = {_field(r, "name"): r for r in reports}
     groups = site_groups(reports)
     order = [n for g in groups for n in g["names"]]
-    group = next(g for g in groups if name in g["names"])
-    at = order.index(name)
-    me = _link(by_name[name], titles)
-    return {
-        "index": INDEX_HREF,
-        "name": name,
-        "title": me["title"],
-        "scope": me["scope"],
-        "group": group["label"],
-        "related": [dict(_link(by_name[n], titles), current=n == name) for n in group["names"]],
-        "previous": _link(by_name[order[at - 1]], titles) if at > 0 else None,
-        "next": _link(by_name[order[at + 1]], titles) if at + 1 < len(order) else None,
-    }
+    out = {}
+    for group in groups:
+        for name in group["names"]:
+            at = order.index(name)
+            me = _link(by_name[name], titles)
+            out[name] = {
+                "index": INDEX_HREF,
+                "name": name,
+                "title": me["title"],
+                "scope": me["scope"],
+                "group": group["label"],
+                "related": [dict(_link(by_name[n], titles), current=n == name) for n in group["names"]],
+                "previous": _link(by_name[order[at - 1]], titles) if at > 0 else None,
+                "next": _link(by_name[order[at + 1]], titles) if at + 1 < len(order) else None,
+            }
+    return out
+
+
+def page_context(reports: list[Any], name: str, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The links of report ``name``'s page, from the run's (or the plan's) report list (objects or dicts with
+    ``name``, ``slug``, ``parameters``), as plain JSON data.
+
+    ``{"index": "../index.html", "name", "title", "scope", "group", "related": [links of the same group, this one
+    included, with "current"], "previous", "next"}``; each link is ``{"name", "href", "title", "scope"}``;
+    previous and next follow the index's order. ``titles`` names each report's notebook (its first heading); a
+    report without one is called by its name.
+    """
+    return site_navigation(reports, titles)[name]

@@ -19,6 +19,7 @@ from typing import Any
 
 from .assets import ASSETS_DIR, report_downloads, write_assets
 from .index import render_index
+from .navigation import notebook_title
 
 __all__ = ["HIDE_TAG", "failure_page", "normalise_notebook", "render_index", "render_report_html", "write_assets"]
 
@@ -107,7 +108,7 @@ def render_report_html(
     *,
     title: str,
     strip_prefix: str | None = None,
-    page: dict[str, Any] | None = None,
+    name: str | None = None,
     downloads: list[str] | None = None,
     assets: str = f"../{ASSETS_DIR}",
 ) -> Path:
@@ -115,24 +116,27 @@ def render_report_html(
 
     Outputs (tables, figures as embedded ``data:`` images, tracebacks of a failed run) are kept; code inputs,
     ``In [n]:`` prompts and cells tagged ``hide-in-report`` are not. Markdown and HTML are sanitised (data text
-    shows as text). ``page`` is the report's links (:func:`.navigation.page_context`); ``downloads`` the CSV files
-    beside the page (default: the folder's top-level ``*.csv``); ``assets`` where the run's shared scripts are.
-    Time stamps (and ``strip_prefix``, see :func:`normalise_notebook`) are removed first, so the same outputs and
-    links give the same bytes.
+    shows as text). The page's links (back to the index, the same theatre's reports, previous and next) are drawn
+    from the run's ``assets/site.js`` by report ``name`` (default: ``title``), so that the page itself does not
+    depend on the rest of the plan; ``downloads`` are the CSV files beside the page (default: the folder's
+    top-level ``*.csv``); ``assets`` is where the run's shared files are. The browser tab reads ``title`` and the
+    notebook's first heading. Time stamps (and ``strip_prefix``, see :func:`normalise_notebook`) are removed first,
+    so the same outputs give the same bytes.
     """
     import nbformat  # lazy (module docstring)
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     nb = normalise_notebook(nb, strip_prefix)
-    if page:
-        title = f"{title}: {page['title']}" if page.get("title") and page["title"] != title else title
+    heading = notebook_title(notebook_path)
     ik = {
+        "name": name or title,
         "css": (_TEMPLATES / "site.css").read_text(encoding="utf-8"),
+        "navigation_js": (_TEMPLATES / "navigation.js").read_text(encoding="utf-8"),
         "tables_js": (_TEMPLATES / "tables.js").read_text(encoding="utf-8"),
         "assets": assets,
-        "page": page,
         "downloads": report_downloads(html_path.parent, downloads),
     }
+    title = f"{title}: {heading}" if heading and heading != title else title
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "ik": ik})
     html_path.write_text(body, encoding="utf-8")
     return html_path
