@@ -223,3 +223,31 @@ def test_print_leaves_the_navigation_out_and_keeps_charts_whole(page: Any, repor
     target.parent.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(target), format="A4", print_background=True)
     assert target.stat().st_size > 10_000
+
+
+def test_print_puts_the_sources_last_with_their_urls(page: Any, tmp_path: Path) -> None:
+    """A cell tagged ``sources`` is printed after everything else, its links' URLs spelled out."""
+    import nbformat
+
+    from incidentkit.reports.site import render_report_html
+
+    v4 = nbformat.v4
+    sources = v4.new_code_cell("display(Markdown(sources))", metadata={"tags": ["sources"]})
+    sources.outputs = [v4.new_output("display_data", data={
+        "text/markdown": "## Sources\n\n1. [Kavkaz report](https://example.org/kavkaz-2024)"})]
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Theatre brief"), sources, v4.new_markdown_cell("## Chronology\n\nWhat happened.")])
+    folder = tmp_path / "brief"
+    folder.mkdir()
+    nbformat.write(nb, str(folder / "notebook.ipynb"))
+    render_report_html(folder / "notebook.ipynb", folder / "report.html", title="brief")
+    open_file(page, folder / "report.html")
+
+    def top(text: str) -> float:
+        return page.get_by_role("heading", name=text).bounding_box()["y"]
+
+    assert top("Sources") < top("Chronology")  # on screen, in the notebook's order
+    page.emulate_media(media="print")
+    assert top("Sources") > top("Chronology")
+    after = page.locator('a[href^="https://example.org"]').evaluate("a => getComputedStyle(a, '::after').content")
+    assert "https://example.org/kavkaz-2024" in after
