@@ -14,8 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 import yaml
+from incidentkit.reports.site import render_report_html
 
 from .browserkit import (
     REPO,
@@ -227,9 +229,6 @@ def test_print_leaves_the_navigation_out_and_keeps_charts_whole(page: Any, repor
 
 def test_print_puts_the_sources_last_with_their_urls(page: Any, tmp_path: Path) -> None:
     """A cell tagged ``sources`` is printed after everything else, its links' URLs spelled out."""
-    import nbformat
-    from incidentkit.reports.site import render_report_html
-
     v4 = nbformat.v4
     sources = v4.new_code_cell("display(Markdown(sources))", metadata={"tags": ["sources"]})
     sources.outputs = [v4.new_output("display_data", data={
