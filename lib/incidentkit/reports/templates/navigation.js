@@ -20,7 +20,7 @@
     return a;
   }
 
-  document.querySelector(".ik-where").textContent = page.group + ": " + page.scope;
+  document.querySelector(".ik-where").textContent = page.scope;  // the group is named in the related list
   var steps = document.querySelector(".ik-steps");
   if (page.previous) steps.appendChild(link(page.previous, "\u2190 Previous", "prev"));
   if (page.next) steps.appendChild(link(page.next, "Next \u2192", "next"));
