@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from incidentkit.data.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp, registry
 from incidentkit.data.readers import cache as cache_mod
-from incidentkit.data.readers.hashing import digest_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 

@@ -45,7 +45,7 @@ from ...paths import cache_dir, data_dir
 from ..schema import load_datapackage
 from ..tables import table_path
 from .contract import conforms, output_dtypes
-from .hashing import content_hash, digest_of, digest_of_file
+from .hashing import content_hash, digest_of_file
 
 _META_KEY = b"incidentkit.reader"
 
