@@ -109,11 +109,9 @@ def _curated_incidents(folder: Path | None) -> pd.DataFrame:
 def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.DataFrame:
     if path.is_dir() or is_incident_table(path):
         return _own_incidents(path, folder)
-    df = read_export(path)
+    df = read_export(path, only_is=only_is)  # IS rows selected before converting (readers/candidates.py)
     read_report = df.attrs.get("read_report", {})
     df.attrs = {}  # pandas deep-copies attrs on every operation: the report rides again on the result only
-    if only_is:
-        df = df[df["is_branch"].notna()].copy()
     df["theatre"] = assign_theatre(
         df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, explicit=df["theatre"], folder=folder
     )
