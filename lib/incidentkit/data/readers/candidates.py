@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from .actors import _COMPOSITE, IS_HEAD, IS_TERMS, ActorRules, actor_rules
 from .contract import finish, require_columns, settle
 from .csv_text import MERGED_COLUMN, UNDEFINED_BYTES_COLUMN, record_lines, sniff_encoding
-from .extent import file_coverage
+from .extent import coverage_part, merge_coverage
 from .issues import RowIssues
 from .names import actor_key, fold
 from .report import new_report, rejection
@@ -55,6 +55,8 @@ class NameTest:
     rules: ActorRules
     aliases: set[str] = field(default_factory=set)
     memo: dict[str, bool] = field(default_factory=dict)
+    known: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))  #: the values tested, in Arrow
+    hits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  #: their results
 
     @classmethod
     def of(cls, dataset: str) -> NameTest:
@@ -67,6 +69,23 @@ class NameTest:
         return bool(name) and (name in self.aliases or actor_key(name) in self.aliases
                                or IS_TERMS.search(fold(name)) is not None or IS_HEAD.match(name) is not None)
 
+    def of_values(self, values: pa.Array) -> np.ndarray:
+        """Return, for each value of a text array (a dictionary), whether it could name IS."""
+        values = values.cast(pa.string())
+
+        def lookup() -> np.ndarray:  # index of each value among those tested (-1: new)
+            found = pc.index_in(values, value_set=self.known)
+            return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        where = lookup()
+        new = where < 0
+        if new.any():
+            fresh = values.filter(pa.array(new)).to_pylist()
+            self.known = pa.concat_arrays([self.known, pa.array(fresh, pa.string())])
+            self.hits = np.append(self.hits, [isinstance(v, str) and self(v) for v in fresh])
+            where = lookup()
+        return self.hits[where]
+
     def __call__(self, value: str) -> bool:
         hit = self.memo.get(value)
         if hit is None:
@@ -77,7 +96,8 @@ class NameTest:
 
 
 def candidate_mask(table: pa.Table, columns: tuple[str, ...], test: NameTest) -> np.ndarray:
-    """Return the rows of ``table`` one of whose actor ``columns`` could name IS (tested on distinct values)."""
+    """Return the rows of ``table`` one of whose actor ``columns`` could name IS (each distinct value tested once:
+    the values already tested are looked up in Arrow, only new ones reach Python)."""
     mask = np.zeros(table.num_rows, dtype=bool)
     for name in columns:
         if name not in table.column_names:
@@ -87,11 +107,10 @@ def candidate_mask(table: pa.Table, columns: tuple[str, ...], test: NameTest) ->
             col = col.dictionary_encode()
         offset = 0
         for chunk in col.chunks:
-            values = chunk.dictionary.to_pylist()
-            hits = np.array([isinstance(v, str) and test(v) for v in values] + [False], dtype=bool)
+            hits = test.of_values(chunk.dictionary) if chunk.dictionary is not None else np.zeros(0, dtype=bool)
             if hits.any():
-                idx = chunk.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
-                mask[offset : offset + len(chunk)] |= hits[idx]
+                idx = chunk.indices.fill_null(len(hits)).to_numpy(zero_copy_only=False)
+                mask[offset : offset + len(chunk)] |= np.append(hits, False)[idx]
             offset += len(chunk)
     return mask
 
@@ -126,10 +145,10 @@ class Collector:
         self.reset()
 
     def reset(self) -> None:
-        self.parts: list[pa.Table] = []
+        self.tables: list[pa.Table] = []  #: the candidate rows of each batch, every column read
         self.positions: list[np.ndarray] = []
         self.undefined: list[np.ndarray] = []
-        self.survey: list[pd.DataFrame] = []
+        self.parts: list[dict[str, Any]] = []  #: the coverage of the rows not converted, batch by batch
         self.rejected: dict[int, tuple[str | None, str, object]] = {}
         self.ends: dict[int, int] = {}
         self.ids: dict[int, str | None] = {}
@@ -144,10 +163,9 @@ class Collector:
         required_values(table, self.spec.required_values, ctx.issues, self.spec.key)
         assert self.spec.survey is not None
         got = self.spec.survey(table, ctx)
+        rest = ~cand & ~ctx.issues.rejected_mask(n)  # the rows not converted and kept: their coverage, now
         frame = pd.DataFrame({k: got[k] for k in SURVEY if k != "source_event_id"}, copy=False)
-        for c in ("iso3", "country"):
-            frame[c] = frame[c].astype("category")
-        self.survey.append(frame)
+        self.parts.append(coverage_part(frame[rest].reset_index(drop=True), np.flatnonzero(rest) + offset))
         sid = got["source_event_id"]
         for pos, why in ctx.issues.rows.items():
             if not cand[pos]:
@@ -157,7 +175,7 @@ class Collector:
                     self.ends[offset + pos] = ctx.issues.ends[pos]
         self.keys.append(_id_keys(table, self.spec.id_column, self.spec.fallback_ids))
         where = np.flatnonzero(cand)
-        self.parts.append(table.take(pa.array(where)))
+        self.tables.append(table.take(pa.array(where)))
         self.positions.append(where + offset)
         self.undefined.append(undefined[where] if undefined is not None else np.zeros(len(where), dtype=bool))
         self.n = offset + n
@@ -205,9 +223,9 @@ def build_is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame | None:
     cand[positions] = True
     if _shared_ids(sink.keys, cand):
         return None
-    table = pa.concat_tables(sink.parts) if sink.parts else None
-    if table is None:
-        return None
+    if not sink.tables or any(not cand[p] for p in merged):
+        return None  # rows holding merged records among those not converted: settled by a whole read
+    table = pa.concat_tables(sink.tables)
     undefined = np.concatenate(sink.undefined)
     if undefined.any():
         table = table.append_column(UNDEFINED_BYTES_COLUMN, pa.array(undefined, pa.bool_()))
@@ -218,10 +236,6 @@ def build_is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame | None:
             if p in at:
                 reasons[at[p]] = why
         table = table.append_column(MERGED_COLUMN, pa.array(reasons, pa.string()))
-    for p, why in merged.items():
-        if p not in at:
-            sink.rejected.setdefault(p, (None, why, None))
-            sink.ends[p] = int(why.split("-", 1)[1].split(" ", 1)[0])  # "lines 11-12 were read ..."
 
     def lines(global_positions: list[int]) -> dict[int, int]:
         return record_lines(src.read_path, read_enc, global_positions, len(src.header), src.delimiter)
@@ -235,13 +249,10 @@ def build_is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame | None:
     assert ctx.actors is not None
     report["actors"] = ctx.actors.finish(kept_cand)
     report.setdefault("places", [])
-    survey = pd.concat(sink.survey, ignore_index=True) if sink.survey else pd.DataFrame(columns=list(SURVEY))
     _survey_rejections(sink, lines, report)
-    kept = np.ones(n, dtype=bool)
-    kept[list(sink.rejected)] = False
-    kept[positions] = kept_cand
-    report["coverage"] = file_coverage(_coverage_frame(survey, kept, cand, positions[kept_cand], df), spec.coded)
-    report["rows_kept"] = int(kept.sum())
+    parts = [*sink.parts, coverage_part(df, positions[kept_cand])]
+    report["coverage"] = merge_coverage(parts, spec.coded)
+    report["rows_kept"] = n - len(sink.rejected) - int((~kept_cand).sum())
     report["rows_read"] = report["rows_kept"] + len(report["rejected"])
     report["selection"] = {
         "rows_converted": int(m),
@@ -269,26 +280,3 @@ def _survey_rejections(sink: Collector, lines: Any, report: dict[str, Any]) -> N
         report["rejected"].append(rejection(at.get(pos), column, reason, value, sink.ids.get(pos),
                                             line_end=sink.ends.get(pos)))
     report["rejected"].sort(key=lambda r: (r["line"] is None, r["line"] or 0))
-
-
-def _coverage_frame(survey: pd.DataFrame, kept: np.ndarray, cand: np.ndarray, kept_positions: np.ndarray,
-                    df: pd.DataFrame) -> pd.DataFrame:
-    """Return the columns :func:`file_coverage` reads for every kept row, in file order: the survey's for rows naming
-    no IS actor, the conversion's for candidate rows."""
-    n = len(kept)
-    frame = {c: survey[c] for c in ("date", "date_end", "date_precision", "iso3", "country")}
-    out = pd.DataFrame(frame, copy=False)
-    out["is_role"] = pd.Categorical.from_codes(np.full(n, -1), dtype=df["is_role"].dtype)
-    out["is_branch"] = pd.Series(np.full(n, None, dtype=object))
-    out["flags"] = pd.Series(np.full(n, None, dtype=object))
-    if len(kept_positions):
-        for c in ("date", "date_end", "date_precision", "is_role"):
-            out[c] = out[c].copy()
-            out.loc[kept_positions, c] = df[c].to_numpy()
-        for c in ("iso3", "country"):
-            out[c] = out[c].astype(object)
-            out.loc[kept_positions, c] = df[c].astype(object).to_numpy()
-        out.loc[kept_positions, "is_branch"] = df["is_branch"].astype(object).to_numpy()
-        out.loc[kept_positions, "flags"] = df["flags"].astype(object).to_numpy()
-    del cand
-    return out[kept].reset_index(drop=True)
