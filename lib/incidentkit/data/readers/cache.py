@@ -109,22 +109,17 @@ def entry_path(dataset: str, reader_version: int, digest: str, variant: str = ""
 def _arrow_to_pandas(col: pa.ChunkedArray, dtype: Any, name: str) -> Any:
     """Return one cached column as the pandas array of the contract ``dtype`` (no Python-level per-row work).
 
-    Text stays Arrow-backed (``large_string``: zero-copy into pandas' ``str``), enum columns are dictionary-encoded
-    and become categoricals by re-mapping only their dictionary, dates become numpy ``datetime64[ns]``."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        if not pa.types.is_dictionary(col.type):
-            raise ValueError(f"column {name!r} is {col.type}, expected a dictionary-encoded enum")
-        categories = pd.Index(dtype.categories)
-        parts = []
-        for chunk in col.chunks:
-            lut = categories.get_indexer(chunk.dictionary.to_pylist())
-            if (lut < 0).any():
-                raise ValueError(f"column {name!r} holds values outside the contract's categories")
-            idx = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)  # nulls (masked below) kept integer
-            codes = np.append(lut, -1)[np.where(chunk.is_null().to_numpy(zero_copy_only=False), -1, idx)]
-            parts.append(codes.astype(np.int16 if len(categories) > 127 else np.int8))
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
-        return pd.Categorical.from_codes(codes, dtype=dtype)
+    Text stays Arrow-backed (``large_string``: zero-copy into pandas' ``str``), enum columns are stored as their
+    categorical codes in the contract's category order (the contract's schema is part of the cache key) and are
+    copied as they are, dates become numpy ``datetime64[ns]``; numeric columns are copied (a frame can be edited)."""
+    if isinstance(dtype, pd.CategoricalDtype):  # stored as the categorical's own codes: a copy, no mapping
+        width = pa.int16() if len(dtype.categories) > 127 else pa.int8()
+        if col.type != width or col.null_count:
+            raise ValueError(f"column {name!r} is {col.type}, expected the {width} codes of an enum")
+        codes = col.combine_chunks().to_numpy().copy()
+        if len(codes) and (codes.min() < -1 or codes.max() >= len(dtype.categories)):
+            raise ValueError(f"column {name!r} holds codes outside the contract's categories")
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
     if dtype == "str":
         if not pa.types.is_large_string(col.type):
             raise ValueError(f"column {name!r} is {col.type}, expected large_string")
@@ -163,17 +158,13 @@ def _table_to_frame(table: pa.Table) -> pd.DataFrame:
 
 def _frame_to_table(df: pd.DataFrame) -> pa.Table:
     """Return the Arrow table stored for ``df``: text as ``large_string`` (shared: Arrow data is immutable), enums as
-    dictionaries of their categories, everything else copied (so later edits of ``df`` do not reach the table)."""
+    their codes (int8), everything else copied (so later edits of ``df`` do not reach the table)."""
     arrays = []
     for name in df.columns:
         s = df[name]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy().copy()
-            arrays.append(
-                pa.DictionaryArray.from_arrays(
-                    pa.array(codes, mask=codes < 0), pa.array(list(s.cat.categories), pa.large_string())
-                )
-            )
+        if isinstance(s.dtype, pd.CategoricalDtype):  # the codes (-1: missing); the categories are the contract's
+            codes = s.cat.codes.to_numpy()
+            arrays.append(pa.array(codes.astype(np.int16 if len(s.cat.categories) > 127 else np.int8)))
         elif isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
             arr = s.array._pa_array  # noqa: SLF001 - the Arrow data behind pandas' str dtype, no copy
             arrays.append(arr if arr.type == pa.large_string() else arr.cast(pa.large_string()))
@@ -271,7 +262,7 @@ def _write_table(path: Path, table: pa.Table) -> None:
 
     Layout, chosen for the read (docs/performance.md): Arrow IPC file format, uncompressed (the read maps the file and
     uses its buffers in place: nothing to decode), one record batch (one chunk per column), the enum columns
-    dictionary-encoded with their categories. The digest and size of the written file go to its sidecar
+    stored as their categorical codes. The digest and size of the written file go to its sidecar
     (:func:`sidecar_path`).
     """
     try:
