@@ -1,5 +1,5 @@
 """Readers of GTD, ACLED and UCDP GED exports (and of any dataset registered like them) into the incident schema,
-with a Parquet cache.
+with a cache (Arrow IPC, memory-mapped).
 
 ``read_export(path)`` opens the file once, tells the dataset from the header and converts it; ``read_gtd``,
 ``read_acled`` and ``read_ucdp`` read one dataset each. Each returns every column of the incident schema

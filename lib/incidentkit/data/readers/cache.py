@@ -261,7 +261,7 @@ def _write_table(path: Path, table: pa.Table) -> None:
     """Write an entry's table to ``path`` atomically (temporary file + :func:`os.replace`); warn if unwritable.
 
     Layout, chosen for the read (docs/performance.md): Arrow IPC file format, uncompressed (the read maps the file and
-    uses its buffers in place: nothing to decode), one record batch (one chunk per column), the enum columns
+    uses its buffers in place: nothing to decode), record batches as the frame's chunks fall (no copy to write them), the enum columns
     stored as their categorical codes. The digest and size of the written file go to its sidecar
     (:func:`sidecar_path`).
     """
@@ -272,9 +272,8 @@ def _write_table(path: Path, table: pa.Table) -> None:
         fd, tmp_sum = tempfile.mkstemp(prefix=path.name + ".", suffix=".sum.tmp", dir=path.parent)
         os.close(fd)
         try:
-            table = table.combine_chunks()
             with pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table, max_chunksize=max(1, table.num_rows))
+                writer.write_table(table)  # record batches as the columns' chunks fall: nothing copied to write
             with open(tmp, "rb", buffering=0) as fh:
                 stored = {"digest": digest_of_file(fh), "size": os.fstat(fh.fileno()).st_size}
             Path(tmp_sum).write_text(json.dumps(stored))
@@ -374,8 +373,10 @@ def cached_read(
         return build()
     if df is not None:
         df.attrs["read_report"] = dict(df.attrs.get("read_report", {}), path=str(path))
+        df.attrs["cache_key"] = entry.name
         return df
     df = build()
+    df.attrs["cache_key"] = entry.name  # what the frame is, for a check remembered by its name (data/checked.py)
     if len(df) >= BACKGROUND_ROWS:
         store_entry_in_background(entry, df, expect)
     else:

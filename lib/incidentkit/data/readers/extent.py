@@ -3,7 +3,7 @@ how many rows name IS in each role, how many are aggregates, and which fields th
 
 A file's coverage says what the file can tell: a six-month export says nothing of other years, a country absent from
 every row of the file is not covered by it, and a field the dataset does not code (UCDP claims, ACLED wounded) is
-unknown, never 0. Readers put it in the read report (``df.attrs["read_report"]["coverage"]``), which the Parquet
+unknown, never 0. Readers put it in the read report (``df.attrs["read_report"]["coverage"]``), which the
 cache stores with the frame, so a warm read carries it too::
 
     {"rows": 9000, "first_date": "2022-01-01", "last_date": "2022-06-30",
@@ -117,15 +117,19 @@ def coverage_part(df: pd.DataFrame, positions: np.ndarray | None = None) -> dict
     mid = (df["date"] + (window_end(df) - df["date"]) / 2).dt.normalize()
     finer = (df["date_precision"].astype(object) != "year").to_numpy()  # a year-dated row does not stretch the span
     countries: dict[str, tuple[int, str | None, int]] = {}
-    iso3 = df["iso3"].astype(object).to_numpy()
-    present = pd.notna(iso3)
+    codes, names = pd.factorize(df["iso3"], use_na_sentinel=True)  # in Arrow for the readers' str columns
+    present = codes >= 0
     if present.any():
-        pairs = pd.DataFrame({"iso3": iso3[present], "country": df["country"].astype(object).to_numpy()[present],
-                              "pos": pos[present]})
-        named = pairs[pairs["country"].notna()].groupby("iso3", sort=False).first()  # file order: the first name
-        for key, rows in pairs.groupby("iso3", sort=False).size().items():
-            at, name = (int(named.at[key, "pos"]), str(named.at[key, "country"])) if key in named.index else (-1, None)
-            countries[str(key)] = (at, name, int(rows))
+        rows = np.bincount(codes[present], minlength=len(names))
+        given = present & df["country"].notna().to_numpy()
+        first_code, first_at = np.unique(codes[given], return_index=True)  # each iso3's first row naming a country
+        at = np.flatnonzero(given)[first_at]
+        country = df["country"].to_numpy(dtype=object)
+        first = {int(c): (int(pos[a]), str(country[a])) for c, a in zip(first_code, at, strict=True)}
+        for k, iso3 in enumerate(names):
+            if rows[k]:
+                where, name = first.get(k, (-1, None))
+                countries[str(iso3)] = (where, name, int(rows[k]))
     if "is_role" in df:
         role = df["is_role"].astype(object)
         roles = {r: int((role == r).sum()) for r in ("perpetrator", "target", "two_sided")}

@@ -1,4 +1,4 @@
-"""Content hashes of files and bytes: the key of the readers' Parquet cache (an export is known by its bytes, not by
+"""Content hashes of files and bytes: the key of the readers' cache (an export is known by its bytes, not by
 its name or mtime) and the digest that checks a cache entry before it is trusted.
 
 The hash is xxHash-128 when the ``xxhash`` package is installed, else SHA-256 (hardware-accelerated on current CPUs)
