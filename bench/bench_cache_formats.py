@@ -15,7 +15,7 @@ size, the read time and the read's peak RSS. The formats:
   ``duckdb`` package is not installed: it is not a dependency of incidentkit).
 
 The frame conversion is the cache's own (``incidentkit.data.readers.cache``), so the reads differ only by format.
-Usage: ``python bench/bench_cache_formats.py [--repeat 3] [--rows 2000000]``
+Usage: ``python bench/bench_cache_formats.py [--repeat 3] [--rows 2000000] [--formats arrow-ipc duckdb ...]``
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def read(fmt: str, path: Path):  # noqa: ANN201 - a pyarrow Table
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute("SELECT * FROM incidents").fetch_arrow_table()
+        result = con.execute("SELECT * FROM incidents")
+        fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table  # renamed in DuckDB 2
+        return fetch()
     finally:
         con.close()
 
@@ -124,6 +126,7 @@ def main() -> int:
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
@@ -143,21 +146,22 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="ik-bench-formats-", dir=bench_readers.WORK))
     load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"{source.name}: {args.rows:,} rows; {os.cpu_count()} CPUs, load average {load}; median of {args.repeat}")
+    print(f"\n  {'format':<13} {'write s':>8} {'size MiB':>9} {'read s':>8} {'read peak MiB':>14}", flush=True)
     try:
-        rows = []
-        for fmt in formats:
+        for fmt in [f for f in formats if f in args.formats]:
             path = folder / f"entry.{fmt}"
-            wrote = run("write", fmt, str(path), str(source))
-            reads = [run("read", fmt, str(path), str(source)) for _ in range(args.repeat)]
-            rows.append((fmt, wrote, statistics.median(r["read"] for r in reads),
-                         statistics.median(r["peak_kib"] for r in reads) / 1024))
-            path.unlink(missing_ok=True)
-            print(f"  {fmt} done", flush=True)
-        best = min(r[2] for r in rows)
-        print(f"\n  {'format':<13} {'write s':>8} {'size MiB':>9} {'read s':>8} {'vs best':>8} {'read peak MiB':>14}")
-        for fmt, wrote, wall, peak in rows:
-            print(f"  {fmt:<13} {wrote['write']:>8.2f} {wrote['size'] / 2**20:>9.0f} {wall:>8.3f} {wall / best:>7.1f}x"
-                  f" {peak:>14.0f}")
+            try:
+                wrote = run("write", fmt, str(path), str(source))
+                reads = [run("read", fmt, str(path), str(source)) for _ in range(args.repeat)]
+            except RuntimeError as exc:
+                print(f"  {fmt:<13} failed: {str(exc).strip().splitlines()[-1]}", flush=True)
+                continue
+            finally:
+                path.unlink(missing_ok=True)
+            wall = statistics.median(r["read"] for r in reads)
+            peak = statistics.median(r["peak_kib"] for r in reads) / 1024
+            print(f"  {fmt:<13} {wrote['write']:>8.2f} {wrote['size'] / 2**20:>9.0f} {wall:>8.3f} {peak:>14.0f}",
+                  flush=True)
         print(f"  load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -44,7 +44,7 @@ from .spec import DatasetSpec, ReadContext
 from .stream import stream_csv_text
 from .values import required_values
 
-#: The survey columns kept for every row (the rest of a row is kept only when it is a candidate).
+#: What a dataset's ``survey`` returns for every row: the coverage reads the first five, the id names a rejected row.
 SURVEY = ("date", "date_end", "date_precision", "iso3", "country", "source_event_id")
 
 
@@ -210,9 +210,8 @@ def build_is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame | None:
     wanted = {as_written[c]: t for c, t in spec.columns.items() if c in as_written}
     back = {as_written[c]: c for c in spec.columns if c in as_written}
 
-    def ctx_of(n: int, rep: dict[str, Any] | None = None) -> ReadContext:
-        return ReadContext(path=src.path, dataset=spec.key, n=n, report=rep if rep is not None else {"places": []},
-                           issues=RowIssues())
+    def ctx_of(n: int) -> ReadContext:  # a batch's own context: its findings go to the sink, not the report
+        return ReadContext(path=src.path, dataset=spec.key, n=n, report={"places": []}, issues=RowIssues())
 
     sink = Collector(spec, ctx_of, back)
     merged = stream_csv_text(src.read_path, wanted, encoding=read_enc, header=src.header, report=report, sink=sink,
@@ -267,6 +266,7 @@ def build_is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame | None:
 
 
 def _lines_at(lines: Any, positions: np.ndarray, ps: list[int]) -> dict[int, int]:
+    """Return the file lines of candidate rows ``ps`` (positions among the candidates) by their rows in the file."""
     got = lines([int(positions[p]) for p in ps])
     return {p: got[int(positions[p])] for p in ps if int(positions[p]) in got}
 
