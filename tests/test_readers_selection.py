@@ -5,6 +5,7 @@ sample, every reader fixture and crafted hostile files, in one batch and in many
 from __future__ import annotations
 
 import codecs
+import shutil
 import warnings
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from incidentkit import load_incidents
 from incidentkit.data import coverage as coverage_mod
+from incidentkit.data import load as load_mod
 from incidentkit.data.readers import RowsRejectedWarning, candidates, read_export, stream
 from incidentkit.data.readers.detect import detect_dataset
 from incidentkit.errors import ReaderError
@@ -192,3 +194,21 @@ def test_is_only_reads_are_cached_apart_and_served_warm(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(read_export(path, only_is=True), cold)
     pd.testing.assert_frame_equal(read_export(path), whole)
     assert len(cold) < len(whole)
+
+
+def test_a_warm_load_does_not_validate_the_same_rows_against_the_same_tables_again(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", folder)
+    monkeypatch.setenv("INCIDENTKIT_DATA_DIR", str(folder))
+    path = FIXTURES / "acled_roles.csv"
+    calls = []
+    real = load_mod.validate
+    monkeypatch.setattr(load_mod, "validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = load_incidents(path)
+    assert calls == [1]
+    pd.testing.assert_frame_equal(load_incidents(path), first)  # served from the cache: not validated again
+    assert calls == [1]
+    sources = folder / "sources.csv"
+    sources.write_text(sources.read_text() + "\n")  # any change to a data table: validated again
+    pd.testing.assert_frame_equal(load_incidents(path), first)
+    assert calls == [1, 1]
