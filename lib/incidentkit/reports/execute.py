@@ -1,0 +1,288 @@
+"""Execute one report: its notebook with papermill on a fresh kernel, then its page; runs in a worker process.
+
+:func:`execute_report` is what a worker (:mod:`.workers`) calls for each :class:`ReportTask`. The kernel is started
+by a :class:`jupyter_client.KernelManager` of our own, so that its own output (warnings, shutdown messages) goes to
+``kernel.log`` in the report's folder and its sockets to the run's private temporary folder. The next report's
+kernel is started while this report's page renders (:class:`KernelStarter`): a kernel is never used for two reports.
+
+Limits: ``cell_timeout`` is papermill's ``execution_timeout``; the whole-report ``timeout`` is enforced by the parent,
+which kills the kernel (papermill then fails with DeadKernelError) and, should the worker not answer, the worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .pages import PageContext, write_report_page
+
+#: Names of the files in a report's folder.
+NOTEBOOK_FILE = "notebook.ipynb"
+SUMMARY_FILE = "summary.json"
+FIGURES_DIR = "figures"
+KERNEL_LOG = "kernel.log"
+KERNEL_NAME = "incidentkit"  # the project kernel (incidentkit.paths.KERNEL_NAME), installed by make venv
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """Everything a worker process needs to execute and render one report (picklable)."""
+
+    name: str
+    slug: str
+    notebook_path: str
+    cwd: str
+    folder: str
+    parameters: dict[str, Any]
+    #: Seconds for the whole execution (kernel start to last cell); the parent kills the kernel after that.
+    timeout: int
+    #: Seconds per cell (papermill's execution_timeout); None: no limit per cell.
+    cell_timeout: int | None = None
+    kernel_name: str = KERNEL_NAME
+    #: Environment variables for the kernel: INCIDENTKIT_DATA_DIR, the data folder that is part of the reuse key.
+    environment: dict[str, str] = field(default_factory=dict)
+    #: Where the kernel's IPC sockets and connection file go (a folder the parent deletes after the run).
+    ipc_dir: str | None = None
+    #: The plan's reports, for the page's links (see :mod:`.pages`).
+    context: PageContext = field(default_factory=PageContext)
+
+
+def describe_exception(exc: BaseException, cell_timeout: int | None) -> str:
+    """One line saying why papermill failed (the cell and error of a failing cell, a timeout, a dead kernel)."""
+    kind = type(exc).__name__
+    if kind == "PapermillExecutionError":
+        where = f"cell {exc.exec_count}" if getattr(exc, "exec_count", None) else "a cell"
+        return f"{exc.ename} in {where}: {exc.evalue}"  # type: ignore[attr-defined]
+    if kind == "CellTimeoutError":
+        return f"CellTimeoutError: a cell ran longer than the cell_timeout of {cell_timeout} s"
+    if kind == "DeadKernelError":
+        return f"DeadKernelError: the kernel died ({exc})"
+    text = str(exc).strip().splitlines()
+    return f"{kind}: {text[0]}" if text else kind
+
+
+@dataclass
+class Kernel:
+    """A started kernel: its manager and its private folder."""
+
+    manager: Any
+    private: Path
+
+    def stop(self, log_to: Path | None = None) -> None:
+        """Shut the kernel down at once, keep its log as ``log_to`` (when given), remove its private folder."""
+        try:
+            _sync(self.manager.shutdown_kernel)(now=True)
+        except Exception:  # an already dead kernel (killed at its time limit): nothing left to stop
+            pass
+        if log_to is not None and (self.private / KERNEL_LOG).is_file():
+            _keep_kernel_log(self.private / KERNEL_LOG, log_to)
+        shutil.rmtree(self.private, ignore_errors=True)
+
+
+class KernelStarter:
+    """Start kernels for a worker: one for the report now due, and the next one ahead while a page renders.
+
+    A kernel started ahead is used only by a report with the same kernel name, working folder and environment;
+    otherwise it is shut down and a new one started. Every kernel is shut down after its one report. Each kernel has
+    a private folder (under the run's temporary folder) for its sockets, connection file and ``kernel.log``.
+    """
+
+    def __init__(self) -> None:
+        self._ahead: tuple[tuple[Any, ...], Kernel] | None = None
+
+    @staticmethod
+    def _key(task: ReportTask) -> tuple[Any, ...]:
+        return (task.kernel_name, task.cwd, tuple(sorted(task.environment.items())), task.ipc_dir)
+
+    def start_ahead(self, task: ReportTask) -> None:
+        """Start a kernel for a report like ``task`` now (it boots while this worker renders a page)."""
+        if self._ahead is None:
+            self._ahead = (self._key(task), start_kernel(task))
+
+    def take(self, task: ReportTask) -> Kernel:
+        """A started kernel for ``task``: the one started ahead when it fits and is alive, else a new one."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            key, kernel = ahead
+            if key == self._key(task) and _sync(kernel.manager.is_alive)():
+                return kernel
+            kernel.stop()
+        return start_kernel(task)
+
+    def close(self) -> None:
+        """Shut down the kernel started ahead, if any."""
+        if self._ahead is not None:
+            self._ahead[1].stop()
+            self._ahead = None
+
+
+def _sync(method: Any) -> Any:
+    """``method`` (a coroutine function of the kernel manager) as a plain function."""
+    from jupyter_core.utils import run_sync  # lazy: comes with jupyter_client (see start_kernel)
+
+    return run_sync(method)
+
+
+def start_kernel(task: ReportTask) -> Kernel:
+    """Start the project kernel for ``task``, its output to ``kernel.log`` in its private folder (nothing waits for
+    it to be ready here: nbclient does when the report starts)."""
+    from jupyter_client import AsyncKernelManager  # lazy: a run where all is reused starts no kernel
+
+    private = Path(tempfile.mkdtemp(prefix="ik-kernel-", dir=task.ipc_dir))
+    manager = AsyncKernelManager(
+        kernel_name=task.kernel_name,
+        transport="ipc",
+        ip=str(private / "k"),
+        connection_file=str(private / "kernel.json"),
+    )
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", **task.environment)
+    with open(private / KERNEL_LOG, "wb") as log:  # the kernel keeps its own descriptor
+        _sync(manager.start_kernel)(cwd=task.cwd, env=env, stdout=log, stderr=log)
+    return Kernel(manager, private)
+
+
+def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> dict[str, Any]:
+    """Execute one report's notebook with papermill and write its page; return its record (runs in a worker).
+
+    The exception raised by papermill is the source of truth for failure (its notebook metadata is not reliable
+    after a timeout). A failed report still gets its partially executed notebook and a page of it.
+    """
+    # The plan was validated from the parameters cell; papermill's own regex parser warns about lines it cannot
+    # read (a '=' in a comment) and calls those parameters unknown. Its warnings would only be noise.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    own = kernels is None
+    kernels = kernels or KernelStarter()
+    folder = Path(task.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook_out = folder / NOTEBOOK_FILE
+    log_path = folder / KERNEL_LOG
+    error: str | None = None
+    started = time.time()
+    clock = time.perf_counter()
+    try:
+        import papermill  # lazy: a run where every report is reused never imports it
+
+        kernel = kernels.take(task)
+        try:
+            papermill.execute_notebook(
+                task.notebook_path,
+                str(notebook_out),
+                parameters=dict(task.parameters, output_dir=str(folder)),
+                kernel_name=task.kernel_name,
+                cwd=task.cwd,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=task.cell_timeout,
+                km=kernel.manager,
+            )
+        finally:
+            kernel.stop(log_to=log_path)
+    except Exception as exc:  # every failure is recorded, none stops the other reports
+        error = describe_exception(exc, task.cell_timeout)
+    duration = time.perf_counter() - clock
+    if own:
+        kernels.close()
+    else:
+        kernels.start_ahead(task)  # the next report's kernel boots while this page renders
+    html, error = write_report_page(
+        folder, name=task.name, notebook=notebook_out, error=error, context=task.context
+    )
+    _make_readable(folder)
+    record = {
+        "status": "failed" if error else "ok",
+        "error": error,
+        "duration": round(duration, 3),
+        "started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
+        "html": html,
+        "notebook_file": NOTEBOOK_FILE if notebook_out.is_file() else None,
+        "kernel_log": KERNEL_LOG if log_path.is_file() else None,
+    }
+    record.update(collect_outputs(folder))
+    return record
+
+
+#: What every kernel prints when it is shut down: jupyter_client interrupts a kernel before stopping it.
+_SHUTDOWN_NOISE = "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."
+
+
+def _keep_kernel_log(log: Path, target: Path) -> None:
+    """Copy a kernel's log to ``target`` without the shutdown line every kernel prints; nothing when that is all."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    kept = [line for line in lines if line.strip() != _SHUTDOWN_NOISE]
+    if any(line.strip() for line in kept):
+        target.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def _make_readable(folder: Path) -> None:
+    """Give every file the notebook wrote the permissions of a normal file (0644 under the usual umask).
+
+    Files written through ``tempfile.mkstemp`` are private (0600); a published site must be readable by the web
+    server.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for filename in filenames:
+            path = Path(dirpath) / filename
+            if not path.is_symlink():
+                path.chmod(0o666 & ~umask)
+
+
+def collect_outputs(folder: Path) -> dict[str, Any]:
+    """List a report folder's figures and data downloads (``*.csv`` at its top level), read its summary, and note
+    what is missing as warnings."""
+    warnings: list[str] = []
+    figures_dir = folder / FIGURES_DIR
+    figures: list[str] = []
+    if figures_dir.is_dir():
+        for path in sorted(figures_dir.iterdir()):
+            if path.is_symlink() or not path.is_file():
+                warnings.append(f"figures/{path.name}: not a regular file; left out")
+            elif path.suffix in {".png", ".svg"}:
+                figures.append(path.name)
+    stems_png = {Path(f).stem for f in figures if f.endswith(".png")}
+    stems_svg = {Path(f).stem for f in figures if f.endswith(".svg")}
+    for stem in sorted(stems_png ^ stems_svg):
+        missing = "svg" if stem in stems_png else "png"
+        warnings.append(f"figure {stem!r} has no .{missing} file")
+    downloads: list[str] = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        if path.is_symlink() or not path.is_file():
+            warnings.append(f"{path.name}: not a regular file; left out")
+        else:
+            downloads.append(path.name)
+    summary: Any = None
+    summary_file: str | None = None
+    summary_path = folder / SUMMARY_FILE
+    if summary_path.is_file():
+        summary_file = SUMMARY_FILE
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            warnings.append(f"summary.json is not valid JSON ({exc})")
+    return {
+        "figures": figures,
+        "downloads": downloads,
+        "summary": summary,
+        "summary_file": summary_file,
+        "warnings": warnings,
+    }
+
+
+def partial_outcome(folder: Path, error: str, context: PageContext, name: str) -> dict[str, Any]:
+    """The record of a report whose worker was lost (killed after its time limit, or died): what it left behind."""
+    notebook = folder / NOTEBOOK_FILE
+    folder.mkdir(parents=True, exist_ok=True)
+    html, error = write_report_page(folder, name=name, notebook=notebook, error=error, context=context)
+    outcome = {"status": "failed", "error": error, "duration": 0.0, "html": html}
+    outcome["notebook_file"] = NOTEBOOK_FILE if notebook.is_file() else None
+    outcome.update(collect_outputs(folder))
+    return outcome
