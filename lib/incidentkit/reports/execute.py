@@ -187,6 +187,8 @@ def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> di
             kernel.stop(log_to=log_path)
     except Exception as exc:  # every failure is recorded, none stops the other reports
         error = describe_exception(exc, task.cell_timeout)
+    if notebook_out.is_file():
+        coalesce_streams(notebook_out)
     duration = time.perf_counter() - clock
     if own:
         kernels.close()
@@ -207,6 +209,23 @@ def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> di
     }
     record.update(collect_outputs(folder))
     return record
+
+
+def coalesce_streams(notebook: Path) -> None:
+    """Merge each cell's consecutive stdout (stderr) outputs into one, as nbconvert's preprocessor does.
+
+    The kernel sends what a cell prints in pieces as its output buffer is flushed, on a timer: how a cell's text is cut
+    depends on the machine's load. Merged, the same outputs give the same notebook and the same page bytes.
+    """
+    import nbformat  # lazy: comes with papermill (see execute_report)
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except Exception:  # an unreadable notebook: its page says so (pages.write_report_page)
+        return
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
+    nbformat.write(nb, str(notebook))
 
 
 #: What every kernel prints when it is shut down: jupyter_client interrupts a kernel before stopping it.
