@@ -2,10 +2,11 @@
 
     python bench/profile_report.py [--report trends-syria] [--repeat 3]
 
-Phases, each timed in one worker-like process (medians of ``--repeat`` runs): starting the project kernel until it
-answers; every cell of the notebook grouped as imports (its first cell), data loading (cells calling
-``check_parameters`` / ``load_incidents``), figures (cells calling ``save_figure`` or ``ik.charts``) and the rest;
-shutting the kernel down; the HTML export of the executed notebook. Also timed: what the naive loop pays per report
+Phases, each timed in one worker-like process (medians of ``--repeat`` runs), for the report on a fresh kernel and
+again on the same kernel reset (as a worker reuses it): starting the project kernel until it answers (its warm
+imports included), the reset, every cell of the notebook grouped as imports (its first cell), data loading (cells
+calling ``check_parameters`` / ``load_incidents``), figures (cells calling ``save_figure`` or ``ik.charts``) and the
+rest; papermill around the cells; the HTML export of the executed notebook; shutting the kernel down. Also timed: what the naive loop pays per report
 on top (a ``papermill`` and a ``jupyter nbconvert`` command line start, each importing its package).
 """
 
@@ -22,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from incidentkit import paths  # noqa: E402
-from incidentkit.reports.execute import ReportTask, coalesce_streams, start_kernel  # noqa: E402
+from incidentkit.reports.execute import ReportTask, coalesce_streams  # noqa: E402
+from incidentkit.reports.kernels import start_kernel  # noqa: E402
 from incidentkit.reports.pages import PageContext, write_report_page  # noqa: E402
 from incidentkit.reports.plan import load_plan  # noqa: E402
 
@@ -37,44 +39,58 @@ def _phase(source: str, index: int) -> str:
     return "other cells (tables, text)"
 
 
-def profile_once(report, work: Path) -> dict[str, float]:
+def _cells(nb_path: Path, out: dict[str, float], prefix: str) -> float:
     import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    total = 0.0
+    for index, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        seconds = float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+        total += seconds
+        key = f"{prefix}{_phase(cell.source, index)}"
+        out[key] = out.get(key, 0.0) + seconds
+    return total
+
+
+def profile_once(report, work: Path) -> dict[str, float]:
+    """One report twice on one kernel: first fresh (started, warm imports), then reset and reused."""
     import papermill
 
-    folder = work / report.slug
-    folder.mkdir(parents=True, exist_ok=True)
     task = ReportTask(name=report.name, slug=report.slug, notebook_path=str(paths.notebooks_dir() / report.notebook),
-                      cwd=str(paths.notebooks_dir()), folder=str(folder), parameters=dict(report.parameters),
+                      cwd=str(paths.notebooks_dir()), folder=str(work / report.slug), parameters=dict(report.parameters),
                       timeout=report.timeout, ipc_dir=str(work),
                       environment={"INCIDENTKIT_DATA_DIR": str(paths.data_dir())})
     out: dict[str, float] = {}
     clock = time.perf_counter()
-    kernel = start_kernel(task)
+    kernel = start_kernel(task.kernel_name, task.cwd, task.environment, task.ipc_dir)
     client = kernel.manager.blocking_client()
     client.start_channels()
     client.wait_for_ready(timeout=120)
     client.stop_channels()
-    out["kernel start and warm imports (until it answers)"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    papermill.execute_notebook(task.notebook_path, str(folder / "notebook.ipynb"),
-                               parameters=dict(task.parameters, output_dir=str(folder)), kernel_name=task.kernel_name,
-                               cwd=task.cwd, progress_bar=False, km=kernel.manager)
-    total = time.perf_counter() - clock
-    nb = nbformat.read(str(folder / "notebook.ipynb"), as_version=4)
-    cells = 0.0
-    for index, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        seconds = float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
-        cells += seconds
-        key = _phase(cell.source, index)
-        out[key] = out.get(key, 0.0) + seconds
-    out["papermill around the cells (client, injection, writes)"] = total - cells
+    out["fresh kernel: start and warm imports (until it answers)"] = time.perf_counter() - clock
+    for prefix in ("fresh kernel: ", "reused kernel: "):
+        folder = work / f"{report.slug}-{prefix[0]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if prefix.startswith("reused"):
+            clock = time.perf_counter()
+            assert kernel.reset()
+            out["reused kernel: reset"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        papermill.execute_notebook(task.notebook_path, str(folder / "notebook.ipynb"),
+                                   parameters=dict(task.parameters, output_dir=str(folder)),
+                                   kernel_name=task.kernel_name, cwd=task.cwd, progress_bar=False, km=kernel.manager)
+        total = time.perf_counter() - clock
+        cells = _cells(folder / "notebook.ipynb", out, prefix)
+        out[f"{prefix}papermill around the cells (client, injection, writes)"] = total - cells
+        kernel.close_clients()
+        clock = time.perf_counter()
+        coalesce_streams(folder / "notebook.ipynb")
+        write_report_page(folder, name=report.name, notebook=folder / "notebook.ipynb", error=None,
+                          context=PageContext())
+        out[f"{prefix}HTML export (merge streams, nbconvert)"] = time.perf_counter() - clock
     clock = time.perf_counter()
     kernel.stop()
     out["kernel shutdown"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    coalesce_streams(folder / "notebook.ipynb")
-    write_report_page(folder, name=report.name, notebook=folder / "notebook.ipynb", error=None, context=PageContext())
-    out["HTML export (merge streams, nbconvert)"] = time.perf_counter() - clock
     return out
 
 

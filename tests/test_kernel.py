@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from incidentkit.paths import KERNEL_DISPLAY_NAME, KERNEL_NAME
-from incidentkit.reports import execute
+from incidentkit.reports import kernels as execute
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 

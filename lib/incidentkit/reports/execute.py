@@ -1,9 +1,8 @@
-"""Execute one report: its notebook with papermill on a fresh kernel, then its page; runs in a worker process.
+"""Execute one report: its notebook with papermill, then its page; runs in a worker process.
 
-:func:`execute_report` is what a worker (:mod:`.workers`) calls for each :class:`ReportTask`. The kernel is started
-by a :class:`jupyter_client.KernelManager` of our own, so that its own output (warnings, shutdown messages) goes to
-``kernel.log`` in the report's folder and its sockets to the run's private temporary folder. The next report's
-kernel is started while this report's page renders (:class:`KernelStarter`): a kernel is never used for two reports.
+:func:`execute_report` is what a worker (:mod:`.workers`) calls for each :class:`ReportTask`: it takes a kernel from
+the worker's :class:`~.kernels.Kernels` (warm: fresh, or reset after a report that succeeded), runs papermill on it,
+hands the kernel back, and writes the page (:mod:`.pages`) and the record (:func:`collect_outputs`).
 
 Limits: ``cell_timeout`` is papermill's ``execution_timeout``; the whole-report ``timeout`` is enforced by the parent,
 which kills the kernel (papermill then fails with DeadKernelError) and, should the worker not answer, the worker.
@@ -14,25 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .kernels import KERNEL_LOG, KERNEL_NAME, Kernels
 from .pages import PageContext, write_report_page
 
 #: Names of the files in a report's folder.
 NOTEBOOK_FILE = "notebook.ipynb"
 SUMMARY_FILE = "summary.json"
 FIGURES_DIR = "figures"
-KERNEL_LOG = "kernel.log"
-KERNEL_NAME = "incidentkit"  # the project kernel (incidentkit.paths.KERNEL_NAME), installed by make venv
-#: What a kernel imports while it starts (ipykernel's ``exec_lines``, before it answers; no output, no execution count):
-#: the notebooks' own first imports, so that a kernel started ahead has them done while the worker renders a page.
-WARM_IMPORTS = "import incidentkit, pandas, matplotlib.pyplot"
 
 
 @dataclass(frozen=True)
@@ -72,93 +65,7 @@ def describe_exception(exc: BaseException, cell_timeout: int | None) -> str:
     return f"{kind}: {text[0]}" if text else kind
 
 
-@dataclass
-class Kernel:
-    """A started kernel: its manager and its private folder."""
-
-    manager: Any
-    private: Path
-
-    def stop(self, log_to: Path | None = None) -> None:
-        """Shut the kernel down at once, keep its log as ``log_to`` (when given), remove its private folder."""
-        try:
-            _sync(self.manager.shutdown_kernel)(now=True)
-        except Exception:  # an already dead kernel (killed at its time limit): nothing left to stop
-            pass
-        if log_to is not None and (self.private / KERNEL_LOG).is_file():
-            _keep_kernel_log(self.private / KERNEL_LOG, log_to)
-        shutil.rmtree(self.private, ignore_errors=True)
-
-
-class KernelStarter:
-    """Start kernels for a worker: one for the report now due, and the next one ahead while a page renders.
-
-    A kernel started ahead is used only by a report with the same kernel name, working folder and environment;
-    otherwise it is shut down and a new one started. Every kernel is shut down after its one report. Each kernel has
-    a private folder (under the run's temporary folder) for its sockets, connection file and ``kernel.log``.
-    """
-
-    def __init__(self) -> None:
-        self._ahead: tuple[tuple[Any, ...], Kernel] | None = None
-
-    @staticmethod
-    def _key(task: ReportTask) -> tuple[Any, ...]:
-        return (task.kernel_name, task.cwd, tuple(sorted(task.environment.items())), task.ipc_dir)
-
-    def start_ahead(self, task: ReportTask) -> None:
-        """Start a kernel for a report like ``task`` now (it boots while this worker renders a page)."""
-        if self._ahead is None:
-            self._ahead = (self._key(task), start_kernel(task))
-
-    def take(self, task: ReportTask) -> Kernel:
-        """A started kernel for ``task``: the one started ahead when it fits and is alive, else a new one."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            key, kernel = ahead
-            if key == self._key(task) and _sync(kernel.manager.is_alive)():
-                return kernel
-            kernel.stop()
-        return start_kernel(task)
-
-    def close(self) -> None:
-        """Shut down the kernel started ahead, if any."""
-        if self._ahead is not None:
-            self._ahead[1].stop()
-            self._ahead = None
-
-
-def _sync(method: Any) -> Any:
-    """``method`` (a coroutine function of the kernel manager) as a plain function."""
-    from jupyter_core.utils import run_sync  # lazy: comes with jupyter_client (see start_kernel)
-
-    return run_sync(method)
-
-
-def start_kernel(task: ReportTask) -> Kernel:
-    """Start the project kernel for ``task``, its output to ``kernel.log`` in its private folder; it imports
-    :data:`WARM_IMPORTS` as it starts (nothing waits for it to be ready here: nbclient does when the report starts)."""
-    from jupyter_client import AsyncKernelManager  # lazy: a run where all is reused starts no kernel
-
-    private = Path(tempfile.mkdtemp(prefix="ik-kernel-", dir=task.ipc_dir))
-    manager = AsyncKernelManager(
-        kernel_name=task.kernel_name,
-        transport="ipc",
-        ip=str(private / "k"),
-        connection_file=str(private / "kernel.json"),
-    )
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", **task.environment)
-    with open(private / KERNEL_LOG, "wb") as log:  # the kernel keeps its own descriptor
-        _sync(manager.start_kernel)(
-            cwd=task.cwd,
-            env=env,
-            stdout=log,
-            stderr=log,
-            extra_arguments=[f"--IPKernelApp.exec_lines={WARM_IMPORTS}"],
-        )
-    return Kernel(manager, private)
-
-
-def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> dict[str, Any]:
+def execute_report(task: ReportTask, kernels: Kernels | None = None) -> dict[str, Any]:
     """Execute one report's notebook with papermill and write its page; return its record (runs in a worker).
 
     The exception raised by papermill is the source of truth for failure (its notebook metadata is not reliable
@@ -168,7 +75,7 @@ def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> di
     # read (a '=' in a comment) and calls those parameters unknown. Its warnings would only be noise.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     own = kernels is None
-    kernels = kernels or KernelStarter()
+    kernels = kernels or Kernels()
     folder = Path(task.folder)
     folder.mkdir(parents=True, exist_ok=True)
     notebook_out = folder / NOTEBOOK_FILE
@@ -179,7 +86,7 @@ def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> di
     try:
         import papermill  # lazy: a run where every report is reused never imports it
 
-        kernel = kernels.take(task)
+        kernel = kernels.take(task.kernel_name, task.cwd, task.environment, task.ipc_dir)
         try:
             papermill.execute_notebook(
                 task.notebook_path,
@@ -192,17 +99,18 @@ def execute_report(task: ReportTask, kernels: KernelStarter | None = None) -> di
                 execution_timeout=task.cell_timeout,
                 km=kernel.manager,
             )
-        finally:
-            kernel.stop(log_to=log_path)
-    except Exception as exc:  # every failure is recorded, none stops the other reports
+        except Exception as exc:  # every failure is recorded, none stops the other reports
+            error = describe_exception(exc, task.cell_timeout)
+        kernel.tell_log(log_path)
+        # kept (reset) for the next report, or replaced by a fresh kernel that boots while this page renders
+        kernels.give_back(kernel, succeeded=error is None)
+    except Exception as exc:  # the kernel could not be started
         error = describe_exception(exc, task.cell_timeout)
+    if own:
+        kernels.close()
     if notebook_out.is_file():
         coalesce_streams(notebook_out)
     duration = time.perf_counter() - clock
-    if own:
-        kernels.close()
-    else:
-        kernels.start_ahead(task)  # the next report's kernel boots while this page renders
     html, error = write_report_page(
         folder, name=task.name, notebook=notebook_out, error=error, context=task.context
     )
@@ -235,18 +143,6 @@ def coalesce_streams(notebook: Path) -> None:
         return
     CoalesceStreamsPreprocessor().preprocess(nb, {})
     nbformat.write(nb, str(notebook))
-
-
-#: What every kernel prints when it is shut down: jupyter_client interrupts a kernel before stopping it.
-_SHUTDOWN_NOISE = "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel."
-
-
-def _keep_kernel_log(log: Path, target: Path) -> None:
-    """Copy a kernel's log to ``target`` without the shutdown line every kernel prints; nothing when that is all."""
-    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    kept = [line for line in lines if line.strip() != _SHUTDOWN_NOISE]
-    if any(line.strip() for line in kept):
-        target.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 def _make_readable(folder: Path) -> None:

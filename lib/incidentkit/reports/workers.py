@@ -29,7 +29,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .execute import KernelStarter, ReportTask, execute_report, partial_outcome
+from .execute import ReportTask, execute_report, partial_outcome
+from .kernels import Kernels
 
 #: Seconds a worker has to answer after its report's kernel was killed at the time limit before it is killed too.
 GRACE = 20.0
@@ -136,9 +137,9 @@ class WorkerPool:
     def _stop(self, worker: _Worker) -> list[Any]:
         processes = [*_descendants(worker.process.pid)]
         try:
-            os.killpg(worker.process.pid, signal.SIGKILL)
-        except OSError:  # already gone
-            pass
+            os.killpg(worker.process.pid, signal.SIGKILL)  # the worker leads its own session (start_new_session)
+        except (OSError, AttributeError):  # already gone; or no process groups (Windows): kill it alone
+            worker.process.kill()
         _kill(processes)
         worker.process.wait()
         worker.conn.close()
@@ -221,7 +222,7 @@ def main(argv: list[str]) -> int:
     executor: Any = importlib.import_module(module)
     for part in name.split("."):
         executor = getattr(executor, part)
-    kernels = KernelStarter() if executor is execute_report else None
+    kernels = Kernels() if executor is execute_report else None
     if kernels is not None:
         import nbconvert  # noqa: F401  # lazy: warm the worker (HTML export) while the parent plans
         import papermill  # noqa: F401  # lazy: the same, for the execution
