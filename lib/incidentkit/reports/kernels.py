@@ -39,7 +39,7 @@ matplotlib.rcParams.update(_fresh.rc)
 warnings.resetwarnings()
 warnings.filters[:] = _fresh.filters
 os.chdir(_fresh.cwd)
-get_ipython().reset(new_session=False)
+get_ipython().reset(new_session=True)  # a new history session: line numbers start again at 1
 get_ipython().execution_count = 1
 __import__("gc").collect()
 """
