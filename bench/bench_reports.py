@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,6 +43,12 @@ def timed(cmd: list[str], **kw: object) -> tuple[float, int]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
     return time.perf_counter() - start, proc.returncode
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of every finished child process and their reaped descendants (kernels included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def naive(plan: Path, notebooks: Path, work: Path) -> tuple[float, int]:
@@ -104,16 +111,24 @@ def main(argv: list[str] | None = None) -> int:
     naive_times: list[float] = []
     ours_times: list[float] = []
     rerun_times: list[float] = []
+    naive_cpu: list[float] = []  # CPU seconds: what each variant costs whatever else the machine is running
+    ours_cpu: list[float] = []
     codes: list[int] = []
     for round_ in range(1, args.repeat + 1):  # interleaved: both contenders see the same machine load
         if not args.skip_naive:
+            cpu = cpu_seconds()
             seconds, failures = naive(plan, notebooks, work / "naive")
             naive_times.append(seconds)
-            print(f"[{round_}] naive  (papermill CLI + nbconvert CLI, sequential): {seconds:7.2f} s  ({failures} failed)")
+            naive_cpu.append(cpu_seconds() - cpu)
+            print(f"[{round_}] naive  (papermill CLI + nbconvert CLI, sequential): {seconds:7.2f} s, "
+                  f"CPU {naive_cpu[-1]:7.2f} s  ({failures} failed)")
+        cpu = cpu_seconds()
         seconds, code = timed([*runner, "--force"])
         ours_times.append(seconds)
+        ours_cpu.append(cpu_seconds() - cpu)
         codes.append(code)
-        print(f"[{round_}] runner (incidentkit.reports run --force):          {seconds:7.2f} s  (exit {code})")
+        print(f"[{round_}] runner (incidentkit.reports run --force):          {seconds:7.2f} s, "
+              f"CPU {ours_cpu[-1]:7.2f} s  (exit {code})")
         seconds, code = timed(runner)
         rerun_times.append(seconds)
         codes.append(code)
@@ -127,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"medians of {args.repeat}: naive {naive_s if naive_s is None else round(naive_s, 2)} s, "
           f"runner {ours_s:.2f} s, unchanged re-run {rerun_s:.2f} s")
 
+    if naive_cpu:
+        cpu_ratio = statistics.median(naive_cpu) / statistics.median(ours_cpu)
+        print(f"CPU seconds, medians: naive {statistics.median(naive_cpu):.1f} s, runner "
+              f"{statistics.median(ours_cpu):.1f} s ({cpu_ratio:.2f}x less work; the wall-time ratio can reach about "
+              "this times the cores used, on an otherwise idle machine)")
     if naive_s is not None:
         ratio = naive_s / ours_s
         print(

@@ -135,19 +135,30 @@ class WorkerPool:
         return self._spawn() if queue else None
 
     def _stop(self, worker: _Worker) -> list[Any]:
-        processes = [*_descendants(worker.process.pid)]
-        try:
-            os.killpg(worker.process.pid, signal.SIGKILL)  # the worker leads its own session (start_new_session)
-        except (OSError, AttributeError):  # already gone; or no process groups (Windows): kill it alone
-            worker.process.kill()
+        processes: list[Any] = []
+        if worker.process.poll() is None:  # not reaped yet: its pid (and group) are still its own
+            processes = _descendants(worker.process.pid)
+            try:
+                os.killpg(worker.process.pid, signal.SIGKILL)  # the worker leads its own session (start_new_session)
+            except (OSError, AttributeError):  # already gone; or no process groups (Windows): kill it alone
+                worker.process.kill()
         _kill(processes)
         worker.process.wait()
         worker.conn.close()
         worker.task = None
         return processes
 
-    def close(self) -> None:
-        """Stop every worker at once with every process it started (a stop signal, an error, or the run's end)."""
+    def close(self, grace: float = 0.0) -> None:
+        """Stop every worker with every process it started: at the run's end, each is told to finish (it shuts its
+        kernels down) and given ``grace`` seconds; after a stop signal or an error, at once."""
+        for worker in self.workers:
+            worker.conn.close()  # the worker reads the end of its tasks
+        deadline = time.monotonic() + grace
+        for worker in self.workers:
+            try:
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
         gone: list[Any] = []
         for worker in list(self.workers):
             gone += self._stop(worker)
@@ -157,8 +168,8 @@ class WorkerPool:
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(grace=0.0 if kind is not None else 10.0)
 
 
 def _timeout_message(task: ReportTask, detail: str | None) -> str:
