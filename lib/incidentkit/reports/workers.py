@@ -106,8 +106,8 @@ class WorkerPool:
             worker.process.wait()
             error = f"the worker process failed: {type(exc).__name__} (exit code {worker.process.returncode})"
             return index, partial_outcome(Path(task.folder), error, task.context, task.name)
-        if kind == "error":
-            outcome = {"status": "failed", "error": f"the worker process failed: {outcome}", "duration": 0.0}
+        if kind == "error":  # the executor raised: the report fails with what it left behind
+            outcome = partial_outcome(Path(task.folder), f"the worker process failed: {outcome}", task.context, task.name)
         if worker.timed_out_at is not None:
             outcome = dict(outcome, status="failed", error=_timeout_message(task, outcome.get("error")))
         return index, outcome
@@ -206,13 +206,12 @@ def _wait_gone(processes: list[Any], timeout: float = 5.0) -> None:
 
 
 def die_with_parent(parent: int) -> None:
-    """Have this process killed when ``parent`` dies: ``PR_SET_PDEATHSIG`` on Linux, a watching thread elsewhere."""
+    """Have this process killed when ``parent`` dies: at once by the kernel (``PR_SET_PDEATHSIG``, Linux), and by a
+    thread watching the parent's pid (every system; the fallback where ``prctl`` is missing or refused)."""
     if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    else:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
     if os.getppid() != parent:  # the parent died before the request above was in place
         os._exit(1)
 
