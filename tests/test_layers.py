@@ -18,8 +18,8 @@ LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "data": 1, "analysis": 2, "ch
                           "devtools": 5, "__main__": 6}
 #: Most lines in one module.
 MAX_LINES = 400
-#: Modules allowed over MAX_LINES for now: the report runner, to be rewritten as plan -> execute -> publish modules.
-OVERSIZE_FOR_NOW = {"reports/runner.py"}
+#: Modules allowed over MAX_LINES for now (none: keep it so; a module that grows past MAX_LINES is split instead).
+OVERSIZE_FOR_NOW: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:
