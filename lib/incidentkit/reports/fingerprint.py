@@ -12,21 +12,22 @@ A report is reused from the previous run when its fingerprint is unchanged. The 
 The data folder that is hashed is the one the kernels read: the runner sets ``INCIDENTKIT_DATA_DIR`` to it for the
 worker processes and their kernels (``--data DIR``).
 
-File hashes come from :func:`incidentkit.data.readers.hashing.content_hash`, the content hash the readers' cache
+File hashes come from :func:`incidentkit.hashing.content_hash`, the content hash the readers' cache
 uses, which remembers each file's hash by its stat: an unchanged re-run reads no data file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from ..hashing import content_hash
 
 #: Packages whose version can change a report's bytes (figures, tables, HTML) or what the notebooks read.
 OUTPUT_PACKAGES = (
@@ -77,26 +78,8 @@ def iter_files(root: Path) -> Iterable[Path]:
                 yield path
 
 
-def _content_hash() -> Callable[[Path], str]:
-    """:func:`incidentkit.data.readers.hashing.content_hash`, without running the readers package's ``__init__``.
-
-    That ``__init__`` imports pandas (about a second), which an unchanged re-run (every report reused, under a second)
-    must not pay. The module is loaded from its file under its own name, so the readers package, when imported later,
-    finds this very module in ``sys.modules``: one content hash, one memo, for the readers and the runner.
-    """
-    name = "incidentkit.data.readers.hashing"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "data/readers/hashing.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name].content_hash  # type: ignore[no-any-return]
-
-
 def tree_digest(root: Path) -> str:
     """Hash of every file under ``root``: relative paths and contents. A missing folder hashes as empty."""
-    content_hash = _content_hash()
     sha = hashlib.sha256()
     for path in iter_files(root):
         rel = path.relative_to(root).as_posix() if root.is_dir() else path.name
@@ -106,7 +89,7 @@ def tree_digest(root: Path) -> str:
 
 def file_digest(path: Path) -> str:
     """The content hash of one file."""
-    return _content_hash()(path)
+    return content_hash(path)
 
 
 def environment_digest(packages: Iterable[str] = OUTPUT_PACKAGES) -> str:

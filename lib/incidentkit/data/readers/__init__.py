@@ -15,9 +15,9 @@ from os import PathLike
 
 import pandas as pd
 
+from ...hashing import content_hash
 from .cache import CacheWarning
 from .detect import detect_dataset
-from .hashing import content_hash
 from .pipeline import read_dataset
 from .registry import dataset_name, datasets, register, registered, source_datasets, unregister
 from .report import RowsRejectedWarning, actor_names

@@ -20,7 +20,7 @@ sees a half-written entry.
 The read report (``df.attrs["read_report"]``, the rows not kept) is stored in the entry's schema metadata, so a warm
 read reports, and warns about, the same rows as the cold one.
 
-The export's content hash and the entries' digests are :mod:`incidentkit.data.readers.hashing`.
+The export's content hash and the entries' digests are :mod:`incidentkit.hashing`.
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from ...hashing import content_hash, digest_of_file
 from ...paths import cache_dir, data_dir
 from ..schema import load_datapackage
 from ..tables import table_path
 from .contract import conforms, output_dtypes
-from .hashing import content_hash, digest_of_file
 
 _META_KEY = b"incidentkit.reader"
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ...paths import cache_dir
+from .paths import cache_dir
 
 try:
     import xxhash  # type: ignore[import-not-found]
