@@ -338,16 +338,23 @@ def run_all_cells(page: Any, lab: JupyterLab, path: str, *, timeout: float = 180
     )
 
 
-def _wait_saved(page: Any, lab: JupyterLab, path: str, expected: list[str], timeout: float = 20) -> dict[str, Any]:
+def _wait_saved(page: Any, lab: JupyterLab, path: str, expected: list[str], timeout: float = 60) -> dict[str, Any]:
     """The notebook as saved, once its code cells carry the execution counts the page shows.
 
     Waits with ``page.wait_for_timeout``, not ``time.sleep``: Playwright's sync API runs the request routes (which
-    let the save through) only while the test is inside a Playwright call.
+    let the save through) only while the test is inside a Playwright call. A read that meets the file half written
+    (the server answers 400, "Unreadable Notebook") is read again: seen on a loaded machine while Lab was saving.
     """
     want = [int(p[1:-2]) if _RUN_PROMPT.match(p) else None for p in expected]
     deadline = time.monotonic() + timeout
     while True:
-        content = lab.contents(path)["content"]
+        try:
+            content = lab.contents(path)["content"]
+        except urllib.error.HTTPError as exc:
+            if exc.code != 400 or time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(200)
+            continue
         counts = [c.get("execution_count") for c in content["cells"] if c["cell_type"] == "code"]
         if counts == want:
             return content
