@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import json
 import math
@@ -13,11 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
+from ..analysis.exports import incidents_export
 from ..errors import ParameterError
 from ..paths import reports_dir
+from .style import FIGURE_DPI, figure_caption
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +69,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> dict[str, Path]:
+def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> dict[str, Path]:
     """Save ``fig`` as ``<out>/figures/<name>.png`` and ``.svg`` with byte-stable output; return the two paths.
 
     Matplotlib's varying metadata (software version, dates) is dropped and SVG ids are salted with a constant, so
@@ -79,6 +85,42 @@ def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> d
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, bbox_inches="tight")
             _atomic_write(paths[fmt], buf.getvalue())
     return paths
+
+
+def caption_html(fig: Figure) -> str:
+    """The caption attached to ``fig`` (:func:`~incidentkit.charts.style.add_caption`) as HTML for the page: its
+    sentences in a paragraph and its numbered key as an ordered list, every text escaped."""
+    cap = figure_caption(fig)
+    key = "".join(f'<li value="{n}">{html.escape(t)}</li>' for n, t in cap.key)
+    key_html = f'<ol class="ik-key">{key}</ol>' if key else ""
+    return f'<figcaption class="ik-caption"><p>{html.escape(cap.text)}</p>{key_html}</figcaption>'
+
+
+def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> HTML:
+    """Save ``fig`` (:func:`save_figure`), close it, and return it for display as an HTML ``<figure>``: the saved PNG
+    (the same bytes) at the page's width, its title as the image's text alternative, and its caption and numbered key
+    under it at body size (:func:`caption_html`). A notebook cell ends with ``ik.charts.show_figure(fig, name, out)``.
+    """
+    paths = save_figure(fig, name, out, dpi=dpi)
+    alt = next((t for t in (fig.get_suptitle(), *(a.get_title() for a in fig.axes)) if t), name)
+    plt.close(fig)
+    data = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
+    return HTML(f'<figure class="ik-figure" style="margin:1em 0">'
+                f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+                f'style="width:100%;max-width:1000px;height:auto">{caption_html(fig)}</figure>')
+
+
+def save_incidents(incidents: pd.DataFrame, out: Path | str, sources: pd.DataFrame | None = None, *,
+                   name: str = "incidents.csv") -> Path:
+    """Write the incidents behind a report as ``<out>/incidents.csv`` (UTF-8, one row per incident in date order,
+    :func:`incidentkit.analysis.exports.incidents_export`: figures as stated and as numbers, blank where unknown,
+    sources' titles, URLs and citations); byte-stable. The report site offers it as a download."""
+    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*\.csv$", name):
+        raise ParameterError(f"incidents file name {name!r}: expected a lower-case slug ending in .csv")
+    text = incidents_export(incidents, sources).to_csv(index=False, lineterminator="\n")
+    path = Path(out) / name
+    _atomic_write(path, text.encode("utf-8"))
+    return path
 
 
 def _jsonable(value: Any) -> Any:
