@@ -24,7 +24,7 @@ needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="real samples (.
 
 
 def _caption(fig) -> str:
-    return " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    return " ".join(ik.charts.caption_text(fig).split())
 
 
 # --- operations against IS are not IS violence ------------------------------------------------------------------

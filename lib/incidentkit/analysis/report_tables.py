@@ -44,7 +44,7 @@ def chronology_html(chron: pd.DataFrame) -> HTML:
     )
     cols = {"when": "when", "place": "place", "what": "what", "deaths": "deaths (persons)", "claim": "claim",
             "summary": "summary", "sources": "sources"}
-    return HTML(html_table(work, cols, index=False, incidents=True))
+    return HTML(html_table(work, cols, index=False, incidents=True))  # one row per entry
 
 
 def notable_html(notable: pd.DataFrame) -> HTML:

@@ -251,9 +251,10 @@ def html_table(
             f"<tbody>{''.join(body)}</tbody></table>{foot}</div>")
 
 
-def table_html(table: object, *args: object, empty: str = "", **kwargs: object) -> HTML:
-    """:func:`html_table` for display in a notebook; a table with no rows shows ``empty`` (a sentence) instead."""
+def table_html(table: object, empty: str = "", **kwargs: object) -> HTML:
+    """:func:`html_table` for display in a notebook (keyword options as there); a table with no rows shows ``empty``
+    (a sentence, by default that no incidents match the selection) instead of a bare header."""
     if getattr(table, "empty", False) or len(table) == 0:  # type: ignore[arg-type]
         sentence = empty or "Nothing to show: no incidents match the selection."
         return HTML(f'<p class="ik-empty"><em>{html.escape(sentence)}</em></p>')
-    return HTML(html_table(table, *args, **kwargs))  # type: ignore[arg-type]
+    return HTML(html_table(table, **kwargs))  # type: ignore[arg-type]

@@ -81,7 +81,7 @@ def plot_group_panels(
         if column == "deaths_best":
             no_figure += mark_no_figure(ax, x, part)
         total = int(np.nansum(values))
-        what = "incidents" if column == "incidents" else "deaths (best)"
+        what = ("incident" if total == 1 else "incidents") if column == "incidents" else "deaths (best)"
         ax.set_title(f"{g}: {total:,} {what}", loc="left", fontsize=10, fontweight="bold", color="#222222",
                      gid="panel-title")
         if i % ncols == 0:

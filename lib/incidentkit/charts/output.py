@@ -92,7 +92,7 @@ def caption_html(fig: Figure) -> str:
     sentences in a paragraph and its numbered key as an ordered list, every text escaped."""
     cap = figure_caption(fig)
     key = "".join(f'<li value="{n}">{html.escape(t)}</li>' for n, t in cap.key)
-    key_html = f'<ol class="ik-key">{key}</ol>' if key else ""
+    key_html = f'<ol class="ik-key" style="columns:2 24em;margin:0.3em 0">{key}</ol>' if key else ""
     return f'<figcaption class="ik-caption"><p>{html.escape(cap.text)}</p>{key_html}</figcaption>'
 
 
@@ -107,7 +107,7 @@ def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DP
     data = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
     return HTML(f'<figure class="ik-figure" style="margin:1em 0">'
                 f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-                f'style="width:100%;max-width:1000px;height:auto">{caption_html(fig)}</figure>')
+                f'style="width:100%;max-width:1200px;height:auto">{caption_html(fig)}</figure>')
 
 
 def save_incidents(incidents: pd.DataFrame, out: Path | str, sources: pd.DataFrame | None = None, *,

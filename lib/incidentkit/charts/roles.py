@@ -41,7 +41,7 @@ def plot_roles(
     roles = [str(r) for r in dict.fromkeys(counts["is_role"].astype(object))] if len(counts) else []
     if not roles or int(counts["incidents"].fillna(0).sum()) == 0:
         return no_data_figure(title, caption)
-    fig, axes = plt.subplots(len(roles), 1, figsize=(9.0, 1.9 * len(roles) + 1.0), sharex=True, sharey=True,
+    fig, axes = plt.subplots(len(roles), 1, figsize=(10.0, 1.9 * len(roles) + 1.0), sharex=True, sharey=True,
                              squeeze=False)
     shaded = {"not_covered": 0, "partly_covered": 0}
     for ax, role in zip(axes[:, 0], roles, strict=True):
@@ -60,7 +60,7 @@ def plot_roles(
         ax.set_ylim(bottom=0)
         integer_ticks(ax.yaxis)
         ax.set_ylabel(f"{'incidents' if measure == 'incidents' else 'deaths'} per {period}", fontsize=8)
-    apart = mark_apart(axes[0, 0], counts.attrs.get("apart"))
+    apart = mark_apart(axes[0, 0], counts.attrs.get("apart"), at=(0.995, 0.95))
     period_ticks(axes[-1, 0], counts["period"], period)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()

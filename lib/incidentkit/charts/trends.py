@@ -121,7 +121,8 @@ def _finish_period_figure(
     period_ticks(ax, counts["period"], period)
     finish(ax, title=title, xlabel="", ylabel=ylabel)
     handles, _ = ax.get_legend_handles_labels()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), title=legend_title, ncol=min(3, max(1, len(handles))))
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.07), title=legend_title,
+              ncol=min(2 if apart else 3, max(1, len(handles))))
     fig.tight_layout()
     key = mark_events(ax, events)
     notes = " ".join(t for t in (coverage_caption(counts, shaded, no_figure), apart) if t)
