@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import make_incidents
 from incidentkit.charts import base
-from incidentkit.charts import trends as plots_trends
+from incidentkit.charts import events as chart_events
 
 ROWS = [
     {"incident_id": "a", "date": "2016-01-10", "theatre": "North Caucasus", "is_branch": "is-caucasus",
@@ -94,7 +94,7 @@ def test_events_inside_the_range_are_marked_and_listed(incidents):
     assert timeline["when"].tolist() == ["2016-02", "2016-04-15", "2019-01-01"]
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
     fig = ik.charts.plot_incidents(counts, period="month", events=timeline)
-    marks = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == plots_trends.EVENT_GID]
+    marks = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == chart_events.EVENT_GID]
     assert len(marks) == 2
     caption = " ".join(ik.charts.caption_text(fig).split())  # captions are wrapped
     assert "1 2016-02 Province announced; 2 2016-04-15 Leader killed" in caption
@@ -181,7 +181,7 @@ def test_number_boxes_of_close_events_do_not_overlap(incidents):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts
-             if t.get_gid() == plots_trends.EVENT_LABEL_GID]
+             if t.get_gid() == chart_events.EVENT_LABEL_GID]
     assert len(boxes) == 7
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
