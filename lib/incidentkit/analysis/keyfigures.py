@@ -25,7 +25,11 @@ __all__ = ["headline", "key_figures", "key_figures_html"]
 
 
 def _roles(incidents: pd.DataFrame, sel: Any) -> str:
+    """The roles counted: the selection's, else those the table was loaded with, else those its rows code."""
     roles = getattr(sel, "roles", None) or coverage(incidents).roles
+    if roles is None:
+        coded = tuple(str(r) for r in incidents["is_role"].dropna().astype(object).unique())
+        return roles_label(coded) if coded else "incidents whose role of IS is not coded"
     return roles_label(roles)
 
 
@@ -61,7 +65,8 @@ def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = Fals
     upper bound), and with ``claims`` the claimed incidents and suicide attacks ("not coded by the source" where it
     does not code them: unknown, not none)."""
     n = len(incidents)
-    rows = [("Counted", _roles(incidents, sel)), ("Area and period", f"{_area(sel)}, {_span(incidents, sel)}")]
+    span = _span(incidents, sel)
+    rows = [("Counted", _roles(incidents, sel)), ("Area and period", f"{_area(sel)}, {span}" if span else _area(sel))]
     if not n:
         rows.append(("Incidents", "none match the selection"))
         return rows
@@ -74,7 +79,7 @@ def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = Fals
     if claims:
         cov = coverage(incidents)
         claimed = int((incidents["claim_status"].astype(object) == "claimed").sum())
-        rows.append(("Claimed by IS", f"{claimed:,} of {n:,} incidents" if cov.codes("claims")
+        rows.append(("Claimed", f"{claimed:,} of {n:,} incidents" if cov.codes("claims")
                      else "not coded by the source (unknown, not none)"))
         if cov.codes("suicide"):
             suicide = incidents["suicide"].astype("boolean")
@@ -108,7 +113,8 @@ def headline(incidents: pd.DataFrame, sel: Any = None) -> str:
     that have no figure; e.g. "29 documented incidents of violence carried out by IS in all theatres, 2015-01-01 to
     2024-12-31: at least 881 deaths (5 incidents with no death figure, not counted)."."""
     n = len(incidents)
-    where = f"in {_area(sel)}, {_span(incidents, sel)}"
+    span = _span(incidents, sel)
+    where = f"in {_area(sel)}, {span}" if span else f"in {_area(sel)}"
     if not n:
         return f"No incidents of {_roles(incidents, sel)} match {where}."
     t = casualty_totals(incidents, "killed").iloc[0]

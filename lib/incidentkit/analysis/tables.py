@@ -114,6 +114,8 @@ COLUMNS: dict[str, Column] = {
 }
 
 _NUMERIC = {"count", "decimal", "share", "percent", "change", "change_pct"}
+#: Text no longer than this (characters) is kept on one line.
+SHORT_TEXT = 24
 
 
 def _missing(value: object) -> bool:
@@ -227,18 +229,23 @@ def html_table(
         if spec is None:
             spec = column_for(name, frame[name].dtype)
             if kind is not None and name not in COLUMNS and pd.api.types.is_numeric_dtype(frame[name].dtype):
-                spec = Column(spec.header, kind, spec.digits)
+                spec = Column(spec.header, kind, 0 if kind in ("share", "count", "change") else spec.digits)
         specs.append(spec)
-    head = "".join(f'<th scope="col" class="{"num" if s.kind in _NUMERIC else "text"}">{html.escape(s.header)}</th>'
+    head = "".join(f'<th scope="col" class="{"num" if s.kind in _NUMERIC else "text"}" style="text-align:'
+                   f'{"right" if s.kind in _NUMERIC else "left"};vertical-align:bottom">{html.escape(s.header)}</th>'
                    for s in specs)
+    # short text (names, dates, figures as stated) never wraps; long text (summaries, sources) wraps between words
+    short = {n for n, s in zip(names, specs, strict=True)
+             if s.kind not in _NUMERIC and frame[n].astype(str).str.len().max() <= SHORT_TEXT}
     body = []
     dashes = False
     for row in frame[names].itertuples(index=False, name=None):
         cells = []
-        for value, spec in zip(row, specs, strict=True):
+        for name, value, spec in zip(names, row, specs, strict=True):
             text = cell_text(value, spec)
             dashes = dashes or text == DASH
-            align = ' style="text-align:right;white-space:nowrap"' if spec.kind in _NUMERIC else ""
+            align = (' style="text-align:right;white-space:nowrap"' if spec.kind in _NUMERIC else
+                     ' style="text-align:left;white-space:nowrap"' if name in short else ' style="text-align:left"')
             cells.append(f'<td{_sort_key(value, spec)}{align}>{html.escape(text)}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     classes = f"{TABLE_CLASS} {INCIDENTS_CLASS}" if incidents else TABLE_CLASS
