@@ -26,8 +26,8 @@ def _incidents(years: int, scale: int, theatres: tuple[str, ...] = ("North Cauca
     rows = []
     for i, (d, t) in enumerate(zip(dates, itertools.cycle(theatres))):
         best = scale * (1 + i % 7)
-        rows.append({"incident_id": f"i{i}", "date": d.date().isoformat(), "theatre": t,
-                     "killed_low": best, "killed_best": best, "killed_high": best + scale})
+        rows.append({"incident_id": f"i{i}", "date": d.date().isoformat(), "theatre": t, "attack_type": "Armed Assault",
+                     "killed_low": best, "killed_best": best, "killed_high": best + scale, "wounded_best": 2 * best})
     return make_incidents(rows)
 
 
@@ -96,10 +96,15 @@ def test_quarter_labels_name_years_only_when_quarters_do_not_fit():
 
 def test_value_axes_with_large_numbers_have_separators_and_do_not_collide():
     df = _incidents(3, 250_000, ("North Caucasus", "Syria: Badia", "Libya"))
-    for fig in (ik.charts.plot_totals(df, by="theatre"), ik.charts.plot_theatre_comparison(ik.theatre_comparison(df))):
+    for fig in (ik.charts.plot_totals(df, by="theatre"), ik.charts.plot_theatre_comparison(ik.theatre_comparison(df)),
+                ik.charts.plot_lethality(df, by="attack_type")):
         assert _overlapping_labels(fig) == []
         labels = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() if t.get_text()]
         assert any("," in s for s in labels), labels  # "1,000,000", not "1000000" or "1e6"
+    for fig in (ik.charts.plot_deaths_ccdf(df), ik.charts.plot_killed_wounded(df)):
+        assert _overlapping_labels(fig) == []
+        labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+        assert not any("e+" in s for s in labels), labels
 
 
 def test_more_than_five_groups_are_small_multiples_fewer_are_lines():

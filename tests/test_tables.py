@@ -106,7 +106,7 @@ def test_the_panel_says_what_it_counts_and_what_has_no_figure():
     assert "<script>" not in panel
     figures = dict(ik.text.key_figures(df, claims=True))
     assert figures["Incidents"].startswith("3 ")
-    assert figures["Claimed"] == "1 of 3 incidents"
+    assert figures["Claimed"] == "1 of 3 incidents (2 with no word on a claim: unknown, not unclaimed)"
 
 
 def test_the_headline_is_one_plain_sentence_with_its_qualifiers():

@@ -78,9 +78,12 @@ def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = Fals
         rows.append((label, f"{text}" + (f" ({notes})" if notes else "")))
     if claims:
         cov = coverage(incidents)
-        claimed = int((incidents["claim_status"].astype(object) == "claimed").sum())
-        rows.append(("Claimed", f"{claimed:,} of {n:,} incidents" if cov.codes("claims")
-                     else "not coded by the source (unknown, not none)"))
+        status = incidents["claim_status"].astype(object)
+        claimed = int((status == "claimed").sum())
+        no_word = int((status.isna() | (status == "unknown")).sum())
+        rows.append(("Claimed", (f"{claimed:,} of {n:,} incidents"
+                                 + (f" ({no_word:,} with no word on a claim: unknown, not unclaimed)" if no_word else ""))
+                     if cov.codes("claims") else "not coded by the source (unknown, not none)"))
         if cov.codes("suicide"):
             suicide = incidents["suicide"].astype("boolean")
             unknown = int(suicide.isna().sum())

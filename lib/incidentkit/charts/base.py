@@ -33,7 +33,7 @@ def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> F
 
     Its label (``fig.get_label()``) is :data:`NO_DATA_LABEL`, so code and tests can tell it from a chart.
     """
-    fig, ax = plt.subplots(figsize=(9.0, 2.2))
+    fig, ax = plt.subplots(figsize=(10.0, 2.2))
     ax.set_axis_off()
     ax.set_gid(NO_DATA_LABEL)  # the SVG group of the axes gets id "no-data": tests find it in saved figures
     ax.set_title(title)

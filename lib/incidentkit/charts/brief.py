@@ -36,7 +36,7 @@ def plot_period_comparison(
     labels = [f"previous\n{previous_label.replace(' to ', chr(10) + 'to ')}",
               f"current\n{current_label.replace(' to ', chr(10) + 'to ')}"]
     colors = [NEUTRAL_COLOR, SERIES_COLORS["incidents"][1]]  # no theatre's colours: these are periods
-    fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(9.0, 3.8))
+    fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(10.0, 4.0))
 
     def value(measure: str, which: str) -> float:
         v = comp.loc[measure, which]

@@ -28,7 +28,7 @@ def plot_missing_fields(
     if missing.empty or missing["blank_share"].isna().all():
         return no_data_figure(title, caption)
     y = np.arange(len(missing))
-    fig, ax = plt.subplots(figsize=(9.0, 0.22 * len(missing) + 1.5))
+    fig, ax = plt.subplots(figsize=(10.0, 0.24 * len(missing) + 1.5))
     uncoded = (missing["coded"] == "no").to_numpy() if "coded" in missing else np.zeros(len(missing), bool)
     bars = ax.barh(y, missing["blank_share"].to_numpy(dtype=float) * 100, color=INCIDENTS_COLOR)
     for bar, name, no in zip(bars.patches, missing.index, uncoded, strict=True):

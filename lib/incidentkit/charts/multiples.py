@@ -36,6 +36,21 @@ def _floats(s: pd.Series) -> np.ndarray:
     return s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _panel_total(part: pd.DataFrame, column: str, values: np.ndarray) -> str:
+    """A panel's total in words: "3 incidents"; deaths as a floor of the known figures when some incidents have
+    none ("at least 12 deaths (best), 2 incidents with no figure"), "no death figure" when none has one."""
+    total = int(np.nansum(values))
+    if column == "incidents":
+        return f"{total:,} incident" + ("" if total == 1 else "s")
+    incidents = int(part["incidents"].fillna(0).sum())
+    unknown = int(part["deaths_unknown"].fillna(0).sum()) if "deaths_unknown" in part else 0
+    if incidents and unknown >= incidents:
+        return "no death figure"
+    if unknown:
+        return f"at least {total:,} deaths (best), {unknown:,} with no figure"
+    return f"{total:,} deaths (best)"
+
+
 def plot_group_panels(
     counts: pd.DataFrame,
     *,
@@ -80,10 +95,8 @@ def plot_group_panels(
             ax.plot(x, smooth[m].to_numpy(dtype=float), color=colours[g], linewidth=1.8)
         if column == "deaths_best":
             no_figure += mark_no_figure(ax, x, part)
-        total = int(np.nansum(values))
-        what = ("incident" if total == 1 else "incidents") if column == "incidents" else "deaths (best)"
-        ax.set_title(f"{g}: {total:,} {what}", loc="left", fontsize=10, fontweight="bold", color="#222222",
-                     gid="panel-title")
+        ax.set_title(f"{g}: {_panel_total(part, column, values)}", loc="left", fontsize=10, fontweight="bold",
+                     color="#222222", gid="panel-title")
         if i % ncols == 0:
             ax.set_ylabel(ylabel, fontsize=9)
     for j in range(len(groups), nrows * ncols):

@@ -12,14 +12,13 @@ import pandas as pd
 from ..data.roles import ROLE_WORDS
 from .base import no_data_figure, period_ticks
 from .gaps import coverage_caption, mark_apart, shade_coverage
-from .style import NEUTRAL_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
+from .style import CATEGORY_COLORS, NEUTRAL_COLOR, add_caption, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Bar colour of each role (violence by IS in the incidents colour; the others neutral, never a theatre's).
-ROLE_COLORS: dict[str, str] = {"perpetrator": SERIES_COLORS["incidents"][1], "two_sided": "#8c6bb1",
-                               "target": NEUTRAL_COLOR}
+#: Bar colour of each role: the roles' colours of the house's one category map (never a theatre's).
+ROLE_COLORS: dict[str, str] = {r: CATEGORY_COLORS[r] for r in ("perpetrator", "two_sided", "target")}
 #: Bar width per period, in days.
 WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
 

@@ -19,6 +19,7 @@ notebook drew with what it wrote to ``summary.json``.
 from __future__ import annotations
 
 import math
+import textwrap
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -280,6 +281,15 @@ def caption_text(fig: Figure) -> str:
     cap = figure_caption(fig)
     key = "; ".join(f"{n} {t}" for n, t in cap.key)
     return f"{cap.text} Key: {key}." if key else cap.text
+
+
+def draw_caption(fig: Figure, *, width: int = 130) -> None:
+    """Write the attached caption (:func:`caption_text`) under the figure itself, for an image shown without a page
+    around it (the explorer's chart); a report shows it under the figure with ``ik.charts.show_figure`` instead."""
+    text = caption_text(fig)
+    if text:
+        fig.text(0.01, -0.02, "\n".join(textwrap.wrap(text, width=width)), ha="left", va="top", fontsize=8,
+                 color="#333333")
 
 
 def _overlaps(a: Bbox, b: Bbox, pad: float) -> bool:
