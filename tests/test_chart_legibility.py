@@ -193,3 +193,33 @@ def test_figures_are_the_page_width(tmp_path):
     width = Image.open(paths["png"]).size[0]
     assert 1000 <= width <= 1400
     np.testing.assert_equal(width > 0, True)
+
+
+def test_death_panels_never_show_an_unknown_total_as_zero():
+    theatres = ("North Caucasus", "Russia (other)", "Syria: Badia", "Syria: Daraa", "Syria: North-east", "Libya")
+    rows = [{"incident_id": f"i{i}", "date": "1995-03-01", "theatre": t, "killed_best": 4} for i, t in
+            enumerate(theatres[:-1])]
+    rows += [{"incident_id": "x", "date": "1995-05-01", "theatre": "Libya"},  # no figure at all
+             {"incident_id": "y", "date": "1995-06-01", "theatre": "North Caucasus"}]  # one more, no figure
+    counts = ik.counts_by_period(make_incidents(rows), "quarter", start="1995-01-01", end="1995-12-31",
+                                 by="theatre")
+    fig = ik.charts.plot_deaths(counts, period="quarter", rolling=1, by="theatre")
+    titles = {ax.get_title(loc="left").rsplit(":", 1)[0]: ax.get_title(loc="left").rsplit(": ", 1)[1]
+              for ax in fig.axes if ax.get_visible()}
+    assert titles["Libya"] == "no death figure"
+    assert titles["North Caucasus"] == "at least 4 deaths (best), 1 with no figure"
+    assert titles["Syria: Badia"] == "4 deaths (best)"
+
+
+def test_a_shown_figure_is_the_same_bytes_on_every_run(tmp_path):
+    """Same data and parameters, same page: the <figure> embeds the byte-stable PNG that save_figure wrote."""
+    ik.charts.apply_style()
+    counts = ik.counts_by_period(_incidents(10, 1), "quarter", start="1995-01-01", end="2004-12-31")
+    pages = []
+    for run in ("a", "b"):
+        out = ik.charts.output_dir(str(tmp_path / run), "10-trends")
+        fig = ik.charts.plot_incidents(counts, period="quarter", caption="Selection: test.")
+        pages.append(ik.charts.show_figure(fig, "incidents", out).data)
+    assert pages[0] == pages[1]
+    assert (tmp_path / "a" / "figures" / "incidents.png").read_bytes() == \
+        (tmp_path / "b" / "figures" / "incidents.png").read_bytes()

@@ -36,7 +36,7 @@ def _source(cell) -> str:
 def test_checked_cells_are_hidden_from_the_report_and_have_a_formatted_twin(notebook):
     cells = json.loads((REPO / "notebooks" / notebook).read_text(encoding="utf-8"))["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]
-    for i, cell in enumerate(code):
+    for cell in code:
         source = _source(cell)
         hidden = HIDE in cell["metadata"].get("tags", [])
         assert hidden == ("# NBVAL_CHECK_OUTPUT" in source), (notebook, source[:80])
