@@ -88,7 +88,8 @@ def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = Fals
             suicide = incidents["suicide"].astype("boolean")
             unknown = int(suicide.isna().sum())
             rows.append(("Suicide attacks", f"{int(suicide.fillna(False).astype(bool).sum()):,}"
-                         + (f" ({unknown:,} incidents not known either way)" if unknown else "")))
+                         + (f" ({unknown:,} incident{'' if unknown == 1 else 's'} not known either way)"
+                            if unknown else "")))
         else:
             rows.append(("Suicide attacks", "not coded by the source (unknown, not none)"))
     return rows

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML
 
+from ..data.readers.registry import dataset_name, source_datasets
+
 __all__ = ["COLUMNS", "DASH", "DASH_NOTE", "Column", "cell_text", "column_for", "html_table", "table_html"]
 
 #: What a cell shows for a value the table does not know.
@@ -97,7 +99,7 @@ COLUMNS: dict[str, Column] = {
     "coverage_type": _c("coverage", "text"), "counts": _c("counts incidents", "flag"),
     "share_of_window": _c("share of the selection's period (%)", "share"),
     "coded": _c("coded by the source", "text"), "fields": _c("fields", "text"),
-    "curated": _c("curated"), "gtd": _c("GTD"), "acled": _c("ACLED"), "ucdp": _c("UCDP GED"), "total": _c("total"),
+    "total": _c("total"),
     "source_id": _c("source id", "text"), "rows": _c("incident rows"), "title": _c("title", "text"),
     "publisher": _c("publisher", "text"), "published": _c("published", "date"),
     "wounded_unknown": _c("incidents with no wounded figure"), "both_unknown": _c("incidents with neither"),
@@ -132,6 +134,8 @@ def column_for(name: object, dtype: object = None) -> Column:
     key = str(name)
     if key in COLUMNS:
         return COLUMNS[key]
+    if key in source_datasets():  # rows per dataset: the dataset's display name
+        return Column(dataset_name(key), "count")
     words = key.replace("_", " ")
     if key.endswith("_share"):
         return Column(f"{words[:-6]} (%)", "share")

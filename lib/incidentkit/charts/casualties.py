@@ -25,7 +25,7 @@ from ..analysis.measures import (
 from ..data.coverage import coverage
 from ..data.reference import theatre_order
 from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note
-from .style import RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
+from .style import RANGE_COLOR, SERIES_COLORS, add_caption, amount_ticks, finish, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -156,6 +156,7 @@ def plot_lethality(
     ax.set_yticks(ypos, [str(i) for i in shown.index])
     ax.set_xlim(0, max(float(np.nanmax(high)), 1.0) * 1.18)
     finish(ax, title=title, xlabel="deaths per incident (persons)", ylabel="")
+    amount_ticks(ax.xaxis)
     ax.legend(loc="lower right")
     fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())

@@ -22,6 +22,7 @@ from .style import (
     NEUTRAL_COLOR,
     RANGE_COLOR,
     add_caption,
+    amount_ticks,
     category_colors,
     integer_ticks,
     tag_value,
@@ -86,6 +87,7 @@ def plot_theatre_comparison(
             tag_value(bar, "per_incident_best", name, v)
         axes[2].set_xlabel("deaths per incident (persons)")
         axes[2].set_xlim(left=0)
+        amount_ticks(axes[2].xaxis)
         for i in np.flatnonzero(~has_figure & (incidents > 0)):
             for ax in (axes[1], axes[2]):
                 ax.annotate("no death figure", (0, y[i]), xytext=(3, 0), textcoords="offset points", va="center",

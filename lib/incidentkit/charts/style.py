@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import seaborn as sns
 from matplotlib.colors import to_rgb
-from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, StrMethodFormatter
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, StrMethodFormatter
 
 from ..data.reference import theatre_order
 
@@ -213,6 +213,13 @@ def integer_ticks(axis: object) -> None:
     the axis' length holds (``nbins="auto"``), with thousands separators ("12,000")."""
     axis.set_major_locator(MaxNLocator(nbins="auto", integer=True, min_n_ticks=1))  # type: ignore[attr-defined]
     axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # type: ignore[attr-defined]
+
+
+def amount_ticks(axis: object) -> None:
+    """Label a value axis that is not a count (deaths per incident) in plain numbers: thousands separators
+    ("250,000"), one decimal below 10, never an offset or "1e6" in the corner."""
+    axis.set_major_formatter(FuncFormatter(  # type: ignore[attr-defined]
+        lambda v, _pos: f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:,.1f}"))
 
 
 #: Prefix of the ``gid`` that carries a plotted value (see :func:`tag_value`).
