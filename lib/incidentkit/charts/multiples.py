@@ -1,5 +1,6 @@
 """Small multiples of a grouped per-period series: one panel per group on shared axes, drawn by the trends charts
-instead of more than :data:`MAX_LINES` overlapping lines (eleven rolling means of 0-2 incidents read as spaghetti).
+instead of more than :data:`MAX_LINES` overlapping lines (eleven rolling means of 0-2 incidents read as spaghetti,
+and three lines of the same few incidents hide one another).
 
 Each panel shows its group's values per period as bars in the group's colour (theatres in their fixed colours,
 other groups in the category colours), its rolling mean as a line, the periods its source does not cover shaded, and
@@ -24,8 +25,9 @@ from .style import add_caption, integer_ticks, tag_value
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Most lines one chart overlays; more groups are drawn as small multiples.
-MAX_LINES = 5
+#: Most lines one chart overlays; more groups are drawn as small multiples. Two lines compare at a glance; the
+#: sparse series of documented incidents coincide so often that a third line is hidden more often than not.
+MAX_LINES = 2
 #: Panels per row of the small multiples.
 PANEL_COLUMNS = 3
 #: Bar width per period, in days.

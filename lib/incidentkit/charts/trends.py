@@ -200,7 +200,7 @@ def plot_deaths(
 
     Without ``by``: bars of the best figure (tagged, series ``deaths_best``), a grey band from the low to the high
     total, and the rolling mean of the best figure. With ``by``: per group, the rolling mean of the best figure as
-    a line inside a light band of the rolling low and high (more than five groups: one panel per group). The caption states how many incidents had no death
+    a line inside a light band of the rolling low and high (more than two groups: one panel per group). The caption states how many incidents had no death
     figure (not counted as zero) and how many give no upper bound (the high is then a floor). When no incident has
     a death figure the figure says so instead of drawing an empty axis. ``title`` defaults to "Deaths per <period>".
     """
