@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.font_manager import FontProperties
 
 from ..analysis.trends import PERIODS
-from .style import NEUTRAL_COLOR, add_caption, category_colors, theatre_colors
+from .style import NEUTRAL_COLOR, add_caption, category_colors, theatre_colors, wrap_title
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,7 +36,7 @@ def no_data_figure(title: str, caption: str = "", text: str = NO_DATA_TEXT) -> F
     fig, ax = plt.subplots(figsize=(10.0, 2.2))
     ax.set_axis_off()
     ax.set_gid(NO_DATA_LABEL)  # the SVG group of the axes gets id "no-data": tests find it in saved figures
-    ax.set_title(title)
+    ax.set_title(wrap_title(fig, title))
     ax.text(0.5, 0.45, text, ha="center", va="center", transform=ax.transAxes, fontsize=12, color="#333333")
     fig.set_label(NO_DATA_LABEL)
     if caption:

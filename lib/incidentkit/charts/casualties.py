@@ -25,7 +25,16 @@ from ..analysis.measures import (
 from ..data.coverage import coverage
 from ..data.reference import theatre_order
 from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note
-from .style import RANGE_COLOR, SERIES_COLORS, add_caption, amount_ticks, finish, integer_ticks, tag_value
+from .style import (
+    RANGE_COLOR,
+    SERIES_COLORS,
+    add_caption,
+    amount_ticks,
+    finish,
+    integer_ticks,
+    tag_value,
+    wrap_title,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -103,7 +112,7 @@ def plot_totals(
         ax.set_xlim(left=0)
         integer_ticks(ax.xaxis)
     axes[0].set_yticks(ypos, names)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap_title(fig, title, 12), x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())
     return fig

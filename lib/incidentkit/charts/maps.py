@@ -32,7 +32,7 @@ from ..analysis.measures import incident_figures
 from ..analysis.wording import format_range
 from ..errors import IncidentkitError
 from .base import no_data_figure
-from .style import NEUTRAL_COLOR, add_caption, theatre_colors
+from .style import NEUTRAL_COLOR, add_caption, theatre_colors, wrap_title
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -323,7 +323,7 @@ def plot_incident_map(
     _draw_points(ax, pts, k, colors, gids=True)
     ax.set_xlabel("longitude (degrees east)")
     ax.set_ylabel("latitude (degrees north)")
-    ax.set_title(title)
+    ax.set_title(wrap_title(fig, title, 13 * 1.6))
     for name, iax in zip(insets, inset_axes, strict=True):
         box = INSETS[name]
         _base(iax, box)

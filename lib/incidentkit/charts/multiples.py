@@ -20,7 +20,7 @@ from ..analysis.trends import rolling_mean
 from .base import group_colors, period_ticks
 from .events import mark_events
 from .gaps import coverage_caption, mark_no_figure, shade_coverage
-from .style import add_caption, integer_ticks, tag_value
+from .style import add_caption, integer_ticks, tag_value, wrap_title
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -108,7 +108,7 @@ def plot_group_panels(
     axes[0][0].set_ylim(bottom=0)
     integer_ticks(axes[0][0].yaxis)
     period_ticks(axes[-1][0], counts["period"], period)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
+    fig.suptitle(wrap_title(fig, title), x=0.01, ha="left", fontweight="bold", fontsize=13)
     fig.tight_layout()
     key: list[tuple[int, str]] = []
     for j in range(len(groups)):

@@ -102,7 +102,7 @@ def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DP
     under it at body size (:func:`caption_html`). A notebook cell ends with ``ik.charts.show_figure(fig, name, out)``.
     """
     paths = save_figure(fig, name, out, dpi=dpi)
-    alt = next((t for t in (fig.get_suptitle(), *(a.get_title() for a in fig.axes)) if t), name)
+    alt = " ".join(next((t for t in (fig.get_suptitle(), *(a.get_title() for a in fig.axes)) if t), name).split())
     plt.close(fig)
     data = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
     return HTML(f'<figure class="ik-figure" style="margin:1em 0">'

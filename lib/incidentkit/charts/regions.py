@@ -27,6 +27,7 @@ from .style import (
     integer_ticks,
     tag_value,
     theatre_colors,
+    wrap_title,
 )
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def plot_theatre_comparison(
     axes[0].invert_yaxis()
     for ax in axes:
         ax.grid(axis="y", visible=False)
-    axes[0].set_title(title)
+    axes[0].set_title(wrap_title(fig, title))
     fig.tight_layout()
     open_high = int(comp["deaths_open_high"].sum()) if "deaths_open_high" in comp else 0
     note = (f"{total_unknown} of {total} incident(s) have no death figure (not counted as zero). "
@@ -139,7 +140,7 @@ def plot_mix(
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title)
+    ax.set_title(wrap_title(fig, title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(3, len(data.columns)), fontsize=10)
     fig.tight_layout()
     few = [f"{t} (n={counts[t]})" for t in names if t in counts and counts[t] < 5]
@@ -225,7 +226,7 @@ def plot_small_multiples(
         if j - ncols >= 0:  # the panel above an empty cell is the last of its column: label its dates
             axes[(j - ncols) // ncols][j % ncols].xaxis.set_tick_params(labelbottom=True)
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(wrap_title(fig, title), x=0.01, ha="left", fontweight="bold")
     integer_ticks(axes[0][0].yaxis)
     dtype = str(series["period"].dtype) if "period" in series else ""  # e.g. "period[Y-DEC]"
     if dtype.startswith(("period[Y", "period[A", "period[Q")):  # yearly or quarterly series: year ticks, never "2022-05"

@@ -12,7 +12,7 @@ import pandas as pd
 from ..data.roles import ROLE_WORDS
 from .base import no_data_figure, period_ticks
 from .gaps import coverage_caption, mark_apart, shade_coverage
-from .style import CATEGORY_COLORS, NEUTRAL_COLOR, add_caption, integer_ticks, tag_value
+from .style import CATEGORY_COLORS, NEUTRAL_COLOR, add_caption, integer_ticks, tag_value, wrap_title
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,7 +61,7 @@ def plot_roles(
         ax.set_ylabel(f"{'incidents' if measure == 'incidents' else 'deaths'} per {period}", fontsize=8)
     apart = mark_apart(axes[0, 0], counts.attrs.get("apart"), at=(0.995, 0.95))
     period_ticks(axes[-1, 0], counts["period"], period)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap_title(fig, title, 12), x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
     notes = " ".join(t for t in (coverage_caption(counts, shaded), apart) if t)
     add_caption(fig, f"One panel per role of IS, never added together. {caption} {notes}".strip())

@@ -346,8 +346,15 @@ def declutter_ticks(fig: Figure, *, pad: float = 2.0) -> int:
     return blanked
 
 
+def wrap_title(fig: Figure, title: str, fontsize: float = 13.0) -> str:
+    """``title`` broken into lines that fit the figure's width at ``fontsize`` points (bold): a long selection in a
+    title would otherwise widen the saved image beyond the chart and shrink everything in it on the page."""
+    chars = max(20, int(0.95 * fig.get_figwidth() * 72 / (0.64 * fontsize)))
+    return "\n".join(textwrap.wrap(title, width=chars)) if len(title) > chars else title
+
+
 def finish(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> None:
-    """Set a figure's title and axis labels (with units) in the house manner."""
-    ax.set_title(title)
+    """Set a figure's title (wrapped to the figure's width) and axis labels (with units) in the house manner."""
+    ax.set_title(wrap_title(ax.get_figure(), title))  # type: ignore[arg-type]
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
