@@ -280,16 +280,10 @@ def test_importing_the_runner_does_not_import_heavy_packages() -> None:
     assert out.strip() == "[]"
 
 
-def test_index_key_figures_put_the_headline_first():
-    from incidentkit.reports.site import key_figures
-
-    shown = key_figures({"zeta": 1, "deaths_best": 5, "incidents": 3, "alpha": 2, "table": [1]})
-    assert [k for k, _ in shown] == ["incidents", "deaths_best", "alpha", "zeta"]
-
-
 def test_index_shows_each_reports_coverage_statement(tmp_path):
     """Issue 10: the index page says, per report, what its data is, covers and counts (escaped like any data)."""
-    from incidentkit.reports.site import key_figures, render_index
+    from incidentkit.reports.index import headline
+    from incidentkit.reports.site import render_index
 
     statement = "Documented incidents, not a count: 3 document(s) <b>describe</b> North Caucasus."
     summary = {"incidents": 3, "coverage_statement": statement, "comparison_note": "documented incidents ..."}
@@ -300,4 +294,4 @@ def test_index_shows_each_reports_coverage_statement(tmp_path):
     run = {"run_id": "r1", "started_at": "t0", "finished_at": "t1", "plan": "plan.yaml", "reports": [report]}
     page = render_index(run, tmp_path / "index.html").read_text()
     assert '<p class="coverage">Documented incidents, not a count: 3 document(s) &lt;b&gt;describe&lt;/b&gt;' in page
-    assert [k for k, _ in key_figures(summary)] == ["incidents"]  # a sentence is not a key figure
+    assert headline(summary) == "3 documented incidents."  # the figures in words; the sentences said apart

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -116,7 +117,8 @@ def test_data_text_is_escaped_in_report_and_index(runs: Runs) -> None:
     for html in (page, index):
         assert SCRIPT not in html
         assert "&lt;script&gt;alert(" in html or "&lt;script>alert(" in html
-        assert "<img src=x" not in html and '<img src="x"' not in html and 'onerror="' not in html
+        assert "<img src=x" not in html and '<img src="x"' not in html
+        assert not re.search(r"<[a-z][^<>]*\son[a-z]+\s*=", html, re.IGNORECASE)  # no live event handler
     # the Markdown output keeps its own harmless markup, but the data's tags are shown as text
     assert "<strong>Label:</strong> &lt;script" in page
     assert "<br/><em>end of the label</em>" in page or "<br><em>end of the label</em>" in page
@@ -387,22 +389,6 @@ def test_a_source_file_is_part_of_the_reuse_key(tmp_path: Path) -> None:
     assert statuses() == ["reused", "reused"]
     export.write_text("eventid\n1\n2\n")
     assert statuses() == ["ok", "reused"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("deaths: 3<br>*wounded*: 5", "deaths: 3<br>*wounded*: 5"),
-        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)>"),
-        ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
-        ("<b class='x'>bold</b>", "&lt;b class='x'>bold</b>"),
-        ("1 < 2 and 3 > 2", "1 < 2 and 3 > 2"),
-    ],
-)
-def test_markdown_outputs_cannot_carry_live_html(text: str, expected: str) -> None:
-    from incidentkit.reports.site import guard_markdown
-
-    assert guard_markdown(text) == expected
 
 
 def test_output_packages_are_part_of_the_reuse_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -236,7 +236,7 @@ def screenshot(
 
 
 _OVERFLOW_JS = """
-(selector) => {
+([selector, scrollInBox]) => {
   const vw = document.documentElement.clientWidth;
   const out = [];
   const describe = (el) => {
@@ -247,14 +247,25 @@ _OVERFLOW_JS = """
     const alt = el.getAttribute('alt') || el.getAttribute('src') || '';
     return alt ? s + ' [' + alt.slice(0, 80) + ']' : s;
   };
+  // The nearest ancestor that scrolls sideways (overflow-x auto or scroll): what it holds is seen through it.
+  const scroller = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll') return a;
+    }
+    return null;
+  };
   for (const el of document.querySelectorAll(selector)) {
     const r = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (r.width === 0 && r.height === 0) continue;           // not rendered
     if (style.visibility === 'hidden') continue;
     const reasons = [];
-    if (r.right > vw + 0.5) reasons.push(`right edge at ${Math.round(r.right)} px > viewport ${vw} px`);
-    if (r.left < -0.5) reasons.push(`left edge at ${Math.round(r.left)} px < 0`);
+    const box = scrollInBox ? scroller(el) : null;          // a wide table scrolls in its box, not the page
+    const edges = box ? box.getBoundingClientRect() : r;
+    const what = box ? `its scrolling box (${describe(box)})` : 'right edge';
+    if (edges.right > vw + 0.5) reasons.push(`${what} at ${Math.round(edges.right)} px > viewport ${vw} px`);
+    if (edges.left < -0.5) reasons.push(`left edge at ${Math.round(edges.left)} px < 0`);
     if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
       reasons.push(`content ${el.scrollWidth} px wide in a box ${el.clientWidth} px wide`);
     if (reasons.length) out.push({
@@ -270,14 +281,19 @@ _OVERFLOW_JS = """
 OVERFLOW_SELECTOR = "table, figure, img, pre, svg"
 
 
-def horizontal_overflow(page: Any, selector: str = OVERFLOW_SELECTOR) -> list[dict[str, Any]]:
+def horizontal_overflow(
+    page: Any, selector: str = OVERFLOW_SELECTOR, *, scroll_in_box: bool = False
+) -> list[dict[str, Any]]:
     """Every element matching ``selector`` that overflows horizontally, at the page's current viewport.
 
     An element overflows when its box reaches past the viewport's right (or left) edge, or when its content is
-    wider than its box (``scrollWidth > clientWidth``: a table or ``pre`` that the reader must scroll sideways).
-    Each result names the element and says why (``reasons``); an empty list means nothing overflows.
+    wider than its box (``scrollWidth > clientWidth``: a table or ``pre`` that the reader must scroll sideways, or
+    text spilling out of a fixed-width table). With ``scroll_in_box=True`` an element inside a box that scrolls
+    sideways (``overflow-x: auto``, the report pages' tables on a phone) is checked by that box's edges instead:
+    it scrolls inside its box, the page does not. Each result names the element and says why (``reasons``); an
+    empty list means nothing overflows.
     """
-    return page.evaluate(_OVERFLOW_JS, selector)
+    return page.evaluate(_OVERFLOW_JS, [selector, scroll_in_box])
 
 
 def document_overflow(page: Any) -> int:

@@ -54,6 +54,7 @@ OUTPUT_PACKAGES = (
     "mistune",
     "jinja2",
     "pygments",
+    "bleach",  # nbconvert's sanitiser: what a page's Markdown and HTML keep
 )
 _SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git"}
 
