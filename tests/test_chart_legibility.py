@@ -162,6 +162,15 @@ def test_attack_and_target_charts_of_a_page_share_no_colour_and_follow_the_map()
                                & {c for k, c in target.items() if k != "Other categories"})
 
 
+def _shown(fig, name, out) -> list:
+    """What ``show_figure`` puts in the cell's outputs, in order: the PNG bytes of an image, the HTML of the rest."""
+    from unittest import mock
+
+    with mock.patch("incidentkit.charts.output.display") as display:
+        assert ik.charts.show_figure(fig, name, out) is None
+    return [obj.data for (obj,), _ in display.call_args_list]
+
+
 def test_the_caption_is_under_the_figure_not_small_print_in_it(tmp_path):
     events = pd.DataFrame({"event_id": ["e1", "e2"], "date": pd.to_datetime(["1995-03-01", "1995-09-01"]),
                            "date_precision": "day", "event_type": "leader_killed",
@@ -173,11 +182,11 @@ def test_the_caption_is_under_the_figure_not_small_print_in_it(tmp_path):
     cap = ik.charts.figure_caption(fig)
     assert cap.text.startswith("Selection: a & b.") and [n for n, _ in cap.key] == [1, 2]
     out = ik.charts.output_dir(str(tmp_path), "10-trends")
-    shown = ik.charts.show_figure(fig, "incidents", out).data
-    assert '<figcaption class="ik-caption"><p>Selection: a &amp; b.' in shown
-    assert '<li value="1">1995-03-01 Leader &lt;b&gt;killed&lt;/b&gt;</li>' in shown
-    assert (tmp_path / "figures" / "incidents.png").is_file()
-    assert 'alt="Incidents per month"' in shown
+    shown = _shown(fig, "incidents", out)
+    png, caption = shown
+    assert png == (tmp_path / "figures" / "incidents.png").read_bytes()  # the saved bytes, shown
+    assert caption.startswith('<div class="ik-caption"><p>Selection: a &amp; b.')
+    assert "<li><strong>1</strong> 1995-03-01 Leader &lt;b&gt;killed&lt;/b&gt;</li>" in caption
 
 
 def test_figures_are_the_page_width(tmp_path):
@@ -226,7 +235,7 @@ def test_a_shown_figure_is_the_same_bytes_on_every_run(tmp_path):
     for run in ("a", "b"):
         out = ik.charts.output_dir(str(tmp_path / run), "10-trends")
         fig = ik.charts.plot_incidents(counts, period="quarter", caption="Selection: test.")
-        pages.append(ik.charts.show_figure(fig, "incidents", out).data)
+        pages.append(_shown(fig, "incidents", out))
     assert pages[0] == pages[1]
     assert (tmp_path / "a" / "figures" / "incidents.png").read_bytes() == \
         (tmp_path / "b" / "figures" / "incidents.png").read_bytes()

@@ -71,7 +71,7 @@ def test_a_theatre_with_no_toll_has_no_figure_not_zero(tmp_path: Path) -> None:
     assert summary["deaths_best"] is None and summary["wounded_best"] is None
     assert summary["suicide"] == 0 and summary["suicide_unknown"] == 1
     text = outputs_text(nb)
-    dd = '</dt><dd style="margin:0 0 0.4em 1.5em">'  # the key-figure panel: a term and its value
+    dd = "</strong></dt><dd>"  # the key-figure panel: a term and its value
     assert f"Deaths{dd}no figure (1 incident(s) with no death figure (not counted))" in text
     assert f"Wounded{dd}no figure" in text and f"Wounded{dd}0" not in text
     assert f"Suicide attacks{dd}0 (1 incident not known either way)" in text

@@ -66,7 +66,7 @@ def test_a_table_without_unknowns_has_no_dash_footnote_and_data_text_is_escaped(
     html = tables.html_table(frame)
     assert "<b>" not in html and "&lt;b&gt;Raqqa&lt;/b&gt;" in html
     assert tables.DASH_NOTE not in html
-    assert 'data-sort="3.0"' in html  # a sortable table sorts numbers as numbers
+    assert 'data-order="3.0"' in html  # a sortable table sorts numbers as numbers
 
 
 def test_incident_tables_are_marked_for_the_site():
@@ -99,7 +99,7 @@ def test_the_brief_comparison_says_why_no_change_is_computed():
 def test_the_panel_says_what_it_counts_and_what_has_no_figure():
     df = make_incidents(ROWS)
     panel = ik.text.key_figures_html(df, claims=True).data
-    assert panel.startswith('<section class="ik-panel"')
+    assert panel.startswith('<div class="ik-panel">')
     assert "violence carried out by IS" in panel
     assert "1 incident(s) with no death figure (not counted)" in panel
     assert "1,203" in panel or "1,203" in panel.replace("&#x27;", "'")  # 3 + 1,200 deaths (best)
@@ -142,3 +142,23 @@ def test_the_incidents_behind_a_report_are_saved_with_their_sources(tmp_path):
     assert "https://example.org/one" in b["citations"] and "Second report" in b["citations"]
     with pytest.raises(ik.IncidentkitError):
         ik.charts.save_incidents(df, tmp_path, SOURCES, name="../x.csv")
+
+
+def test_the_report_site_keeps_every_element_the_library_writes(tmp_path):
+    """The published page passes HTML outputs through the site's sanitiser (reports/sanitize.py), which escapes an
+    element it does not allow: the panel, the tables and the captions use only elements it keeps."""
+    from incidentkit.reports.sanitize import output_cleaner
+
+    clean = output_cleaner()
+    df = make_incidents(ROWS)
+    counts = ik.counts_by_period(df, "month", start="2016-01-01", end="2016-06-30")
+    events = pd.DataFrame({"event_id": ["e1"], "date": pd.to_datetime(["2016-02-01"]), "date_precision": ["day"],
+                           "event_type": ["leader_killed"], "title": ["Leader killed"]})
+    fig = ik.charts.plot_incidents(counts, period="month", events=ik.timeline_events(events), caption="Selection.")
+    pieces = [ik.text.key_figures_html(df, claims=True).data, tables.html_table(ik.theatre_comparison(df)),
+              ik.text.deadliest_html(ik.text.deadliest_table(df, 5, SOURCES)).data, ik.charts.caption_html(fig)]
+    for piece in pieces:
+        cleaned = clean(piece)
+        for tag in set(re.findall(r"<(\w+)", piece)):
+            assert f"&lt;{tag}" not in cleaned, tag  # kept as an element, not shown as text
+    assert 'data-order="1200.0"' in clean(pieces[1])  # the sorting hint survives

@@ -215,8 +215,7 @@ def start_lab(root: Path, home: Path, *, env: dict[str, str] | None = None, time
     raise LabError(f"{last_error}:\n{log_path.read_text(errors='replace')[-4000:]}")
 
 
-#: The code cells of the notebook in view: each cell's prompt ("[3]:", "[*]:", "[ ]:") and how many images it shows
-#: (image outputs, SVG, and the report figures of ik.charts.show_figure: an HTML <figure> with its caption).
+#: The code cells of the notebook in view: each cell's prompt ("[3]:", "[*]:", "[ ]:") and how many images it shows.
 _CELLS_JS = """
 () => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
@@ -226,7 +225,7 @@ _CELLS_JS = """
   return {
     status,
     prompts: cells.map((c) => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim()),
-    images: cells.map((c) => c.querySelectorAll('.jp-RenderedImage img, .jp-RenderedSVG svg, figure.ik-figure img').length),
+    images: cells.map((c) => c.querySelectorAll('.jp-RenderedImage img, .jp-RenderedSVG svg').length),
   };
 }
 """

@@ -35,8 +35,7 @@ def test_trends_notebook_runs_in_lab_offline(
     assert run.not_run == [], f"code cells without an execution count: {run.not_run} (prompts {run.prompts})"
     assert run.images >= 1, "no figure appeared in the outputs"
     assert broken_images(page) == []
-    # a report figure is an HTML <figure> (the image with its caption under it: ik.charts.show_figure)
-    first_figure = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) figure.ik-figure img").first
+    first_figure = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedImage img").first
     first_figure.scroll_into_view_if_needed()
     shoot(page, "first-figure", viewports=("desktop",), full_page=False)
     # Lab and the kernel's outputs need nothing from outside this machine (issue 14: "works with no network").

@@ -99,16 +99,13 @@ def key_figures_html(incidents: pd.DataFrame, sel: Any = None, *, claims: bool =
                      title: str = "Key figures") -> HTML:
     """Return the panel a report opens with: ``title``, the coverage statement
     (:func:`incidentkit.coverage_statement`) and the :func:`key_figures` as a definition list; every text escaped,
-    classes ``ik-panel``, ``ik-statement``, ``ik-figures`` (styled by the site, legible without it)."""
+    classes ``ik-panel``, ``ik-statement``, ``ik-figures`` (styled by the site; plain elements, legible without it
+    and kept by the site's sanitiser)."""
     statement = coverage_statement(incidents, sel, markdown=False)
-    items = "".join(f'<dt style="font-weight:bold">{html.escape(k)}</dt><dd style="margin:0 0 0.4em 1.5em">'
-                    f"{html.escape(v)}</dd>" for k, v in key_figures(incidents, sel, claims=claims))
-    return HTML(
-        '<section class="ik-panel" style="border:1px solid #999;border-radius:4px;padding:0.6em 1em;margin:1em 0">'
-        f'<h2 class="ik-panel-title" style="margin:0 0 0.4em 0;font-size:1.2em">{html.escape(title)}</h2>'
-        f'<p class="ik-statement" style="margin:0 0 0.6em 0">{html.escape(statement)}</p>'
-        f'<dl class="ik-figures" style="margin:0">{items}</dl></section>'
-    )
+    items = "".join(f"<dt><strong>{html.escape(k)}</strong></dt><dd>{html.escape(v)}</dd>"
+                    for k, v in key_figures(incidents, sel, claims=claims))
+    return HTML(f'<div class="ik-panel"><h2 class="ik-panel-title">{html.escape(title)}</h2>'
+                f'<p class="ik-statement">{html.escape(statement)}</p><dl class="ik-figures">{items}</dl></div>')
 
 
 def headline(incidents: pd.DataFrame, sel: Any = None) -> str:

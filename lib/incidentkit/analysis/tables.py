@@ -5,7 +5,8 @@ One place says how a value is shown on a page: counts with thousands separators 
 words with their units ("claimed (% of incidents)", never ``claimed_share``), and a value the table does not know
 (``<NA>``, NaN, None) as a dash "–" explained in a footnote under the table (unknown is not zero). Every text cell is
 HTML-escaped: a data string never injects markup into a page. Numbers are right-aligned and carry their raw value in
-``data-sort`` so that a sortable table sorts them as numbers.
+``data-order`` so that a sortable table sorts them as numbers. Only plain elements and the table cells' alignment
+styles are used: the report site's sanitiser (``reports/sanitize.py``) keeps them.
 
 :data:`COLUMNS` names the columns of the library's tables; a column it does not name is shown by its dtype (header:
 the name with spaces; ``*_share`` a percentage, ``*_pct`` a percentage already, whole numbers as counts).
@@ -191,7 +192,7 @@ def _sort_key(value: object, column: Column) -> str:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return ""
-    return "" if math.isnan(number) else f' data-sort="{number!r}"'
+    return "" if math.isnan(number) else f' data-order="{number!r}"'
 
 
 def html_table(
@@ -255,9 +256,8 @@ def html_table(
     classes = f"{TABLE_CLASS} {INCIDENTS_CLASS}" if incidents else TABLE_CLASS
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     notes = [n for n in (note, dash_note if dashes else "") if n]
-    foot = "".join(f'<p class="ik-table-note" style="font-size:0.9em;margin:0.3em 0">{html.escape(n)}</p>'
-                   for n in notes)
-    return (f'<div class="ik-table-wrap" style="overflow-x:auto;margin:0.8em 0">'
+    foot = "".join(f'<p class="ik-table-note">{html.escape(n)}</p>' for n in notes)
+    return (f'<div class="ik-table-wrap">'
             f'<table class="{classes}" style="border-collapse:collapse">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>{foot}</div>")
 

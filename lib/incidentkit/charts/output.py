@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import json
@@ -18,7 +17,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Image, display
 
 from ..analysis.exports import incidents_export
 from ..errors import ParameterError
@@ -89,25 +88,24 @@ def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DP
 
 def caption_html(fig: Figure) -> str:
     """The caption attached to ``fig`` (:func:`~incidentkit.charts.style.add_caption`) as HTML for the page: its
-    sentences in a paragraph and its numbered key as an ordered list, every text escaped."""
+    sentences in a paragraph and its numbered key as a list ("1 2015-01 IS announces ..."), every text escaped, in
+    a ``div.ik-caption`` (plain elements only: the report site's sanitiser keeps them)."""
     cap = figure_caption(fig)
-    key = "".join(f'<li value="{n}">{html.escape(t)}</li>' for n, t in cap.key)
-    key_html = f'<ol class="ik-key" style="columns:2 24em;margin:0.3em 0">{key}</ol>' if key else ""
-    return f'<figcaption class="ik-caption"><p>{html.escape(cap.text)}</p>{key_html}</figcaption>'
+    key = "".join(f"<li><strong>{n}</strong> {html.escape(t)}</li>" for n, t in cap.key)
+    key_html = f'<ul class="ik-key">{key}</ul>' if key else ""
+    return f'<div class="ik-caption"><p>{html.escape(cap.text)}</p>{key_html}</div>'
 
 
-def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> HTML:
-    """Save ``fig`` (:func:`save_figure`), close it, and return it for display as an HTML ``<figure>``: the saved PNG
-    (the same bytes) at the page's width, its title as the image's text alternative, and its caption and numbered key
-    under it at body size (:func:`caption_html`). A notebook cell ends with ``ik.charts.show_figure(fig, name, out)``.
-    """
+def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> None:
+    """Save ``fig`` (:func:`save_figure`), close it and show it: the saved PNG (the same bytes) as the cell's image
+    output, then its caption and numbered key under it at body size (:func:`caption_html`). A notebook cell ends
+    with ``ik.charts.show_figure(fig, name, out)`` (it returns nothing, so nothing else is printed)."""
     paths = save_figure(fig, name, out, dpi=dpi)
-    alt = " ".join(next((t for t in (fig.get_suptitle(), *(a.get_title() for a in fig.axes)) if t), name).split())
     plt.close(fig)
-    data = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
-    return HTML(f'<figure class="ik-figure" style="margin:1em 0">'
-                f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-                f'style="width:100%;max-width:1200px;height:auto">{caption_html(fig)}</figure>')
+    display(Image(data=paths["png"].read_bytes(), format="png"))
+    caption = figure_caption(fig)
+    if caption.text or caption.key:
+        display(HTML(caption_html(fig)))
 
 
 def save_incidents(incidents: pd.DataFrame, out: Path | str, sources: pd.DataFrame | None = None, *,
