@@ -162,3 +162,14 @@ def test_the_report_site_keeps_every_element_the_library_writes(tmp_path):
         for tag in set(re.findall(r"<(\w+)", piece)):
             assert f"&lt;{tag}" not in cleaned, tag  # kept as an element, not shown as text
     assert 'data-order="1200.0"' in clean(pieces[1])  # the sorting hint survives
+
+
+def test_the_theatres_table_says_deaths_in_words():
+    libya = {"incident_id": "d", "date": "2016-04-01", "theatre": "Libya", "is_role": "perpetrator"}  # no figure
+    html = ik.text.theatres_html(ik.theatre_comparison(make_incidents([*ROWS, libya]))).data
+    cells = _cells(html)
+    row = cells[cells.index("Libya"):][:5]
+    assert row == ["Libya", "1", "no figure", "1", "–"]  # deaths unknown: said, never 0
+    nc = cells[cells.index("North Caucasus"):][:3]
+    assert nc == ["North Caucasus", "1", "3 (range 2-5)"]
+    assert len(_headers(html)) == 10 and "<NA>" not in html

@@ -128,7 +128,7 @@ _MOVED: dict[str, str] = {
          "escape_markdown", "format_range", "headline_markdown", "notable_markdown", "reported_caption",
          "reported_markdown", "reported_notes", "reported_sentences", "table_or_note", "table_text", "total_text",
          "chronology_html", "comparison_html", "deadliest_html", "headline", "html_table", "key_figures",
-         "key_figures_html", "notable_html", "table_html", "timeline_html"),
+         "key_figures_html", "notable_html", "table_html", "theatres_html", "timeline_html"),
         "text",
     ),
 }

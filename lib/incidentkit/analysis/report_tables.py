@@ -8,8 +8,9 @@ import pandas as pd
 from IPython.display import HTML
 
 from .tables import Column, html_table, table_html
+from .wording import total_text
 
-__all__ = ["chronology_html", "comparison_html", "deadliest_html", "notable_html", "timeline_html"]
+__all__ = ["chronology_html", "comparison_html", "deadliest_html", "notable_html", "theatres_html", "timeline_html"]
 
 #: The measures of :func:`incidentkit.period_comparison`, in words.
 MEASURE_WORDS: dict[str, str] = {
@@ -91,3 +92,26 @@ def timeline_html(events: pd.DataFrame) -> HTML:
     work = events.assign(event_type=events["event_type"].astype(str).str.replace("_", " "))
     cols = {"marker": "no.", "when": "when", "label": "event", "event_type": "type of event"}
     return HTML(html_table(work.rename_axis("marker"), cols, index=True))
+
+
+def theatres_html(comp: pd.DataFrame) -> HTML:
+    """The theatres side by side (:func:`incidentkit.theatre_comparison`) as a table a page holds: per theatre the
+    incidents, the deaths in words as the sources allow ("at least 61", "202 (range 194-202)", "no figure"), the
+    incidents with no death figure, deaths per incident (best), claims and suicide attacks with those not known."""
+    if comp.empty:
+        return table_html(comp, empty="No incidents match the selection.")
+
+    def deaths(r: pd.Series) -> str:
+        n, unknown = int(r["incidents"]), int(r["deaths_unknown"])
+        return total_text({"with_figure": n - unknown, "unknown": unknown, "low": r["deaths_low"],
+                           "best": r["deaths_best"], "high": r["deaths_high"],
+                           "open_high": int(r["deaths_open_high"]), "approx": 0})
+
+    work = comp.assign(deaths=[deaths(r) for _, r in comp.iterrows()])
+    cols: dict[str, Column | str] = {
+        "theatre": "theatre", "incidents": "incidents", "deaths": Column("deaths (persons)"),
+        "deaths_unknown": "no death figure (incidents)", "per_incident_best": "deaths per incident (best)",
+        "claimed": "claimed (incidents)", "claimed_share": "claimed (%)", "claims_unknown": "no word on a claim",
+        "suicide": "suicide attacks", "suicide_unknown": "not known whether suicide",
+    }
+    return HTML(html_table(work, cols, index=True))

@@ -22,7 +22,14 @@ from IPython.display import Markdown
 
 from .keyfigures import headline, key_figures, key_figures_html
 from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
-from .report_tables import chronology_html, comparison_html, deadliest_html, notable_html, timeline_html
+from .report_tables import (
+    chronology_html,
+    comparison_html,
+    deadliest_html,
+    notable_html,
+    theatres_html,
+    timeline_html,
+)
 from .statements import coverage_statement, reported_caption, reported_markdown, reported_sentences
 from .tables import html_table, table_html
 from .wording import (
@@ -61,6 +68,7 @@ __all__ = [
     "table_html",
     "table_or_note",
     "table_text",
+    "theatres_html",
     "timeline_html",
     "total_text",
 ]
