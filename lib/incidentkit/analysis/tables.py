@@ -254,11 +254,14 @@ def html_table(
             cells.append(f'<td{_sort_key(value, spec)}{align}>{html.escape(text)}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     classes = f"{TABLE_CLASS} {INCIDENTS_CLASS}" if incidents else TABLE_CLASS
+    # width auto (at least the box's): JupyterLab's sheet fixes table layouts, which with a set width splits the
+    # columns evenly and lets numbers spill into their neighbours; an auto width sizes columns by their content, and
+    # a table wider than the page scrolls in its output box
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     notes = [n for n in (note, dash_note if dashes else "") if n]
     foot = "".join(f'<p class="ik-table-note">{html.escape(n)}</p>' for n in notes)
     return (f'<div class="ik-table-wrap">'
-            f'<table class="{classes}" style="border-collapse:collapse">{cap}<thead><tr>{head}</tr></thead>'
+            f'<table class="{classes}" style="width:auto;min-width:100%">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>{foot}</div>")
 
 
