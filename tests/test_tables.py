@@ -173,3 +173,12 @@ def test_the_theatres_table_says_deaths_in_words():
     nc = cells[cells.index("North Caucasus"):][:3]
     assert nc == ["North Caucasus", "1", "3 (range 2-5)"]
     assert len(_headers(html)) == 10 and "<NA>" not in html
+
+
+def test_a_note_the_same_on_every_row_is_said_once_under_the_table():
+    frame = pd.DataFrame({"year": [2015, 2016], "incidents": [1, 2], "note": ["documented incidents, not a count"] * 2})
+    html = tables.html_table(frame)
+    assert "note" not in _headers(html)
+    assert html.count("documented incidents, not a count") == 1 and "Every row: documented incidents" in html
+    varied = tables.html_table(frame.assign(note=["a", "b"]))
+    assert "note" in _headers(varied)

@@ -117,6 +117,8 @@ COLUMNS: dict[str, Column] = {
 }
 
 _NUMERIC = {"count", "decimal", "share", "percent", "change", "change_pct"}
+#: Columns of remarks: one said on every row is said once under the table instead.
+NOTE_COLUMNS = frozenset({"note"})
 #: Text no longer than this (characters) is kept on one line.
 SHORT_TEXT = 24
 
@@ -225,6 +227,11 @@ def html_table(
     else:
         names, overrides = [str(c) for c in columns], {}
     frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
+    # a note that is the same on every row is said once, under the table, not repeated down a narrow column
+    same_note = [n for n in names if n in NOTE_COLUMNS and len(frame) > 1 and frame[n].nunique(dropna=False) == 1]
+    if same_note:
+        names = [n for n in names if n not in same_note]
+        note = " ".join(t for t in (f"Every row: {frame[same_note[0]].iloc[0]}.", note) if t and t != "Every row: .")
     specs = []
     for name in names:
         spec = overrides.get(name)
