@@ -48,6 +48,7 @@ refresh-checked: $(STAMP)  ## after a data change: re-run notebooks and store th
 
 bench: $(STAMP)  ## run the benchmarks in bench/ (slow; prints ratios)
 	$(PY) bench/bench_readers.py
+	$(PY) bench/bench_cache_formats.py
 	$(PY) bench/bench_excel.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_plan_check.py

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from incidentkit.paths import KERNEL_DISPLAY_NAME, KERNEL_NAME
-from incidentkit.reports import runner
+from incidentkit.reports import kernels as execute
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
@@ -56,7 +56,7 @@ def test_the_wheel_installs_the_same_kernelspec() -> None:
 
 
 def test_the_report_runner_starts_the_project_kernel() -> None:
-    assert runner.KERNEL_NAME == KERNEL_NAME
+    assert execute.KERNEL_NAME == KERNEL_NAME
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)

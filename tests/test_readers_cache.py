@@ -1,4 +1,4 @@
-"""The Parquet cache: a hit, invalidation by content and reader version, corrupt entries rebuilt, report kept."""
+"""The cache (Arrow IPC, memory-mapped): a hit, invalidation by content and reader version, corrupt entries rebuilt, report kept."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from incidentkit.data.readers import CacheWarning, RowsRejectedWarning, read_gtd, read_ucdp, registry
 from incidentkit.data.readers import cache as cache_mod
-from incidentkit.data.readers.hashing import digest_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -31,7 +30,7 @@ def export(tmp_path) -> Path:
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.parquet"))
+    return sorted(folder.glob("*.arrow"))
 
 
 def test_second_read_is_served_from_the_cache(cache, export, monkeypatch):
@@ -71,12 +70,12 @@ def test_corrupt_entry_is_removed_and_rebuilt(cache, export, damage):
     good = read_ucdp(export)
     (entry,) = entries(cache)
     data = entry.read_bytes()
-    entry.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"not parquet at all" * 10)
+    entry.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"not an arrow file" * 10)
     with pytest.warns(CacheWarning, match="corrupt cache entry"):
         again = read_ucdp(export)
     pd.testing.assert_frame_equal(good, again)
     (rebuilt,) = entries(cache)
-    assert rebuilt.read_bytes()[:4] == b"PAR1"
+    assert rebuilt.read_bytes()[:6] == b"ARROW1"
 
 
 def test_rejected_rows_report_survives_the_cache(cache, tmp_path):
@@ -176,10 +175,11 @@ def test_dependency_digest_follows_the_tables_and_the_schema(data_copy):
 
 
 def _data_region(entry: Path) -> tuple[int, int]:
-    """Return [start, end) of an entry's column data: after the 4-byte magic, before the footer."""
+    """Return [start, end) of an entry's schema and record batch: after the 8-byte magic, before the footer (an
+    Arrow IPC file ends with the footer, its 4-byte length and the 6-byte magic)."""
     raw = entry.read_bytes()
-    footer = int.from_bytes(raw[-8:-4], "little")
-    return 4, len(raw) - 8 - footer
+    footer = int.from_bytes(raw[-10:-6], "little")
+    return 8, len(raw) - 10 - footer
 
 
 @pytest.mark.parametrize("where", [0.25, 0.5, 0.75])
@@ -204,35 +204,52 @@ def test_flipped_bytes_in_the_data_region_are_detected_and_rebuilt(cache, export
 
 def test_rewritten_entry_with_the_same_metadata_is_detected(cache, export):
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
 
     good = read_ucdp(export)
     (entry,) = entries(cache)
-    table = pq.read_table(entry)
+    table = feather.read_table(entry, memory_map=False)
     i = table.column_names.index("killed_best")
     forged = table.set_column(i, "killed_best", pa.array([999] * table.num_rows, pa.int64()))
-    pq.write_table(forged.replace_schema_metadata(table.schema.metadata), entry)  # parses, metadata matches
+    feather.write_feather(forged.replace_schema_metadata(table.schema.metadata), entry,
+                          compression="uncompressed")  # parses, metadata matches
     with pytest.warns(CacheWarning, match="do not match the digest"):
         again = read_ucdp(export)
     pd.testing.assert_frame_equal(good, again)
 
 
-def test_page_checksums_catch_a_changed_value_even_with_a_matching_sidecar(cache, export):
-    import json
-
+def test_changed_text_value_is_caught_by_the_digest(cache, export):
     read_ucdp(export)
     (entry,) = entries(cache)
     raw = bytearray(entry.read_bytes())
     pos = raw.find(b"Synthetic headline one")
-    assert pos > 0  # short text is stored as literal bytes inside its (LZ4) page
+    assert pos > 0  # uncompressed: text is stored as literal bytes
     raw[pos + len("Synthetic headline ")] ^= 0x20  # 'one' -> 'One': a different, perfectly valid value
     entry.write_bytes(bytes(raw))
-    cache_mod.sidecar_path(entry).write_text(
-        json.dumps({"digest": digest_of(bytes(raw)), "size": len(raw)})
-    )
-    with pytest.warns(CacheWarning, match="corrupt cache entry"):
+    with pytest.warns(CacheWarning, match="do not match the digest"):
         again = read_ucdp(export)
     assert again.loc[again["source_event_id"] == "900001", "summary"].item() == "Synthetic headline one"
+
+
+def test_entry_replaced_by_a_folder_is_said_once_per_read_and_not_said_removed(cache, export):
+    """Issue 12: a folder in the entry's place cannot be removed; the warning says so (not 'removed and rebuilt'),
+    once per read, and the export is still read."""
+    good = read_ucdp(export)
+    (entry,) = entries(cache)
+    entry.unlink()
+    entry.mkdir()
+    (entry / "something").write_text("x")
+    for _ in range(2):  # every later read: one warning, the truth
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            again = read_ucdp(export)
+        cache_warnings = [w for w in caught if issubclass(w.category, CacheWarning)]
+        assert len(cache_warnings) == 1, [str(w.message) for w in cache_warnings]
+        message = str(cache_warnings[0].message)
+        assert "could not be removed" in message and "a folder" in message
+        assert "removed and rebuilt" not in message
+        pd.testing.assert_frame_equal(good, again)
+    assert entry.is_dir()
 
 
 def test_missing_sidecar_means_rebuild(cache, export):

@@ -272,7 +272,7 @@ def test_plan_slugs_are_safe_whatever_the_name(tmp_path: Path) -> None:
 
 def test_importing_the_runner_does_not_import_heavy_packages() -> None:
     code = (
-        "import sys, incidentkit.reports, incidentkit.reports.__main__, incidentkit.reports.runner;"
+        "import sys, incidentkit.reports, incidentkit.reports.__main__, incidentkit.reports.run;"
         "heavy = {'pandas', 'matplotlib', 'papermill', 'nbconvert', 'nbformat', 'numpy', 'tqdm'} & set(sys.modules);"
         "print(sorted(heavy))"
     )

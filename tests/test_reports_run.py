@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from incidentkit.reports.runner import RunLockedError, RunOptions, RunResult, run_plan
+from incidentkit.errors import RunLockedError
+from incidentkit.reports.run import RunOptions, RunResult, run_plan
 
 pytestmark = pytest.mark.notebooks
 
@@ -191,7 +192,7 @@ def test_unchanged_rerun_reuses_everything_quickly(runs: Runs) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from incidentkit.reports.runner import RunOptions, run_plan\n"
+        "from incidentkit.reports.run import RunOptions, run_plan\n"
         f"result = run_plan(RunOptions(plan=Path({str(opts.plan)!r}), out=Path({str(opts.out)!r}),"
         f" notebooks=Path({str(NOTEBOOKS)!r}), data=Path({str(DATA)!r}), library=Path({str(opts.library)!r}),"
         " progress=False))\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from incidentkit.reports.runner import run_plan
+from incidentkit.reports.run import run_plan
 from test_reports_run import DATA, NOTEBOOKS, options, snapshot, stub_execute
 
 pytestmark = pytest.mark.notebooks
@@ -59,7 +59,7 @@ def test_sigterm_stops_workers_and_kernels_and_keeps_latest(tmp_path: Path) -> N
             assert time.monotonic() < deadline and proc.poll() is None, "the kernels did not start"
             time.sleep(0.2)
             kernels = [p for p in runner.children(recursive=True) if "ipykernel" in _cmdline(p)]
-        started = [p for p in runner.children(recursive=True) if "spawn_main" in _cmdline(p)] + kernels
+        started = [p for p in runner.children(recursive=True) if "incidentkit.reports.workers" in _cmdline(p)] + kernels
         assert len(started) == 4  # two workers, two kernels
         # the kernels' connection files live in the run's private folder (removed with the run)
         private = {Path(_cmdline(k).split(" -f ", 1)[1].split()[0]).parent.parent for k in kernels}

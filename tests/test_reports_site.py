@@ -173,7 +173,7 @@ def test_scope_in_a_readers_words(parameters: dict[str, Any], text: str) -> None
 
 
 def test_the_runner_and_the_links_agree_on_the_page_file() -> None:
-    from incidentkit.reports.runner import HTML_FILE
+    from incidentkit.reports.pages import HTML_FILE
 
     assert navigation.PAGE_FILE == HTML_FILE
 

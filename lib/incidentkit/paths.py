@@ -13,7 +13,7 @@ Every location can be overridden with an environment variable, so that a test or
 library elsewhere without touching code:
 
 - ``INCIDENTKIT_DATA_DIR``: folder holding ``datapackage.json`` and the curated tables;
-- ``INCIDENTKIT_CACHE_DIR``: folder for converted GTD/ACLED/UCDP files (Parquet);
+- ``INCIDENTKIT_CACHE_DIR``: folder for converted GTD/ACLED/UCDP files (Arrow IPC);
 - ``INCIDENTKIT_REPORTS_DIR``: folder the report runner writes to.
 """
 

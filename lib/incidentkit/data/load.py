@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataValidationError, ParameterError
+from .checked import remember_validated, validated_before
 from .coverage import attach_coverage, curated_coverage, path_coverage
 from .parameters import RULES, Context, check_values, raise_issues
 from .readers import read_export
@@ -109,17 +110,18 @@ def _curated_incidents(folder: Path | None) -> pd.DataFrame:
 def _external_incidents(path: Path, only_is: bool, folder: Path | None) -> pd.DataFrame:
     if path.is_dir() or is_incident_table(path):
         return _own_incidents(path, folder)
-    df = read_export(path)
+    df = read_export(path, only_is=only_is)  # IS rows selected before converting (readers/candidates.py)
     read_report = df.attrs.get("read_report", {})
+    cache_key = df.attrs.get("cache_key")
     df.attrs = {}  # pandas deep-copies attrs on every operation: the report rides again on the result only
-    if only_is:
-        df = df[df["is_branch"].notna()].copy()
     df["theatre"] = assign_theatre(
         df["iso3"], df["admin1"], fallback=FALLBACK_THEATRE, explicit=df["theatre"], folder=folder
     )
-    report = validate(df, "incidents", folder=folder)
-    if report:
-        raise DataValidationError(list(report), source=str(path))
+    if not validated_before(cache_key, folder):  # the same cached rows against the same tables: checked already
+        report = validate(df, "incidents", folder=folder)
+        if report:
+            raise DataValidationError(list(report), source=str(path))
+        remember_validated(cache_key, folder)
     df.attrs["read_report"] = read_report
     return df
 

@@ -12,6 +12,7 @@ fails on Arrow timestamps); a field with an ``enum`` constraint -> ``Categorical
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,19 @@ def pandas_dtype(f: dict[str, Any]) -> Any:
 
 
 def pandas_dtypes(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """Return ``{column: dtype}`` for a table."""
-    return {f["name"]: pandas_dtype(f) for f in fields(name, folder)}
+    """Return ``{column: dtype}`` for a table (built once per table and version of ``datapackage.json``: dtypes are
+    immutable, the dict is the caller's)."""
+    path = datapackage_path(folder)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {f["name"]: pandas_dtype(f) for f in fields(name, folder)}  # fields() raises the readable error
+    return dict(_dtypes(name, str(path), stamp))
+
+
+@lru_cache(maxsize=64)
+def _dtypes(name: str, path: str, stamp: int) -> tuple[tuple[str, Any], ...]:
+    return tuple((f["name"], pandas_dtype(f)) for f in fields(name, Path(path).parent))
 
 
 def empty_frame(name: str, folder: Path | None = None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ that execute or render notebooks.
 from __future__ import annotations
 
 from .plan import PlanError, Report, load_plan, notebook_parameters
-from .runner import RunOptions, RunResult, run_plan
+from .run import RunOptions, RunResult, run_plan
 from .slug import slugify
 
 __all__ = [

@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import EXIT_OK, EXIT_PLAN, RunError
 from .plan import DEFAULT_CELL_TIMEOUT, DEFAULT_TIMEOUT, PlanError, load_plan
-from .runner import RunInterrupted, RunOptions, run_plan
+from .publish import DEFAULT_KEEP, KEEP_ENV
+from .run import RunInterrupted, RunOptions, run_plan
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds any one cell may run, for reports whose plan entry sets no 'cell_timeout' "
         "(default: no limit per cell)",
     )
+    run.add_argument(
+        "--keep",
+        type=int,
+        help=f"runs kept under <out>/runs after this one is published: the newest N; older ones are removed, "
+        f"never the one 'latest' points at (default: ${KEEP_ENV}, else {DEFAULT_KEEP})",
+    )
     bar = run.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress", dest="progress", action="store_true", default=None, help="always show a bar"
@@ -63,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
     0: every report ok or reused (with ``--only``: or stale or not run); 1: at least one report failed, in this run
     or carried over (the run is still published); 2: the plan or the command line is wrong (nothing ran);
-    128 + the signal's number (143 for SIGTERM, 130 for SIGINT): stopped by a signal (nothing was published).
+    3: another run holds the output folder's lock; 4: the disk is full; 5: the output folder cannot be written
+    (nothing was published); 128 + the signal's number (143 for SIGTERM, 130 for SIGINT): stopped by a signal
+    (nothing was published). The codes are defined in :mod:`incidentkit.errors`.
     """
     args = build_parser().parse_args(argv)
     options = RunOptions(plan=args.plan, notebooks=args.notebooks)
@@ -73,12 +83,13 @@ def main(argv: list[str] | None = None) -> int:
             reports = load_plan(opts.plan, opts.notebooks)  # type: ignore[arg-type]
         except PlanError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_PLAN
         print(f"{opts.plan}: {len(reports)} report(s), all valid")
-        return 0
-    if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
-        return 2
+        return EXIT_OK
+    for flag, number in (("--jobs", args.jobs), ("--keep", args.keep)):
+        if number is not None and number < 1:
+            print(f"error: {flag} must be at least 1", file=sys.stderr)
+            return EXIT_PLAN
     options.out = args.out
     options.data = args.data
     options.only = args.only
@@ -87,15 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     for flag, value in (("--timeout", args.timeout), ("--cell-timeout", args.cell_timeout)):
         if value is not None and value < 1:
             print(f"error: {flag} must be at least 1 second", file=sys.stderr)
-            return 2
+            return EXIT_PLAN
     options.timeout = args.timeout
     options.cell_timeout = args.cell_timeout
     options.progress = args.progress
+    options.keep = args.keep
     try:
         result = run_plan(options)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_PLAN
+    except RunError as exc:  # the lock is held, the disk is full, the folder cannot be written: each its own code
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except RunInterrupted as exc:
         print(
             f"error: {exc}: the workers and their kernels were stopped and nothing was published "

@@ -12,8 +12,8 @@ A report is reused from the previous run when its fingerprint is unchanged. The 
 The data folder that is hashed is the one the kernels read: the runner sets ``INCIDENTKIT_DATA_DIR`` to it for the
 worker processes and their kernels (``--data DIR``).
 
-File hashes are cached in a JSON file keyed on (path, size, modification time), so an unchanged re-run reads
-no data file.
+File hashes come from :func:`incidentkit.hashing.content_hash`, the content hash the readers' cache
+uses, which remembers each file's hash by its stat: an unchanged re-run reads no data file.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from ..hashing import content_hash
 
 #: Packages whose version can change a report's bytes (figures, tables, HTML) or what the notebooks read.
 OUTPUT_PACKAGES = (
@@ -59,51 +61,6 @@ OUTPUT_PACKAGES = (
 _SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git"}
 
 
-class HashCache:
-    """SHA-256 of files, remembered per (absolute path, size, mtime_ns) in a JSON file (``None``: no file)."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self._entries: dict[str, list[Any]] = {}
-        self._used: set[str] = set()
-        self._dirty = False
-        if path is not None and path.is_file():
-            try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict):
-                    self._entries = loaded
-            except (OSError, ValueError):
-                self._entries = {}
-
-    def digest(self, file: Path) -> str:
-        """Return the hex SHA-256 of ``file``'s bytes (from the cache when size and mtime are unchanged)."""
-        stat = file.stat()
-        key = str(file.resolve())
-        self._used.add(key)
-        cached = self._entries.get(key)
-        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
-            return str(cached[2])
-        sha = hashlib.sha256()
-        with file.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                sha.update(block)
-        digest = sha.hexdigest()
-        self._entries[key] = [stat.st_size, stat.st_mtime_ns, digest]
-        self._dirty = True
-        return digest
-
-    def save(self) -> None:
-        """Write the cache file (atomically) if anything changed; entries not used by this run are dropped."""
-        if self.path is None or not (self._dirty or set(self._entries) - self._used):
-            return
-        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self._entries, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
-        self._dirty = False
-
-
 def iter_files(root: Path) -> Iterable[Path]:
     """Yield every regular file under ``root`` in sorted order, skipping caches and hidden folders."""
     if root.is_file():
@@ -121,13 +78,18 @@ def iter_files(root: Path) -> Iterable[Path]:
                 yield path
 
 
-def tree_digest(root: Path, cache: HashCache) -> str:
+def tree_digest(root: Path) -> str:
     """Hash of every file under ``root``: relative paths and contents. A missing folder hashes as empty."""
     sha = hashlib.sha256()
     for path in iter_files(root):
         rel = path.relative_to(root).as_posix() if root.is_dir() else path.name
-        sha.update(f"{rel}\0{cache.digest(path)}\n".encode())
+        sha.update(f"{rel}\0{content_hash(path)}\n".encode())
     return sha.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The content hash of one file."""
+    return content_hash(path)
 
 
 def environment_digest(packages: Iterable[str] = OUTPUT_PACKAGES) -> str:

@@ -137,7 +137,9 @@ def _ids(table: pa.Table, ctx: ReadContext) -> tuple[pd.Series, pd.Series]:
     return ids, sid
 
 
-def _dates(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
+def _dates(table: pa.Table, ctx: ReadContext, *, notes: bool = True) -> dict[str, Any]:
+    """The date window of each row from event_date and time_precision (a week: the date +-3 days; a month: the
+    month), rows whose date does not parse rejected; ``notes`` (the date as given, for moved rows) only when asked."""
     n, issues = ctx.n, ctx.issues
     raw_date = category(table, "event_date")
     event_date = _parse_dates(raw_date)
@@ -146,25 +148,30 @@ def _dates(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
     tp = number(table, "time_precision", issues, integer=True).to_numpy(dtype="float64", na_value=np.nan)
     ctx.flags["time_precision_unknown"] = ~np.isin(tp, list(PRECISION))
     week, month = tp == 2, tp == 3
-    date = event_date.copy()
-    date_end = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
-    if week.any():
-        date = date.where(~week, event_date - pd.Timedelta(days=3))
-        date_end = date_end.where(~week, event_date + pd.Timedelta(days=3))
+    given = event_date.to_numpy(dtype="datetime64[ns]")
+    date = given.copy()
+    date_end = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if week.any():  # numpy on the rows concerned only (NaT stays NaT)
+        three = np.timedelta64(3, "D")
+        date[week], date_end[week] = given[week] - three, given[week] + three
     if month.any():
-        date = date.where(~month, event_date.dt.to_period("M").dt.start_time.astype("datetime64[ns]"))
-        date_end = date_end.where(~month, event_date.dt.to_period("M").dt.end_time.dt.normalize().astype("datetime64[ns]"))
-    notes = str_from_codes(np.zeros(n, dtype=np.int64), [None])
-    moved = week | month
-    if moved.any():
-        idx = np.flatnonzero(moved)
-        notes.iloc[idx] = (
-            "ACLED event_date " + event_date.iloc[idx].dt.strftime("%Y-%m-%d").fillna("?")
-            + " (time_precision " + pd.Series(tp[idx]).astype("Int64").astype(str).to_numpy() + ")"
-        ).to_numpy()
+        first = given[month].astype("datetime64[M]")
+        date[month] = first.astype("datetime64[ns]")
+        date_end[month] = ((first + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype("datetime64[ns]")
     precision = enum("date_precision")
-    return {"date": date, "date_end": date_end, "notes": notes,
-            "date_precision": precision.categorical(precision.from_dataset_codes(tp, PRECISION, "day"))}
+    out = {"date": pd.Series(date), "date_end": pd.Series(date_end),
+           "date_precision": precision.categorical(precision.from_dataset_codes(tp, PRECISION, "day"))}
+    if notes:
+        text_notes = str_from_codes(np.zeros(n, dtype=np.int64), [None])
+        moved = week | month
+        if moved.any():
+            idx = np.flatnonzero(moved)
+            text_notes.iloc[idx] = (
+                "ACLED event_date " + event_date.iloc[idx].dt.strftime("%Y-%m-%d").fillna("?")
+                + " (time_precision " + pd.Series(tp[idx]).astype("Int64").astype(str).to_numpy() + ")"
+            ).to_numpy()
+        out["notes"] = text_notes
+    return out
 
 
 def _actors(table: pa.Table, ctx: ReadContext, iso3: pd.Series) -> dict[str, Any]:
@@ -214,6 +221,15 @@ def _actors(table: pa.Table, ctx: ReadContext, iso3: pd.Series) -> dict[str, Any
                                                         attribution.code("confirmed"))),
         "target_type": tt.categorical(target),
     }
+
+
+def survey(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
+    """The checks of every row before IS rows are selected (``DatasetSpec.survey``): ids, dates, country."""
+    _, sid = _ids(table, ctx)
+    dates = _dates(table, ctx, notes=False)
+    iso3, _ = acled_iso3(table)
+    return {"date": dates["date"], "date_end": dates["date_end"], "date_precision": dates["date_precision"],
+            "iso3": iso3, "country": text(table, "country"), "source_event_id": sid}
 
 
 def convert(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
@@ -281,4 +297,5 @@ SPEC = DatasetSpec(
     actor_columns=("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"),
     normalise_header=normalise_header,
     fallback_ids=("data_id",),
+    survey=survey,
 )

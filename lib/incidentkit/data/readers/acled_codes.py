@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from ..countries import iso_numeric
 from .codes import enum
-from .values import category, iso3_from_names, str_from_codes, text
+from .values import category, iso3_from_names, str_from_codes
 
 ATTACK_TYPE_BY_SUB_EVENT: dict[str, str] = {
     "armed clash": "Armed Assault",
@@ -127,9 +127,14 @@ def acled_iso3(table: pa.Table) -> tuple[pd.Series, np.ndarray]:
     """Return the ISO3 code of each row and the mask of rows whose country could not be placed: the ``iso3`` column
     when present, else ISO numeric ``iso``, else the country name (each falling back to the name)."""
     by_name, name_unmapped = iso3_from_names(category(table, "country"))
-    if "iso3" in table.column_names:
-        iso3 = text(table, "iso3").str.strip().str.upper()
-        bad = ~iso3.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy()
+    if "iso3" in table.column_names:  # each distinct value once
+        cat = category(table, "iso3")
+        values = pd.Series(cat.cat.categories.astype(str)).str.strip().str.upper()
+        ok = values.str.fullmatch(r"[A-Z]{3}").to_numpy(dtype=bool)
+        lut = [v if good else None for v, good in zip(values, ok, strict=True)]
+        codes = cat.cat.codes.to_numpy()
+        iso3 = str_from_codes(np.where(codes < 0, len(lut), codes), lut + [None])
+        bad = iso3.isna().to_numpy()
         return iso3.where(~bad, by_name), bad & name_unmapped
     if "iso" in table.column_names:
         iso_cat = category(table, "iso")

@@ -1,22 +1,26 @@
-"""Parquet cache of converted exports, so that the second read of a big file takes a fraction of the first.
+"""Cache of converted exports in Arrow IPC files (Feather v2, uncompressed), read memory-mapped: the second read of
+a big export maps the entry and hands its text columns to pandas without copying them (docs/performance.md compares
+Arrow IPC, Parquet and DuckDB side by side: ``bench/bench_cache_formats.py``).
 
 An entry is keyed by the export's **content hash** (not its name or mtime), the dataset, the reader's
-``READER_VERSION``, a small ``variant`` string (e.g. the release slug taken from the file name) and the digest of
-everything else the conversion reads (:func:`dependency_digest`: the alias tables ``data/branch_aliases.csv`` and
-``data/admin1_aliases.csv``, the data package's ``incidents``/alias schemas, the ``pycountry`` release): a changed
-file, alias table, schema or reader version misses the cache and the entry is rebuilt. A big frame's entry is written by a background thread
-(the caller gets the frame at once; a second read of the same export waits for the write; so does the interpreter at
-exit). An entry that cannot be read back (truncated, garbage,
-wrong columns or metadata) is removed and rebuilt, never trusted; so is one that still parses but whose bytes changed:
-each entry has a sidecar ``<entry>.parquet.sum.json`` with the digest (xxHash-128) and size of the entry file, checked
-on every read before the file is parsed (about 40 ms per 360 MiB entry, a few percent of the warm read), and its pages
-carry CRC32 checksums verified as they are read. Entries are written to a temporary file and moved into place with
-:func:`os.replace`, so a reader never sees a half-written entry.
+``READER_VERSION``, a small ``variant`` string (e.g. the release slug taken from the file name, or ``is-only`` for the
+IS rows of an export) and the digest of everything else the conversion reads (:func:`dependency_digest`: the alias
+tables ``data/branch_aliases.csv`` and ``data/admin1_aliases.csv``, the data package's ``incidents``/alias schemas,
+the ``pycountry`` release): a changed file, alias table, schema or reader version misses the cache and the entry is
+rebuilt. A big frame's entry is written by a background thread (the caller gets the frame at once; a second read of
+the same export waits for the write; so does the interpreter at exit). An entry that cannot be read back (truncated,
+garbage, wrong columns or metadata) is removed and rebuilt, never trusted; so is one that still parses but whose bytes
+changed: each entry has a sidecar ``<entry>.arrow.sum.json`` with the digest (xxHash-128) and size of the entry file,
+checked on every read before the file is parsed (the file is hashed through ``read`` into one reused buffer, so the
+check does not make the entry resident in the process; then the same open file is mapped). An entry that cannot be
+removed (a folder in its place, no permission) is said to be so, once per read, and the export is converted without
+the cache. Entries are written to a temporary file and moved into place with :func:`os.replace`, so a reader never
+sees a half-written entry.
 
-The read report (``df.attrs["read_report"]``, the rows not kept) is stored in the Parquet file's metadata, so a warm
+The read report (``df.attrs["read_report"]``, the rows not kept) is stored in the entry's schema metadata, so a warm
 read reports, and warns about, the same rows as the cold one.
 
-The export's content hash and the entries' digests are :mod:`incidentkit.data.readers.hashing`.
+The export's content hash and the entries' digests are :mod:`incidentkit.hashing`.
 """
 
 from __future__ import annotations
@@ -35,14 +39,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.ipc as ipc
 
+from ...hashing import content_hash, digest_of_file
 from ...paths import cache_dir, data_dir
 from ..schema import load_datapackage
 from ..tables import table_path
 from .contract import conforms, output_dtypes
-from .hashing import content_hash, digest_of
 
 _META_KEY = b"incidentkit.reader"
 
@@ -100,32 +103,23 @@ def _pycountry_stamp() -> str:
 def entry_path(dataset: str, reader_version: int, digest: str, variant: str = "", deps: str = "") -> Path:
     """Return where the cache entry of one (dataset, reader version, content, variant, dependencies) lives."""
     tag = hashlib.sha256(f"{variant}\0{deps}".encode()).hexdigest()[:12]
-    return cache_dir() / f"{dataset}-v{reader_version}-{digest}-{tag}.parquet"
-
-
-#: Rows per Parquet row group: several groups let pyarrow decode one column on several threads at once.
-_ROW_GROUP = 262_144
+    return cache_dir() / f"{dataset}-v{reader_version}-{digest}-{tag}.arrow"
 
 
 def _arrow_to_pandas(col: pa.ChunkedArray, dtype: Any, name: str) -> Any:
     """Return one cached column as the pandas array of the contract ``dtype`` (no Python-level per-row work).
 
-    Text stays Arrow-backed (``large_string``: zero-copy into pandas' ``str``), enum columns are dictionary-encoded
-    and become categoricals by re-mapping only their dictionary, dates become numpy ``datetime64[ns]``."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        if not pa.types.is_dictionary(col.type):
-            raise ValueError(f"column {name!r} is {col.type}, expected a dictionary-encoded enum")
-        categories = pd.Index(dtype.categories)
-        parts = []
-        for chunk in col.chunks:
-            lut = categories.get_indexer(chunk.dictionary.to_pylist())
-            if (lut < 0).any():
-                raise ValueError(f"column {name!r} holds values outside the contract's categories")
-            idx = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)  # nulls (masked below) kept integer
-            codes = np.append(lut, -1)[np.where(chunk.is_null().to_numpy(zero_copy_only=False), -1, idx)]
-            parts.append(codes.astype(np.int16 if len(categories) > 127 else np.int8))
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int8)
-        return pd.Categorical.from_codes(codes, dtype=dtype)
+    Text stays Arrow-backed (``large_string``: zero-copy into pandas' ``str``), enum columns are stored as their
+    categorical codes in the contract's category order (the contract's schema is part of the cache key) and are
+    copied as they are, dates become numpy ``datetime64[ns]``; numeric columns are copied (a frame can be edited)."""
+    if isinstance(dtype, pd.CategoricalDtype):  # stored as the categorical's own codes: a copy, no mapping
+        width = pa.int16() if len(dtype.categories) > 127 else pa.int8()
+        if col.type != width or col.null_count:
+            raise ValueError(f"column {name!r} is {col.type}, expected the {width} codes of an enum")
+        codes = col.combine_chunks().to_numpy().copy()
+        if len(codes) and (codes.min() < -1 or codes.max() >= len(dtype.categories)):
+            raise ValueError(f"column {name!r} holds codes outside the contract's categories")
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
     if dtype == "str":
         if not pa.types.is_large_string(col.type):
             raise ValueError(f"column {name!r} is {col.type}, expected large_string")
@@ -164,17 +158,13 @@ def _table_to_frame(table: pa.Table) -> pd.DataFrame:
 
 def _frame_to_table(df: pd.DataFrame) -> pa.Table:
     """Return the Arrow table stored for ``df``: text as ``large_string`` (shared: Arrow data is immutable), enums as
-    dictionaries of their categories, everything else copied (so later edits of ``df`` do not reach the table)."""
+    their codes (int8), everything else copied (so later edits of ``df`` do not reach the table)."""
     arrays = []
     for name in df.columns:
         s = df[name]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            codes = s.cat.codes.to_numpy().copy()
-            arrays.append(
-                pa.DictionaryArray.from_arrays(
-                    pa.array(codes, mask=codes < 0), pa.array(list(s.cat.categories), pa.large_string())
-                )
-            )
+        if isinstance(s.dtype, pd.CategoricalDtype):  # the codes (-1: missing); the categories are the contract's
+            codes = s.cat.codes.to_numpy()
+            arrays.append(pa.array(codes.astype(np.int16 if len(s.cat.categories) > 127 else np.int8)))
         elif isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
             arr = s.array._pa_array  # noqa: SLF001 - the Arrow data behind pandas' str dtype, no copy
             arrays.append(arr if arr.type == pa.large_string() else arr.cast(pa.large_string()))
@@ -185,46 +175,62 @@ def _frame_to_table(df: pd.DataFrame) -> pa.Table:
     return pa.table(arrays, names=list(df.columns))
 
 
-def _few_distinct(col: pa.ChunkedArray, sample: int = 20_000) -> bool:
-    """Return True when a text column looks worth dictionary-encoding (judged on its first rows: cheap)."""
-    head = col.slice(0, sample)
-    return len(head) > 0 and pc.count_distinct(head).as_py() * 8 <= len(head)
-
-
 def sidecar_path(path: Path) -> Path:
-    """Return the path of an entry's sidecar (``<entry>.parquet.sum.json``: the digest and size of the entry file)."""
+    """Return the path of an entry's sidecar (``<entry>.arrow.sum.json``: the digest and size of the entry file)."""
     return path.with_name(path.name + ".sum.json")
 
 
-def _remove_entry(path: Path) -> None:
-    for p in (path, sidecar_path(path)):
-        try:
-            p.unlink()
-        except OSError:
-            pass
+def _remove_entry(path: Path) -> str | None:
+    """Remove an entry and its sidecar; return why the entry could not be removed (``None`` when it was)."""
+    try:
+        sidecar_path(path).unlink(missing_ok=True)
+    except OSError:
+        pass
+    if path.is_dir():
+        return "it is a folder, not a file: remove it by hand"
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+class EntryBlocked(Exception):
+    """A corrupt entry could not be removed: the export is converted without the cache (the caller stores nothing)."""
+
+
+def _read_entry(path: Path, stored: dict[str, Any]) -> pa.Table:
+    """Check the entry's bytes against its sidecar, then return its table mapped from the same open file."""
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size != stored.get("size") or digest_of_file(fh) != stored.get("digest"):
+            raise ValueError("the entry's bytes do not match the digest in its sidecar")
+        source = pa.memory_map(f"/proc/self/fd/{fh.fileno()}", "r") if Path("/proc/self/fd").is_dir() else None
+        source = source or pa.memory_map(str(path), "r")
+        with ipc.open_file(source) as reader:
+            return reader.read_all()
 
 
 def load_entry(path: Path, expect: dict[str, Any]) -> pd.DataFrame | None:
     """Return the cached frame, or ``None`` (after removing the entry) when it is missing or not sound.
 
-    Integrity: the entry file is mapped, its bytes hashed and compared with the digest in its sidecar (any changed
-    byte, data pages, footer or metadata, is caught before anything is parsed; the bytes hashed are the bytes parsed),
-    and the pages are read with their CRC32 checked (``page_checksum_verification``). Then the metadata must match
-    the export (dataset, reader version, content hash, variant, dependencies, row count) and the columns the contract.
-    A failure warns (:class:`CacheWarning`), removes the entry and returns ``None``: it is rebuilt, never trusted.
+    Integrity: the entry file's bytes are hashed and compared with the digest in its sidecar (any changed byte,
+    data, footer or metadata, is caught before anything is parsed), then the same open file is mapped and read as an
+    Arrow IPC file (no copy: text columns stay in the mapped file). The metadata must match the export (dataset,
+    reader version, content hash, variant, dependencies, row count) and the columns the contract. A failure warns
+    (:class:`CacheWarning`), removes the entry and returns ``None``: it is rebuilt, never trusted. An entry that
+    cannot be removed raises :class:`EntryBlocked` after one warning saying so.
     """
     if not path.exists():
         return None
     try:
+        if not path.is_file():
+            raise ValueError("it is not a file")
         try:
             stored = json.loads(sidecar_path(path).read_text())
         except (OSError, ValueError) as exc:
             raise ValueError("its digest sidecar is missing or unreadable") from exc
-        with pa.memory_map(str(path), "r") as mm:
-            buf = mm.read_buffer()
-            if buf.size != stored.get("size") or digest_of(memoryview(buf)) != stored.get("digest"):
-                raise ValueError("the entry's bytes do not match the digest in its sidecar")
-            table = pq.read_table(pa.BufferReader(buf), use_threads=True, page_checksum_verification=True)
+        table = _read_entry(path, stored)
         meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"{}"))
         if any(meta.get(k) != v for k, v in expect.items()) or meta.get("rows") != table.num_rows:
             raise ValueError("metadata does not match the export")
@@ -233,9 +239,13 @@ def load_entry(path: Path, expect: dict[str, Any]) -> pd.DataFrame | None:
         if not conforms(df):
             raise ValueError("dtypes differ from the incident contract")
     except Exception as exc:  # noqa: BLE001 - any failure means the entry cannot be trusted
-        warnings.warn(CacheWarning(f"{path}: corrupt cache entry removed and rebuilt ({exc})"), stacklevel=4)
-        _remove_entry(path)
-        return None
+        why = _remove_entry(path)
+        if why is None:
+            warnings.warn(CacheWarning(f"{path}: corrupt cache entry removed and rebuilt ({exc})"), stacklevel=4)
+            return None
+        warnings.warn(CacheWarning(f"{path}: corrupt cache entry ({exc}) could not be removed ({why}); the export is "
+                                   "converted without the cache until the entry is removed"), stacklevel=4)
+        raise EntryBlocked(str(path)) from None
     df.attrs["read_report"] = meta.get("report", {})
     return df
 
@@ -250,37 +260,22 @@ def _entry_table(df: pd.DataFrame, meta: dict[str, Any]) -> pa.Table:
 def _write_table(path: Path, table: pa.Table) -> None:
     """Write an entry's table to ``path`` atomically (temporary file + :func:`os.replace`); warn if unwritable.
 
-    Layout, chosen for the read: LZ4 (cheap to decompress; half the bytes to map), dictionary encoding for the enum
-    columns (they come back as categoricals by re-mapping the dictionary only) and for text with few distinct values
-    (countries, actors, flags), plain encoding for near-unique text (ids, summaries: their dictionary pages would
-    overflow and be decoded value by value), no statistics, row groups of 256k rows (several threads per column),
-    CRC32 page checksums. The digest and size of the written file go to its sidecar (:func:`sidecar_path`).
+    Layout, chosen for the read (docs/performance.md): Arrow IPC file format, uncompressed (the read maps the file and
+    uses its buffers in place: nothing to decode), record batches as the frame's chunks fall (no copy to write them), the enum columns
+    stored as their categorical codes. The digest and size of the written file go to its sidecar
+    (:func:`sidecar_path`).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        dictionary = [
-            f.name
-            for f in table.schema
-            if pa.types.is_dictionary(f.type)
-            or (pa.types.is_large_string(f.type) and _few_distinct(table.column(f.name)))
-        ]
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         fd, tmp_sum = tempfile.mkstemp(prefix=path.name + ".", suffix=".sum.tmp", dir=path.parent)
         os.close(fd)
         try:
-            pq.write_table(
-                table,
-                tmp,
-                compression="lz4",
-                use_dictionary=dictionary,
-                row_group_size=_ROW_GROUP,
-                write_statistics=False,
-                write_page_checksum=True,
-            )
-            with pa.memory_map(tmp, "r") as mm:
-                buf = mm.read_buffer()
-                stored = {"digest": digest_of(memoryview(buf)), "size": buf.size}
+            with pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)  # record batches as the columns' chunks fall: nothing copied to write
+            with open(tmp, "rb", buffering=0) as fh:
+                stored = {"digest": digest_of_file(fh), "size": os.fstat(fh.fileno()).st_size}
             Path(tmp_sum).write_text(json.dumps(stored))
             # sidecar first: a reader that sees the new entry sees its digest (a crash in between leaves an entry
             # that does not match its sidecar: rebuilt, never trusted)
@@ -372,11 +367,16 @@ def cached_read(
     entry = entry_path(dataset, reader_version, digest, variant, deps)
     expect = {"dataset": dataset, "reader_version": reader_version, "digest": digest, "variant": variant, "deps": deps}
     wait_for_cache_writes(entry)  # the same export read again while its entry is still being written
-    df = load_entry(entry, expect)
+    try:
+        df = load_entry(entry, expect)
+    except EntryBlocked:  # said once (load_entry warned): nothing can be stored there either
+        return build()
     if df is not None:
         df.attrs["read_report"] = dict(df.attrs.get("read_report", {}), path=str(path))
+        df.attrs["cache_key"] = entry.name
         return df
     df = build()
+    df.attrs["cache_key"] = entry.name  # what the frame is, for a check remembered by its name (data/checked.py)
     if len(df) >= BACKGROUND_ROWS:
         store_entry_in_background(entry, df, expect)
     else:

@@ -126,11 +126,26 @@ def read_csv_text(
             "read as Latin-1; the rest of each value as " + encoding
         )
         table = table.append_column(UNDEFINED_BYTES_COLUMN, pa.array(undefined, pa.bool_()))
+    merged = check_records(path, encoding, header, delimiter, report, table.num_rows, bad_rows)
+    if merged:
+        reasons: list[str | None] = [None] * table.num_rows
+        for pos, reason in merged.items():
+            reasons[pos] = reason
+        table = table.append_column(MERGED_COLUMN, pa.array(reasons, pa.string()))
+    return table
+
+
+def check_records(path: Path, encoding: str, header: list[str], delimiter: str, report: dict[str, Any],
+                  n_rows: int, bad_rows: list[Any]) -> dict[int, str]:
+    """After a read of ``n_rows`` rows (and ``bad_rows``, the rows of the wrong width the handler saw: number,
+    actual and expected fields, text): report each bad row with its lines, check the file's lines against the records
+    (``report["line_check"]``, records merged by a stray quote in ``report["problems"]``) and return the reason of
+    every kept row that holds merged records, by its position among the rows read."""
     starts: list[int | None] = []
     if bad_rows:
         starts = _lines_of_texts(path, encoding, [b[3] for b in bad_rows])
         starts = [number if number is not None else line for (number, *_), line in zip(bad_rows, starts, strict=True)]
-    check = check_record_lines(path, lenient(encoding), table.num_rows + len(bad_rows), len(header), delimiter)
+    check = check_record_lines(path, lenient(encoding), n_rows + len(bad_rows), len(header), delimiter)
     report["line_check"] = {
         "lines_after_header": check.lines,
         "records_read": check.records,
@@ -154,17 +169,16 @@ def read_csv_text(
                 reason += f"; line(s) {', '.join(map(str, inner))} hold whole records of their own, not read"
         report["rejected"].append(rejection(start, None, reason, text, line_end=end))
     kept_merged = sorted(r for r in check.swallowed if r not in rejected_records)
+    merged: dict[int, str] = {}
     if kept_merged:
         rejected_sorted = np.array(sorted(rejected_records), dtype=np.int64)
-        reasons: list[str | None] = [None] * table.num_rows
         for r in kept_merged:
             pos = r - int(np.searchsorted(rejected_sorted, r))  # the record's row in the table
             start, end, inner = int(check.starts[r]), int(check.ends[r]), check.swallowed[r]
-            reasons[pos] = (
+            merged[pos] = (
                 f"lines {start}-{end} were read as one row, but line(s) {', '.join(map(str, inner))} hold whole "
                 "records of their own: records may be merged (a stray quote?); the row and those records not read"
             )
-        table = table.append_column(MERGED_COLUMN, pa.array(reasons, pa.string()))
     if check.swallowed:
         inner = sorted(k for v in check.swallowed.values() for k in v)
         shown = ", ".join(map(str, inner[:20])) + (", ..." if len(inner) > 20 else "")
@@ -178,7 +192,7 @@ def read_csv_text(
             f"the file has {check.lines} line(s) after the header but {check.records} record(s) were read, and the "
             "lines of each record could not be told: records may be merged (a stray quote?)"
         )
-    return table
+    return merged
 
 
 def _read(

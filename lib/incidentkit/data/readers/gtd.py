@@ -119,13 +119,27 @@ def _groups(table: pa.Table, ctx: ReadContext, iso3: pd.Series) -> dict[str, Any
             "is_role": roles.categorical(role), "found": found}
 
 
-def convert(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
-    """Convert the columns read from a GTD export (module docstring)."""
-    n, issues, flags = ctx.n, ctx.issues, ctx.flags
+def _event_ids(table: pa.Table, issues: Any) -> pd.Series:
+    """Return ``source_event_id`` (eventid as a whole number); a value that is not one rejects its row."""
     eventid = number(table, "eventid", issues, integer=True)
     issues.reject(eventid.isna().to_numpy(), "eventid", "expected the GTD eventid (a 12-digit number)",
                   text(table, "eventid"))
-    sid = eventid.astype("str")
+    return eventid.astype("str")
+
+
+def survey(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
+    """The checks of every row before IS rows are selected (``DatasetSpec.survey``): ids, dates, country."""
+    sid = _event_ids(table, ctx.issues)
+    date, date_end, precision, _ = event_dates(table, ctx.issues, ctx.flags)
+    iso3, _ = iso3_from_names(category(table, "country_txt"))
+    return {"date": date, "date_end": date_end, "date_precision": precision, "iso3": iso3,
+            "country": text(table, "country_txt"), "source_event_id": sid}
+
+
+def convert(table: pa.Table, ctx: ReadContext) -> dict[str, Any]:
+    """Convert the columns read from a GTD export (module docstring)."""
+    n, issues, flags = ctx.n, ctx.issues, ctx.flags
+    sid = _event_ids(table, issues)
     date, date_end, precision, approx = event_dates(table, issues, flags)
 
     iso3, flags["country_unmapped"] = iso3_from_names(category(table, "country_txt"))
@@ -231,4 +245,5 @@ SPEC = DatasetSpec(
     actor_columns=("gname", "gname2", "gname3", "corp1", "corp2", "corp3"),
     encoding="cp1252",
     variant=release_slug,
+    survey=survey,
 )

@@ -123,14 +123,18 @@ def _ymd(table: pa.Table, issues: Any) -> tuple[pd.Series, np.ndarray, np.ndarra
     issues.reject(~np.isnan(d) & ((d < 0) | (d > 31)), "iday", "expected a day 0-31 (0 = unknown)", day)
     known_m = np.nan_to_num(m) > 0
     known_d = known_m & (np.nan_to_num(d) > 0)
-    parts = pd.DataFrame({
-        "year": np.nan_to_num(y, nan=1970).astype(np.int64),
-        "month": np.where(known_m & (m <= 12), np.nan_to_num(m), 1).astype(np.int64),
-        "day": np.where(known_d & (d <= 31), np.nan_to_num(d), 1).astype(np.int64),
-    })
-    out = pd.to_datetime(parts, errors="coerce")
-    issues.reject(out.isna().to_numpy() & ~np.isnan(y), "iday", "not a calendar date (iyear/imonth/iday)", day)
-    return out.astype("datetime64[ns]"), known_m, known_d, day
+    yy = np.nan_to_num(y, nan=1970).astype(np.int64)
+    mm = np.where(known_m & (m <= 12), np.nan_to_num(m), 1).astype(np.int64)
+    dd = np.where(known_d & (d <= 31), np.nan_to_num(d), 1).astype(np.int64)
+    # numpy calendar arithmetic (what pandas.to_datetime of year/month/day gives, without its per-row work): the
+    # month, plus the day; a day past the month's end (31 April) or a year outside datetime64[ns] is no date
+    inside = (yy >= 1678) & (yy <= 2261)
+    month_start = ((np.where(inside, yy, 1970) - 1970) * 12 + (mm - 1)).astype("datetime64[M]")
+    days = month_start.astype("datetime64[D]") + (dd - 1).astype("timedelta64[D]")
+    ok = inside & (days.astype("datetime64[M]") == month_start)
+    out = np.where(ok, days.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
+    issues.reject(~ok & ~np.isnan(y), "iday", "not a calendar date (iyear/imonth/iday)", day)
+    return pd.Series(out, dtype="datetime64[ns]"), known_m, known_d, day
 
 
 def _resolution(table: pa.Table) -> tuple[pd.Series, np.ndarray]:
@@ -176,10 +180,9 @@ def event_dates(table: pa.Table, issues: Any, flags: dict[str, np.ndarray]
             starts[p] = np.datetime64(first, "ns")
             end[p] = np.datetime64(last, "ns") if last is not None else np.datetime64("NaT")
     flags["approxdate_unparsed"] = unparsed
+    for unit, mask in (("M", prec == "month"), ("Y", prec == "year")):  # the first day of the month or year
+        starts[mask] = starts[mask].astype(f"datetime64[{unit}]").astype("datetime64[ns]")
     date = pd.Series(starts)
-    aligned_m = date.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
-    aligned_y = date.dt.to_period("Y").dt.start_time.astype("datetime64[ns]")
-    date = date.where(prec != "month", aligned_m).where(prec != "year", aligned_y)
     date_end = pd.Series(end)
     res, flags["resolution_unparsed"] = _resolution(table)
     extended = number(table, "extended", issues, integer=True)

@@ -69,15 +69,15 @@ def _newlines(mm: mmap.mmap) -> tuple[np.ndarray, np.ndarray]:
 
 
 def count_lines(path: Path) -> int:
-    """Return the number of physical lines of a file (a last line without a line break counts)."""
-    with open(path, "rb") as fh:
-        size = fh.seek(0, 2)
-        if size == 0:
-            return 0
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            data = np.frombuffer(mm, dtype=np.uint8)
-            n = sum(int(np.count_nonzero(data[a : a + _CHUNK] == _NL)) for a in range(0, len(data), _CHUNK))
-            last = int(data[-1])
+    """Return the number of physical lines of a file (a last line without a line break counts). The file is read in
+    chunks through one buffer, not mapped: a file of several GiB is counted without becoming resident."""
+    buf = bytearray(_CHUNK)
+    n, last = 0, _NL
+    with open(path, "rb", buffering=0) as fh:
+        while got := fh.readinto(buf):
+            data = np.frombuffer(buf, dtype=np.uint8, count=got)
+            n += int(np.count_nonzero(data == _NL))
+            last = int(data[got - 1])
             del data
     return n + (last != _NL)
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...errors import ReaderError
 from .cache import cached_read, recall_source, remember_source
+from .candidates import build_is_rows
 from .contract import finish, require_columns, settle
 from .csv_text import read_csv_text, record_lines, sniff_encoding
 from .detect import dataset_of_header, header_of, unknown_layout, wanted_column
@@ -52,10 +53,13 @@ def _opening_is_costly(path: Path) -> bool:
     return file_kind(path) == "excel" or utf16_encoding(head_bytes(path)) is not None
 
 
-def read_dataset(path: str | PathLike[str], expect: str | None = None, *, use_cache: bool = True) -> pd.DataFrame:
+def read_dataset(path: str | PathLike[str], expect: str | None = None, *, use_cache: bool = True,
+                 only_is: bool = False) -> pd.DataFrame:
     """Read an export of a registered dataset (``expect``: its key, or None to tell it from the header) into the
-    incident schema; warn (:class:`RowsRejectedWarning`) when rows were rejected or values set blank."""
+    incident schema; warn (:class:`RowsRejectedWarning`) when rows were rejected or values set blank. ``only_is``
+    returns only the rows naming IS, selected before converting (:mod:`.candidates`), cached apart."""
     p = Path(path)
+    make = is_rows if only_is else build
     costly = _opening_is_costly(p)
     info = recall_source(p) if costly and use_cache else None
     if costly and info is None:  # open once: the header, the dataset and the rows come from this one opening
@@ -63,19 +67,25 @@ def read_dataset(path: str | PathLike[str], expect: str | None = None, *, use_ca
             spec = _choose(p, src.header, expect, src.note)
             if use_cache:
                 remember_source(p, {"dataset": spec.key, "sheet": src.sheet, "header": src.header})
-            return _cached(p, spec, lambda: build(spec, src), use_cache)
+            return _cached(p, spec, lambda: make(spec, src), use_cache, only_is)
     header = list(info["header"]) if info else header_of(p)
     spec = _choose(p, header, expect)
 
     def fresh() -> pd.DataFrame:
         with open_source(p, wanted=wanted_column, is_layout=_is_layout) as src:
-            return build(spec, src)
+            return make(spec, src)
 
-    return _cached(p, spec, fresh, use_cache)
+    return _cached(p, spec, fresh, use_cache, only_is)
 
 
-def _cached(path: Path, spec: DatasetSpec, make: Callable[[], pd.DataFrame], use_cache: bool) -> pd.DataFrame:
-    df = cached_read(path, spec.key, spec.version, make, variant=spec.variant(path), use_cache=use_cache)
+#: Added to the cache variant of the IS rows of an export (their entry is apart from the whole export's).
+IS_ONLY_VARIANT = "|is-only"
+
+
+def _cached(path: Path, spec: DatasetSpec, make: Callable[[], pd.DataFrame], use_cache: bool,
+            only_is: bool = False) -> pd.DataFrame:
+    variant = spec.variant(path) + (IS_ONLY_VARIANT if only_is else "")
+    df = cached_read(path, spec.key, spec.version, make, variant=variant, use_cache=use_cache)
     warn_rejected(df.attrs["read_report"], stacklevel=5)
     return df
 
@@ -109,6 +119,19 @@ def _table(spec: DatasetSpec, src: Source, report: dict[str, Any]) -> tuple[Any,
         return record_lines(src.read_path, read_enc, positions, len(src.header), src.delimiter)
 
     return table, csv_lines
+
+
+def is_rows(spec: DatasetSpec, src: Source) -> pd.DataFrame:
+    """Return the rows naming IS of an opened export: selected before converting (:func:`.candidates.build_is_rows`)
+    or, where that does not apply, converted whole and then selected (the same rows, the whole file's report)."""
+    df = build_is_rows(spec, src)
+    if df is not None:
+        return df
+    df = build(spec, src)
+    report = df.attrs.pop("read_report")
+    out = df[df["is_branch"].notna().to_numpy()].reset_index(drop=True)
+    out.attrs["read_report"] = report
+    return out
 
 
 def build(spec: DatasetSpec, src: Source) -> pd.DataFrame:

@@ -23,7 +23,7 @@ holding the id.
 spanning several lines that is rejected, or that holds lines which are whole records of their own, is reported as
 "records may be merged (a stray quote?)" with its line range. ``problems`` lists file-level findings (e.g. the records
 read do not match the file's lines and the lines of each record could not be told); ``line_check`` gives the counts. When rows were rejected a :class:`RowsRejectedWarning` lists them. The report is stored
-in the Parquet cache with the frame, so a warm (cached) read warns the same way.
+in the cache with the frame, so a warm (cached) read warns the same way.
 """
 
 from __future__ import annotations

@@ -76,6 +76,10 @@ class DatasetSpec:
     normalise_header: Callable[[list[str]], list[str]] = _same_header  #: header as the column names above use it
     fallback_ids: tuple[str, ...] = ()  #: other id columns used when the event id is blank (ACLED data_id)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: the checks of every row made before IS rows are selected (:mod:`.candidates`): the table -> ``date``,
+    #: ``date_end``, ``date_precision``, ``iso3``, ``country``, ``source_event_id`` as the conversion gives them, the
+    #: rows they reject rejected in the context; ``None``: the IS rows are selected after a whole conversion
+    survey: Callable[[pa.Table, ReadContext], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         missing = [c for c in (*self.required, *self.required_values, self.id_column) if c not in self.columns]

@@ -175,10 +175,15 @@ def required_values(table: pa.Table, columns: Iterable[str], issues: Any, datase
         if name not in table.column_names:
             continue
         col = table.column(name)
-        blank = col.is_null().to_numpy(zero_copy_only=False)
-        if pa.types.is_dictionary(col.type):
-            col = col.cast(col.type.value_type)
-        blank |= pc.equal(pc.utf8_trim_whitespace(col), "").fill_null(False).to_numpy(zero_copy_only=False)
+        if pa.types.is_dictionary(col.type):  # each distinct value once
+            parts = []
+            for chunk in col.chunks:
+                empty = pc.equal(pc.utf8_trim_whitespace(chunk.dictionary), "").fill_null(True)
+                parts.append(pc.take(empty, chunk.indices).fill_null(True).to_numpy(zero_copy_only=False))
+            blank = np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+        else:
+            blank = col.is_null().to_numpy(zero_copy_only=False)
+            blank |= pc.equal(pc.utf8_trim_whitespace(col), "").fill_null(False).to_numpy(zero_copy_only=False)
         if blank.any():
             masks[name] = blank
     if not masks:

@@ -1,4 +1,4 @@
-"""Content hashes of files and bytes: the key of the readers' Parquet cache (an export is known by its bytes, not by
+"""Content hashes of files and bytes: the key of the readers' cache (an export is known by its bytes, not by
 its name or mtime) and the digest that checks a cache entry before it is trusted.
 
 The hash is xxHash-128 when the ``xxhash`` package is installed, else SHA-256 (hardware-accelerated on current CPUs)
@@ -15,9 +15,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ...paths import cache_dir
+from .paths import cache_dir
 
 try:
     import xxhash  # type: ignore[import-not-found]
@@ -86,15 +86,22 @@ def content_hash(path: str | os.PathLike[str]) -> str:
     return digest
 
 
+def digest_of_file(fh: BinaryIO) -> str:
+    """Return the digest of an open binary file read from its start (as :func:`digest_of` gives for its bytes),
+    through one reused buffer: the file's pages are read, never mapped into the process."""
+    h = xxhash.xxh3_128() if xxhash is not None else hashlib.sha256()
+    buf = bytearray(_READ_BUFFER)  # one buffer, reused: fresh 32 MiB reads cost more in page faults than hashing
+    view = memoryview(buf)
+    fh.seek(0)
+    while got := fh.readinto(buf):
+        h.update(view[:got])
+    return ("xxh128-" if xxhash is not None else "sha256-") + h.hexdigest()
+
+
 def _hash_bytes(p: Path) -> str:
     if xxhash is not None:
-        h = xxhash.xxh3_128()
-        buf = bytearray(_READ_BUFFER)  # one buffer, reused: fresh 32 MiB reads cost more in page faults than hashing
-        view = memoryview(buf)
         with open(p, "rb", buffering=0) as fh:
-            while got := fh.readinto(buf):
-                h.update(view[:got])
-        return "xxh128-" + h.hexdigest()
+            return digest_of_file(fh)
     size = p.stat().st_size
     if size <= _BLOCK:
         with open(p, "rb") as fh:
