@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import incidentkit as ik
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -124,7 +125,7 @@ def test_reported_chart_bars_match_the_table(incidents: pd.DataFrame) -> None:
     assert axis_of["nc-2018"] == axis_of["badia-2018"] == "deaths (persons)"
     assert axis_of["nc-attacks-h1"] == "attacks or incidents (events)"
     assert sum("no upper bound" in t.get_text() for ax in fig.axes for t in ax.texts) == 1
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    caption = " ".join(ik.charts.caption_text(fig).split())
     unknown = int(compared["incidents_unknown"].sum())
     assert f"Incident rows with no figure inside the compared statistics: {unknown} (not counted" in caption
     assert "state no upper bound" in caption

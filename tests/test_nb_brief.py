@@ -71,9 +71,10 @@ def test_a_theatre_with_no_toll_has_no_figure_not_zero(tmp_path: Path) -> None:
     assert summary["deaths_best"] is None and summary["wounded_best"] is None
     assert summary["suicide"] == 0 and summary["suicide_unknown"] == 1
     text = outputs_text(nb)
-    assert "- Deaths: **no figure** (1 incident(s) with no death figure (not counted))" in text
-    assert "- Wounded: **no figure**" in text and "Wounded: 0" not in text
-    assert "0 suicide attack(s) (1 not known)" in text
+    dd = "</strong></dt><dd>"  # the key-figure panel: a term and its value
+    assert f"Deaths{dd}no figure (1 incident(s) with no death figure (not counted))" in text
+    assert f"Wounded{dd}no figure" in text and f"Wounded{dd}0" not in text
+    assert f"Suicide attacks{dd}0 (1 incident not known either way)" in text
     assert "deaths_best" not in svg_values(out / "figures" / "period-comparison.svg")  # no zero bar
     assert 'id="no-figure"' in (out / "figures" / "period-comparison.svg").read_text()
 

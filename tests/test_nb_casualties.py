@@ -66,7 +66,7 @@ def test_another_theatre_and_period_grouped_by_branch(tmp_path):
         assert (out / "figures" / f"{name}.png").stat().st_size > 0
     text = outputs_text(nb)
     assert "without death figure" in text or summary["deaths_unknown_incidents"] == 0
-    assert "target_incidents" in text  # the roles of IS side by side, never added
+    assert "operations against IS: incidents" in text  # the roles of IS side by side, never added
     assert summary["roles"] == ["perpetrator"] and summary["aggregates_left_out"] == 0
 
 
@@ -77,7 +77,9 @@ def test_an_empty_selection_completes_with_a_clear_statement(tmp_path):
     check_summary(summary, plain.incidents(theatres=["Turkey"], start="2016-01-01", end="2016-01-31"), top_n=10)
     assert summary["incidents"] == 0 and summary["deadliest"] == [] and summary["perpetrator_share_pct"] is None
     text = outputs_text(nb)
-    assert "**No incidents match** the selection (Turkey, 2016-01-01 to 2016-01-31; violence carried out by IS)" in text
+    # the key-figure panel says what was asked for and that nothing matches
+    assert "Area and period</strong></dt><dd>Turkey, 2016-01-01 to 2016-01-31</dd>" in text
+    assert "violence carried out by IS</dd>" in text and "none match the selection</dd>" in text
     assert all((out / "figures" / f"{name}.png").exists() for name in FIGURES)
     assert "Empty DataFrame" not in text and not re.search(r"<tbody>\s*</tbody>", text)  # no bare empty tables
 

@@ -38,7 +38,7 @@ def incidents() -> pd.DataFrame:
 
 
 def _caption(fig) -> str:
-    return " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
+    return " ".join(ik.charts.caption_text(fig).split())  # captions are wrapped
 
 
 def test_headline_figures_and_selection_statement(incidents):

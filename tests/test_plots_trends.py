@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import make_incidents
 from incidentkit.charts import base
-from incidentkit.charts import trends as plots_trends
+from incidentkit.charts import events as chart_events
 
 ROWS = [
     {"incident_id": "a", "date": "2016-01-10", "theatre": "North Caucasus", "is_branch": "is-caucasus",
@@ -71,7 +71,7 @@ def test_death_bars_band_and_unknown_count(incidents):
     assert band.min() == 0 and band.max() == counts["deaths_high"].max() == 15
     (line,) = ax.get_lines()
     np.testing.assert_allclose(line.get_ydata(), [13, 7, 0.5, 0])
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
+    caption = " ".join(ik.charts.caption_text(fig).split())  # captions are wrapped
     assert "1 of 4 incident(s) in the selection have no death figure" in caption
     assert counts["deaths_open_high"].sum() == 2  # "b" and "d" state no high figure
     assert "2 incident(s) give no upper bound: the high is a floor" in caption
@@ -94,9 +94,9 @@ def test_events_inside_the_range_are_marked_and_listed(incidents):
     assert timeline["when"].tolist() == ["2016-02", "2016-04-15", "2019-01-01"]
     counts = ik.counts_by_period(incidents, "month", start="2016-01-01", end="2016-06-30")
     fig = ik.charts.plot_incidents(counts, period="month", events=timeline)
-    marks = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == plots_trends.EVENT_GID]
+    marks = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == chart_events.EVENT_GID]
     assert len(marks) == 2
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())  # captions are wrapped
+    caption = " ".join(ik.charts.caption_text(fig).split())  # captions are wrapped
     assert "1 2016-02 Province announced; 2 2016-04-15 Leader killed" in caption
     assert "Outside the range" not in caption
 
@@ -144,7 +144,7 @@ def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incid
     counts = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31")
     fig = ik.charts.plot_incidents(counts, period="year", rolling=12)
     assert fig.axes[0].get_lines() == []
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    caption = " ".join(ik.charts.caption_text(fig).split())
     assert "fewer than the 12-year window of the rolling mean: none is drawn" in caption
     grouped = ik.counts_by_period(incidents, "year", start="2016-01-01", end="2016-12-31", by="theatre")
     fig = ik.charts.plot_deaths(grouped, period="year", rolling=12, by="theatre")
@@ -153,7 +153,7 @@ def test_a_series_shorter_than_the_window_gets_no_rolling_mean_and_says_so(incid
     fig = ik.charts.plot_incidents(monthly, period="month", rolling=3)
     (line,) = fig.axes[0].get_lines()
     assert line.get_label() == "3-month rolling mean"
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    caption = " ".join(ik.charts.caption_text(fig).split())
     assert "Rolling mean: trailing, over 3 months; the first 2 average the months available." in caption
 
 
@@ -181,7 +181,7 @@ def test_number_boxes_of_close_events_do_not_overlap(incidents):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in fig.axes[0].texts
-             if t.get_gid() == plots_trends.EVENT_LABEL_GID]
+             if t.get_gid() == chart_events.EVENT_LABEL_GID]
     assert len(boxes) == 7
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:

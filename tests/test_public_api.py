@@ -41,13 +41,16 @@ CHARTS = [
     "plot_lethality", "plot_missing_fields", "plot_mix", "plot_period_comparison", "plot_reported_vs_incidents",
     "plot_roles",
     "plot_small_multiples", "plot_theatre_comparison", "plot_totals", "read_summary", "save_figure",
-    "theatre_colors", "write_summary",
+    "theatre_colors", "write_summary", "caption_html", "caption_text", "figure_caption", "save_incidents",
+    "show_figure",
 ]
 #: ``ik.text.<name>``: Markdown, sentences and tables for a reader.
 TEXT = [
     "chronology_markdown", "comparison_text", "coverage_statement", "deadliest_table", "describe_selection",
     "escape_markdown", "format_range", "headline_markdown", "notable_markdown", "reported_caption",
     "reported_markdown", "reported_notes", "reported_sentences", "table_or_note", "table_text", "total_text",
+    "chronology_html", "comparison_html", "deadliest_html", "headline", "html_table", "key_figures",
+    "key_figures_html", "notable_html", "table_html", "theatres_html", "timeline_html",
 ]
 NAMESPACES = {"charts": CHARTS, "text": TEXT}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import incidentkit as ik
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -135,7 +136,7 @@ def test_comparison_without_any_death_figure_says_so_and_counts_whole_incidents(
     for ax in (deaths_ax, per_ax):
         assert not ax.patches and list(ax.get_xticks()) == []
         assert [t.get_text() for t in ax.texts] == ["No death figure for any of the 3 incident(s) in the selection"]
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    caption = " ".join(ik.charts.caption_text(fig).split())
     assert "3 of 3 incident(s) have no death figure" in caption
     series = regions.monthly_by_theatre(df, start="2018-01-01", end="2018-03-31")
     fig = plots_regions.plot_small_multiples(series, measure="deaths")
@@ -159,7 +160,7 @@ def test_mix_labels_give_n_per_theatre(incidents: pd.DataFrame) -> None:
     fig = plots_regions.plot_mix(shares, title="Attack types")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["North Caucasus (n=3)", "Syria: Badia (n=1)"]
-    caption = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    caption = " ".join(ik.charts.caption_text(fig).split())
     assert "Few incidents, read shares with care: North Caucasus (n=3), Syria: Badia (n=1)" in caption
 
 

@@ -72,7 +72,7 @@ def test_charts_of_non_theatre_categories_use_no_theatre_colour():
 
 def test_map_size_legend_is_neutral():
     fig = maps.plot_incident_map(make_incidents(ROWS))
-    legend = fig.axes[0].get_legend()
+    legend = fig.legends[0]
     sizes = [h for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
              if t.get_text().endswith(("death", "deaths")) and t.get_text() != "0 deaths"]
     assert len(sizes) >= 2

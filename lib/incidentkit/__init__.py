@@ -118,13 +118,17 @@ _MOVED: dict[str, str] = {
          "mark_events", "plot_deaths", "plot_deaths_ccdf", "plot_incident_map", "plot_incidents",
          "plot_killed_wounded", "plot_lethality", "plot_missing_fields", "plot_mix", "plot_period_comparison",
          "plot_reported_vs_incidents", "plot_roles", "plot_small_multiples", "plot_theatre_comparison",
-         "plot_totals", "output_dir", "read_summary", "save_figure", "write_summary"),
+         "plot_totals", "output_dir", "read_summary", "save_figure", "write_summary",
+         # names of the namespace only (a top-level lookup still says where they are)
+         "caption_html", "caption_text", "figure_caption", "save_incidents", "show_figure"),
         "charts",
     ),
     **dict.fromkeys(
         ("chronology_markdown", "comparison_text", "coverage_statement", "deadliest_table", "describe_selection",
          "escape_markdown", "format_range", "headline_markdown", "notable_markdown", "reported_caption",
-         "reported_markdown", "reported_notes", "reported_sentences", "table_or_note", "table_text", "total_text"),
+         "reported_markdown", "reported_notes", "reported_sentences", "table_or_note", "table_text", "total_text",
+         "chronology_html", "comparison_html", "deadliest_html", "headline", "html_table", "key_figures",
+         "key_figures_html", "notable_html", "table_html", "theatres_html", "timeline_html"),
         "text",
     ),
 }

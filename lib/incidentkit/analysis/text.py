@@ -3,6 +3,10 @@ statement and the figures the sources report (:mod:`incidentkit.analysis.stateme
 (:mod:`incidentkit.analysis.wording`: casualty figures as the sources state them, dates at their precision, places,
 source labels).
 
+Tables a reader sees are formatted HTML (:mod:`incidentkit.analysis.tables`: ``table_html``, and the reports' own
+in :mod:`incidentkit.analysis.report_tables`); a report opens with its key figures (:mod:`incidentkit.analysis.
+keyfigures`: ``key_figures_html``, and the ``headline`` sentence of the index).
+
 The notebooks reach this module as ``ik.text`` (``ik.text.describe_selection(...)``, ``ik.text.table_or_note(...)``);
 :data:`__all__` lists what it offers them. Text taken from the data (summaries, titles, places, source titles) is
 escaped by :func:`escape_markdown` wherever it goes into Markdown: a data string never injects HTML or Markdown into a
@@ -16,8 +20,18 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 from IPython.display import Markdown
 
+from .keyfigures import headline, key_figures, key_figures_html
 from .measures import casualty_totals, headline_figures, incident_figures, single_incidents
+from .report_tables import (
+    chronology_html,
+    comparison_html,
+    deadliest_html,
+    notable_html,
+    theatres_html,
+    timeline_html,
+)
 from .statements import coverage_statement, reported_caption, reported_markdown, reported_sentences
+from .tables import html_table, table_html
 from .wording import (
     date_text,
     escape_markdown,
@@ -30,21 +44,32 @@ from .wording import (
 )
 
 __all__ = [
+    "chronology_html",
     "chronology_markdown",
+    "comparison_html",
     "comparison_text",
     "coverage_statement",
+    "deadliest_html",
     "deadliest_table",
     "describe_selection",
     "escape_markdown",
     "format_range",
+    "headline",
     "headline_markdown",
+    "html_table",
+    "key_figures",
+    "key_figures_html",
+    "notable_html",
     "notable_markdown",
     "reported_caption",
     "reported_markdown",
     "reported_notes",
     "reported_sentences",
+    "table_html",
     "table_or_note",
     "table_text",
+    "theatres_html",
+    "timeline_html",
     "total_text",
 ]
 

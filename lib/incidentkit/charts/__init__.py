@@ -13,17 +13,27 @@ from .brief import plot_period_comparison
 from .casualties import plot_deaths_ccdf, plot_killed_wounded, plot_lethality, plot_totals
 from .coverage import plot_missing_fields, plot_reported_vs_incidents
 from .maps import load_borders, map_counts, plot_incident_map
-from .output import output_dir, read_summary, save_figure, write_summary
+from .output import (
+    caption_html,
+    output_dir,
+    read_summary,
+    save_figure,
+    save_incidents,
+    show_figure,
+    write_summary,
+)
 from .regions import plot_mix, plot_small_multiples, plot_theatre_comparison
 from .roles import plot_roles
-from .style import add_caption, apply_style, category_colors, theatre_colors
+from .style import add_caption, apply_style, caption_text, category_colors, figure_caption, theatre_colors
 from .trends import mark_events, plot_deaths, plot_incidents
 
 __all__ = [
     # the house style
     "add_caption",
     "apply_style",
+    "caption_text",
     "category_colors",
+    "figure_caption",
     "theatre_colors",
     # one function per figure
     "load_borders",
@@ -43,9 +53,12 @@ __all__ = [
     "plot_small_multiples",
     "plot_theatre_comparison",
     "plot_totals",
-    # where figures and summaries go
+    # where figures, summaries and the incidents behind a report go
+    "caption_html",
     "output_dir",
     "read_summary",
     "save_figure",
+    "save_incidents",
+    "show_figure",
     "write_summary",
 ]

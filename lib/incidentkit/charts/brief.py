@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from .base import no_data_figure
-from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
+from .style import (
+    NEUTRAL_COLOR,
+    RANGE_COLOR,
+    SERIES_COLORS,
+    add_caption,
+    integer_ticks,
+    tag_value,
+    wrap_title,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,7 +44,7 @@ def plot_period_comparison(
     labels = [f"previous\n{previous_label.replace(' to ', chr(10) + 'to ')}",
               f"current\n{current_label.replace(' to ', chr(10) + 'to ')}"]
     colors = [NEUTRAL_COLOR, SERIES_COLORS["incidents"][1]]  # no theatre's colours: these are periods
-    fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(9.0, 3.8))
+    fig, (ax_i, ax_d) = plt.subplots(1, 2, figsize=(10.0, 4.0))
 
     def value(measure: str, which: str) -> float:
         v = comp.loc[measure, which]
@@ -68,7 +76,7 @@ def plot_period_comparison(
         ax.set_xlim(-0.6, 1.6)
         ax.set_ylim(bottom=0)
         ax.grid(axis="x", visible=False)
-    ax_i.set_title(title)
+    ax_i.set_title(wrap_title(fig, title))
     fig.tight_layout()
     why = comp.attrs.get("why", "")
     note = f"No change is computed: {why}." if why else ""

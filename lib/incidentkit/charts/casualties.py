@@ -25,7 +25,16 @@ from ..analysis.measures import (
 from ..data.coverage import coverage
 from ..data.reference import theatre_order
 from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note
-from .style import RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
+from .style import (
+    RANGE_COLOR,
+    SERIES_COLORS,
+    add_caption,
+    amount_ticks,
+    finish,
+    integer_ticks,
+    tag_value,
+    wrap_title,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -103,7 +112,7 @@ def plot_totals(
         ax.set_xlim(left=0)
         integer_ticks(ax.xaxis)
     axes[0].set_yticks(ypos, names)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap_title(fig, title, 12), x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())
     return fig
@@ -146,7 +155,7 @@ def plot_lethality(
     low = shown["per_incident_low"].to_numpy(dtype=float)
     high = shown["per_incident_high"].to_numpy(dtype=float)
     ypos = np.arange(len(shown))
-    fig, ax = plt.subplots(figsize=(9.0, max(3.2, 1.4 + 0.42 * len(shown))))
+    fig, ax = plt.subplots(figsize=(10.0, max(3.2, 1.4 + 0.42 * len(shown))))
     fill, line = SERIES_COLORS["deaths"]
     ax.barh(ypos, best, color=fill, edgecolor=line, linewidth=0.6, label="best")
     ax.errorbar(best, ypos, xerr=np.vstack([best - low, high - best]), fmt="none", ecolor="#333333", capsize=3,
@@ -156,6 +165,7 @@ def plot_lethality(
     ax.set_yticks(ypos, [str(i) for i in shown.index])
     ax.set_xlim(0, max(float(np.nanmax(high)), 1.0) * 1.18)
     finish(ax, title=title, xlabel="deaths per incident (persons)", ylabel="")
+    amount_ticks(ax.xaxis)
     ax.legend(loc="lower right")
     fig.tight_layout()
     add_caption(fig, f"{caption} {note}".strip())
@@ -202,7 +212,7 @@ def plot_deaths_ccdf(
                     color=colours[name], label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 else f"{v:g}"))
     finish(ax, title=title, xlabel="deaths in the incident (persons, log scale)",
            ylabel="share of incidents with at least x deaths")
     ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0) if by else None)
@@ -230,7 +240,7 @@ def plot_killed_wounded(
     if len(pairs) == 0:
         return no_data_figure(title, text="No incident has both a killed and a wounded figure.",
                               caption=f"{caption} {note}".strip())
-    fig, ax = plt.subplots(figsize=(7.0, 6.0))
+    fig, ax = plt.subplots(figsize=(8.5, 6.5))
     groups = [t for t in theatre_order() if t in set(pairs["theatre"].astype(object))]
     colours = group_colors("theatre", groups)
     for g in groups:
@@ -240,7 +250,7 @@ def plot_killed_wounded(
     ax.plot([0, top], [0, top], linestyle="--", color=RANGE_COLOR, linewidth=1, label="as many wounded as killed")
     ax.set_xscale("symlog", linthresh=1)
     ax.set_yscale("symlog", linthresh=1)
-    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
+    plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 else f"{v:g}")
     ax.xaxis.set_major_formatter(plain)
     ax.yaxis.set_major_formatter(plain)
     ax.set_xlim(left=-0.2)

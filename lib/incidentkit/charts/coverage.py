@@ -10,7 +10,15 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from .base import no_data_figure
-from .style import NEUTRAL_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
+from .style import (
+    NEUTRAL_COLOR,
+    RANGE_COLOR,
+    SERIES_COLORS,
+    add_caption,
+    integer_ticks,
+    tag_value,
+    wrap_title,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,7 +36,7 @@ def plot_missing_fields(
     if missing.empty or missing["blank_share"].isna().all():
         return no_data_figure(title, caption)
     y = np.arange(len(missing))
-    fig, ax = plt.subplots(figsize=(9.0, 0.22 * len(missing) + 1.5))
+    fig, ax = plt.subplots(figsize=(10.0, 0.24 * len(missing) + 1.5))
     uncoded = (missing["coded"] == "no").to_numpy() if "coded" in missing else np.zeros(len(missing), bool)
     bars = ax.barh(y, missing["blank_share"].to_numpy(dtype=float) * 100, color=INCIDENTS_COLOR)
     for bar, name, no in zip(bars.patches, missing.index, uncoded, strict=True):
@@ -42,7 +50,7 @@ def plot_missing_fields(
     ax.set_xlim(0, 100)
     ax.set_xlabel("blank values (% of incident rows)")
     ax.grid(axis="y", visible=False)
-    ax.set_title(title)
+    ax.set_title(wrap_title(fig, title))
     fig.tight_layout()
     names = [str(n) for n, no in zip(missing.index, uncoded, strict=True) if no]
     note = (f"Hatched: fields the source does not code at all ({', '.join(names)}): blank because unknown, not "
@@ -123,7 +131,7 @@ def plot_reported_vs_incidents(
         ax.set_xlabel(unit)
         ax.set_xlim(left=0)
     axes[0, 0].legend(loc="lower right", fontsize=8)
-    axes[0, 0].set_title(title)
+    axes[0, 0].set_title(wrap_title(fig, title))
     fig.tight_layout()
     unknown = int(shown["incidents_unknown"].fillna(0).sum())
     open_ = int((shown["upper_bound"] == "none stated").sum())

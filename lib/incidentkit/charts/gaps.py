@@ -91,16 +91,18 @@ def mark_no_figure(ax: Axes, x: pd.Series, counts: pd.DataFrame) -> int:
     return marked
 
 
-def mark_apart(ax: Axes, apart: dict[str, object] | None) -> str:
-    """Write "+N dated only to a year" beside the axes (right of it, under the legend) for the incidents a series
-    left apart (its ``attrs["apart"]``); return the caption sentence ("" when none)."""
+def mark_apart(ax: Axes, apart: dict[str, object] | None, *, at: tuple[float, float] = (1.0, -0.09),
+               va: str = "top") -> str:
+    """Write "+N dated only to a year" in a box for the incidents a series left apart (its ``attrs["apart"]``),
+    its top right corner at ``at`` (axes fraction; by default under the axes at the right, beside the legend, so the
+    chart keeps the page's width); return the caption sentence ("" when none)."""
     text = apart_text(apart)
     if not text:
         return ""
     n = int(apart["incidents"])  # type: ignore[index, call-overload]
     kinds = " or ".join(APART_WORDS.get(str(k), str(k)) for k in (apart.get("by_precision") or {}))  # type: ignore[union-attr]
-    box = ax.text(1.01, 0.0, f"+{n:,} {kinds or 'dated less precisely'}\n(in no {apart['period']})",  # type: ignore[index]
-                  transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color="#333333", clip_on=False,
+    box = ax.text(*at, f"+{n:,} {kinds or 'dated less precisely'}\n(in no {apart['period']})",  # type: ignore[index]
+                  transform=ax.transAxes, ha="right", va=va, fontsize=9, color="#333333", clip_on=False, zorder=6,
                   bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999999", "linewidth": 0.6})
     tag_value(box, "apart", apart["period"], n)  # type: ignore[index]
     return text

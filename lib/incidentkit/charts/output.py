@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -13,11 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import HTML, Image, display
 
+from ..analysis.exports import incidents_export
 from ..errors import ParameterError
 from ..paths import reports_dir
+from .style import FIGURE_DPI, figure_caption
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +68,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> dict[str, Path]:
+def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> dict[str, Path]:
     """Save ``fig`` as ``<out>/figures/<name>.png`` and ``.svg`` with byte-stable output; return the two paths.
 
     Matplotlib's varying metadata (software version, dates) is dropped and SVG ids are salted with a constant, so
@@ -79,6 +84,41 @@ def save_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = 120) -> d
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, bbox_inches="tight")
             _atomic_write(paths[fmt], buf.getvalue())
     return paths
+
+
+def caption_html(fig: Figure) -> str:
+    """The caption attached to ``fig`` (:func:`~incidentkit.charts.style.add_caption`) as HTML for the page: its
+    sentences in a paragraph and its numbered key as a list ("1 2015-01 IS announces ..."), every text escaped, in
+    a ``div.ik-caption`` (plain elements only: the report site's sanitiser keeps them)."""
+    cap = figure_caption(fig)
+    key = "".join(f"<li><strong>{n}</strong> {html.escape(t)}</li>" for n, t in cap.key)
+    key_html = f'<ul class="ik-key">{key}</ul>' if key else ""
+    return f'<div class="ik-caption"><p>{html.escape(cap.text)}</p>{key_html}</div>'
+
+
+def show_figure(fig: Figure, name: str, out: Path | str, *, dpi: int = FIGURE_DPI) -> None:
+    """Save ``fig`` (:func:`save_figure`), close it and show it: the saved PNG (the same bytes) as the cell's image
+    output, then its caption and numbered key under it at body size (:func:`caption_html`). A notebook cell ends
+    with ``ik.charts.show_figure(fig, name, out)`` (it returns nothing, so nothing else is printed)."""
+    paths = save_figure(fig, name, out, dpi=dpi)
+    plt.close(fig)
+    display(Image(data=paths["png"].read_bytes(), format="png"))
+    caption = figure_caption(fig)
+    if caption.text or caption.key:
+        display(HTML(caption_html(fig)))
+
+
+def save_incidents(incidents: pd.DataFrame, out: Path | str, sources: pd.DataFrame | None = None, *,
+                   name: str = "incidents.csv") -> Path:
+    """Write the incidents behind a report as ``<out>/incidents.csv`` (UTF-8, one row per incident in date order,
+    :func:`incidentkit.analysis.exports.incidents_export`: figures as stated and as numbers, blank where unknown,
+    sources' titles, URLs and citations); byte-stable. The report site offers it as a download."""
+    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*\.csv$", name):
+        raise ParameterError(f"incidents file name {name!r}: expected a lower-case slug ending in .csv")
+    text = incidents_export(incidents, sources).to_csv(index=False, lineterminator="\n")
+    path = Path(out) / name
+    _atomic_write(path, text.encode("utf-8"))
+    return path
 
 
 def _jsonable(value: Any) -> Any:

@@ -22,10 +22,12 @@ from .style import (
     NEUTRAL_COLOR,
     RANGE_COLOR,
     add_caption,
+    amount_ticks,
     category_colors,
     integer_ticks,
     tag_value,
     theatre_colors,
+    wrap_title,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ def plot_theatre_comparison(
     incidents = comp["incidents"].to_numpy(dtype=int)
     unknown = comp["deaths_unknown"].to_numpy(dtype=int)
     has_figure = incidents > unknown
-    fig, axes = plt.subplots(1, 3, figsize=(12.0, 0.45 * len(names) + 1.8), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(10.0, 0.45 * len(names) + 1.8), sharey=True)
     bars = axes[0].barh(y, incidents.astype(float), color=col)
     for bar, name, v in zip(bars.patches, names, incidents, strict=True):
         tag_value(bar, "incidents", name, v)
@@ -86,6 +88,7 @@ def plot_theatre_comparison(
             tag_value(bar, "per_incident_best", name, v)
         axes[2].set_xlabel("deaths per incident (persons)")
         axes[2].set_xlim(left=0)
+        amount_ticks(axes[2].xaxis)
         for i in np.flatnonzero(~has_figure & (incidents > 0)):
             for ax in (axes[1], axes[2]):
                 ax.annotate("no death figure", (0, y[i]), xytext=(3, 0), textcoords="offset points", va="center",
@@ -94,7 +97,7 @@ def plot_theatre_comparison(
     axes[0].invert_yaxis()
     for ax in axes:
         ax.grid(axis="y", visible=False)
-    axes[0].set_title(title)
+    axes[0].set_title(wrap_title(fig, title))
     fig.tight_layout()
     open_high = int(comp["deaths_open_high"].sum()) if "deaths_open_high" in comp else 0
     note = (f"{total_unknown} of {total} incident(s) have no death figure (not counted as zero). "
@@ -124,7 +127,7 @@ def plot_mix(
     labels = [f"{t} (n={counts[t]})" if t in counts else t for t in names]
     y = np.arange(len(names))
     colors = category_colors([str(c) for c in data.columns])
-    fig, ax = plt.subplots(figsize=(11.0, 0.45 * len(names) + 2.2))
+    fig, ax = plt.subplots(figsize=(10.0, 0.45 * len(names) + 2.6))
     left = np.zeros(len(names))
     for c in data.columns:
         width = data[c].fillna(0).to_numpy(dtype=float) * 100
@@ -137,8 +140,8 @@ def plot_mix(
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(data.columns)), fontsize=8)
+    ax.set_title(wrap_title(fig, title))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(3, len(data.columns)), fontsize=10)
     fig.tight_layout()
     few = [f"{t} (n={counts[t]})" for t in names if t in counts and counts[t] < 5]
     note = f"n = incidents per theatre. Few incidents, read shares with care: {', '.join(few)}." if few else (
@@ -182,7 +185,7 @@ def plot_small_multiples(
     names = list(dict.fromkeys(series["theatre"].astype(object)))
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 2.4 * nrows + 0.8), sharex=True, sharey=True,
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10.0, 2.2 * nrows + 0.8), sharex=True, sharey=True,
                              squeeze=False)
     shaded = {"not_covered": 0, "partly_covered": 0}
     no_figure = 0
@@ -213,8 +216,9 @@ def plot_small_multiples(
             ax.text(0.98, 0.95, f"+{apart[name]} in no {series.attrs['apart']['period']}", transform=ax.transAxes,
                     ha="right", va="top", fontsize=7, color="#333333", gid="apart-note")
         # the panel's name inside it (cheaper to lay out than 12 axes titles, and closer to the line)
-        ax.text(0.02, 0.95, name, transform=ax.transAxes, ha="left", va="top", fontsize=9, fontweight="bold",
-                color=color, gid="panel-title")
+        ax.text(0.02, 0.95, name, transform=ax.transAxes, ha="left", va="top", fontsize=10, fontweight="bold",
+                color="#222222", gid="panel-title", zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         if i % ncols == 0:
             ax.set_ylabel(ylabel)
     for j in range(len(names), nrows * ncols):
@@ -222,7 +226,7 @@ def plot_small_multiples(
         if j - ncols >= 0:  # the panel above an empty cell is the last of its column: label its dates
             axes[(j - ncols) // ncols][j % ncols].xaxis.set_tick_params(labelbottom=True)
     if title:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(wrap_title(fig, title), x=0.01, ha="left", fontweight="bold")
     integer_ticks(axes[0][0].yaxis)
     dtype = str(series["period"].dtype) if "period" in series else ""  # e.g. "period[Y-DEC]"
     if dtype.startswith(("period[Y", "period[A", "period[Q")):  # yearly or quarterly series: year ticks, never "2022-05"

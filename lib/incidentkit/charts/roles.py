@@ -12,14 +12,13 @@ import pandas as pd
 from ..data.roles import ROLE_WORDS
 from .base import no_data_figure, period_ticks
 from .gaps import coverage_caption, mark_apart, shade_coverage
-from .style import NEUTRAL_COLOR, SERIES_COLORS, add_caption, integer_ticks, tag_value
+from .style import CATEGORY_COLORS, NEUTRAL_COLOR, add_caption, integer_ticks, tag_value, wrap_title
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Bar colour of each role (violence by IS in the incidents colour; the others neutral, never a theatre's).
-ROLE_COLORS: dict[str, str] = {"perpetrator": SERIES_COLORS["incidents"][1], "two_sided": "#8c6bb1",
-                               "target": NEUTRAL_COLOR}
+#: Bar colour of each role: the roles' colours of the house's one category map (never a theatre's).
+ROLE_COLORS: dict[str, str] = {r: CATEGORY_COLORS[r] for r in ("perpetrator", "two_sided", "target")}
 #: Bar width per period, in days.
 WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
 
@@ -41,7 +40,7 @@ def plot_roles(
     roles = [str(r) for r in dict.fromkeys(counts["is_role"].astype(object))] if len(counts) else []
     if not roles or int(counts["incidents"].fillna(0).sum()) == 0:
         return no_data_figure(title, caption)
-    fig, axes = plt.subplots(len(roles), 1, figsize=(9.0, 1.9 * len(roles) + 1.0), sharex=True, sharey=True,
+    fig, axes = plt.subplots(len(roles), 1, figsize=(10.0, 1.9 * len(roles) + 1.0), sharex=True, sharey=True,
                              squeeze=False)
     shaded = {"not_covered": 0, "partly_covered": 0}
     for ax, role in zip(axes[:, 0], roles, strict=True):
@@ -60,9 +59,9 @@ def plot_roles(
         ax.set_ylim(bottom=0)
         integer_ticks(ax.yaxis)
         ax.set_ylabel(f"{'incidents' if measure == 'incidents' else 'deaths'} per {period}", fontsize=8)
-    apart = mark_apart(axes[0, 0], counts.attrs.get("apart"))
+    apart = mark_apart(axes[0, 0], counts.attrs.get("apart"), at=(0.995, 0.95))
     period_ticks(axes[-1, 0], counts["period"], period)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(wrap_title(fig, title, 12), x=0.01, ha="left", fontweight="bold", fontsize=12)
     fig.tight_layout()
     notes = " ".join(t for t in (coverage_caption(counts, shaded), apart) if t)
     add_caption(fig, f"One panel per role of IS, never added together. {caption} {notes}".strip())

@@ -23,18 +23,22 @@ import textwrap
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import seaborn as sns
 from matplotlib.colors import to_rgb
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, StrMethodFormatter
 
 from ..data.reference import theatre_order
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
 #: The palette, in the order colours are handed out (theatres take them by sort_order).
 PALETTE: tuple[str, ...] = (
@@ -83,7 +87,57 @@ MIN_THEATRE_DISTANCE = 18.0
 RANGE_COLOR = "#999999"
 #: Colour of timeline event markers.
 EVENT_COLOR = "#555555"
-FIGSIZE = (9.0, 4.8)
+#: One colour per category of the closed vocabularies (attack types, target types, IS's roles, the mix charts'
+#: "Other categories"), the same on every chart of every page: a category is never given another category's colour
+#: on a page (the attack-type and target-type charts share no colour). Chosen from Paul Tol's, ColorBrewer's and
+#: Tableau's qualitative sets; each at least :data:`MIN_THEATRE_DISTANCE` from every theatre colour and
+#: :data:`MIN_CATEGORY_DISTANCE` from every other colour of the map (tests/test_style.py).
+CATEGORY_COLORS: dict[str, str] = {
+    # attack types (data/datapackage.json, incidents.attack_type)
+    "Armed Assault": "#EE6677",
+    "Bombing/Explosion": "#228833",
+    "Assassination": "#EE8866",
+    "Hijacking": "#666633",
+    "Hostage Taking (Barricade Incident)": "#FFAABB",
+    "Hostage Taking (Kidnapping)": "#7570B3",
+    "Facility/Infrastructure Attack": "#EEDD88",
+    "Unarmed Assault": "#99DDFF",
+    "Unknown": "#7F7F7F",  # attack or target type unknown: one colour for the one word
+    # target types (incidents.target_type)
+    "Private Citizens & Property": "#BBCC33",
+    "Military": "#225555",
+    "Police": "#663333",
+    "Government (General)": "#CCDDAA",
+    "Government (Diplomatic)": "#EE3377",
+    "Religious Figures/Institutions": "#B15928",
+    "Terrorists/Non-State Militia": "#225522",
+    "Business": "#8DD3C7",
+    "Educational Institution": "#FDB462",
+    "Transportation": "#CAB2D6",
+    "Journalists & Media": "#E7298A",
+    "Utilities": "#66A61E",
+    "NGO": "#A6761D",
+    "Telecommunication": "#FFED6F",
+    "Tourists": "#17BECF",
+    "Maritime": "#9467BD",
+    "Airports & Aircraft": "#8C564B",
+    "Food or Water Supply": "#B3DE69",
+    "Abortion Related": "#C49C94",
+    "Violent Political Party": "#CC6677",
+    "Other": "#FF9896",
+    # IS's role (incidents.is_role)
+    "perpetrator": "#222255",
+    "two_sided": "#CC3311",
+    "target": "#33A02C",
+    # the rest of a mix chart (analysis.regions.mix_shares)
+    "Other categories": "#CCEEFF",
+}
+#: Smallest CIE76 colour difference between two colours of :data:`CATEGORY_COLORS`.
+MIN_CATEGORY_DISTANCE = 14.0
+#: Figure size (inches) of a chart the width of the page: 10 in at :data:`FIGURE_DPI` is 1,200 pixels.
+FIGSIZE = (10.0, 5.0)
+#: Resolution of the saved and shown figures (pixels per inch).
+FIGURE_DPI = 120
 
 
 def apply_style() -> None:
@@ -96,12 +150,14 @@ def apply_style() -> None:
         rc={
             "figure.figsize": FIGSIZE,
             "figure.dpi": 100,
-            "savefig.dpi": 120,
-            "axes.titlesize": 12,
+            "savefig.dpi": FIGURE_DPI,
+            "axes.titlesize": 13,
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
-            "axes.labelsize": 10,
-            "legend.fontsize": 9,
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 10,
             "legend.frameon": False,
             "svg.hashsalt": "incidentkit",
             "svg.fonttype": "path",
@@ -117,9 +173,16 @@ def theatre_colors() -> dict[str, str]:
 
 
 def category_colors(values: Iterable[str]) -> dict[str, str]:
-    """Return a colour for each value of a non-theatre category (branches, countries, attack types), in the given
-    order, from :data:`CATEGORY_PALETTE` (never a theatre colour; the sequence repeats after 11 values)."""
-    return {v: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, v in enumerate(values)}
+    """Return a colour for each value of a non-theatre category: the fixed colour of :data:`CATEGORY_COLORS` for an
+    attack type, target type, role or "Other categories" (the same on every chart); other values (branches,
+    countries) take :data:`CATEGORY_PALETTE` in the given order, skipping the colours the fixed ones of the same call
+    use (never a theatre colour; the sequence repeats after the palette's colours)."""
+    values = [str(v) for v in values]
+    out = {v: CATEGORY_COLORS[v] for v in values if v in CATEGORY_COLORS}
+    free = [c for c in CATEGORY_PALETTE if c.upper() not in {x.upper() for x in out.values()}] or list(CATEGORY_PALETTE)
+    rest = [v for v in values if v not in out]
+    out.update({v: free[i % len(free)] for i, v in enumerate(rest)})
+    return {v: out[v] for v in values}
 
 
 def _lab(colour: str) -> tuple[float, float, float]:
@@ -146,8 +209,17 @@ def color_difference(a: str, b: str) -> float:
 
 
 def integer_ticks(axis: object) -> None:
-    """Put ticks on whole numbers only on a count axis (``ax.xaxis`` or ``ax.yaxis``): no "0.5 incidents"."""
-    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # type: ignore[attr-defined]
+    """Put ticks on whole numbers only on a count axis (``ax.xaxis`` or ``ax.yaxis``): no "0.5 incidents", as many as
+    the axis' length holds (``nbins="auto"``), with thousands separators ("12,000")."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", integer=True, min_n_ticks=1))  # type: ignore[attr-defined]
+    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # type: ignore[attr-defined]
+
+
+def amount_ticks(axis: object) -> None:
+    """Label a value axis that is not a count (deaths per incident) in plain numbers: thousands separators
+    ("250,000"), one decimal below 10, never an offset or "1e6" in the corner."""
+    axis.set_major_formatter(FuncFormatter(  # type: ignore[attr-defined]
+        lambda v, _pos: f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:,.1f}"))
 
 
 #: Prefix of the ``gid`` that carries a plotted value (see :func:`tag_value`).
@@ -182,14 +254,107 @@ def svg_values(path: Path | str) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
-def add_caption(fig: Figure, text: str) -> None:
-    """Write a caption under the figure (selection, data source, unknown-figure counts)."""
-    wrapped = "\n".join(textwrap.wrap(text, width=130))
-    fig.text(0.01, -0.02, wrapped, ha="left", va="top", fontsize=8, color="#333333")
+@dataclass(frozen=True)
+class Caption:
+    """A figure's caption, shown under the figure at body size (not drawn in it): ``text``, its sentences
+    (selection, data source, what is unknown), and ``key``, the numbered marks of the chart as
+    ``(number, text)`` pairs (timeline events), shown as a numbered list."""
+
+    text: str = ""
+    key: tuple[tuple[int, str], ...] = ()
+
+
+#: Attribute of a :class:`~matplotlib.figure.Figure` that holds its :class:`Caption` (set by :func:`add_caption`).
+CAPTION_ATTR = "incidentkit_caption"
+
+
+def add_caption(fig: Figure, text: str, key: Iterable[tuple[int, str]] = ()) -> None:
+    """Attach the caption to the figure (selection, data source, unknown-figure counts; ``key``: numbered marks).
+
+    The caption is not drawn in the figure, where a long one would be small print: :func:`figure_caption` reads it
+    and ``ik.charts.show_figure`` shows it under the figure at body size. Tick labels that would overlap are
+    thinned here, the figure's layout being final (:func:`declutter_ticks`)."""
+    setattr(fig, CAPTION_ATTR, Caption(" ".join(text.split()), tuple((int(n), str(t)) for n, t in key)))
+    declutter_ticks(fig)
+
+
+def figure_caption(fig: Figure) -> Caption:
+    """Return the :class:`Caption` attached to ``fig`` by :func:`add_caption` (an empty one when none is)."""
+    return getattr(fig, CAPTION_ATTR, None) or Caption()
+
+
+def caption_text(fig: Figure) -> str:
+    """The caption of ``fig`` as one plain string: its sentences, then the numbered key ("1 2016-02 ...; 2 ...")."""
+    cap = figure_caption(fig)
+    key = "; ".join(f"{n} {t}" for n, t in cap.key)
+    return f"{cap.text} Key: {key}." if key else cap.text
+
+
+def draw_caption(fig: Figure, *, width: int = 130) -> None:
+    """Write the attached caption (:func:`caption_text`) under the figure itself, for an image shown without a page
+    around it (the explorer's chart); a report shows it under the figure with ``ik.charts.show_figure`` instead."""
+    text = caption_text(fig)
+    if text:
+        fig.text(0.01, -0.02, "\n".join(textwrap.wrap(text, width=width)), ha="left", va="top", fontsize=8,
+                 color="#333333")
+
+
+def _overlaps(a: Bbox, b: Bbox, pad: float) -> bool:
+    return a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad
+
+
+def drawn_tick_labels(axis: Axis, renderer: object) -> list[tuple[int, Text, Bbox]]:
+    """The tick labels of ``axis`` that are drawn (visible, non-empty, inside the view) as ``(tick index, label,
+    bounding box in display pixels)``, in tick order. Call after the figure is drawn."""
+    lo, hi = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(abs(hi - lo), 1.0)
+    locs = axis.get_majorticklocs()
+    out = []
+    for i, (loc, tick) in enumerate(zip(locs, axis.get_major_ticks(len(locs)), strict=False)):
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and tick.get_visible() and label.get_text().strip() and lo - slack <= loc <= hi + slack:
+                out.append((i, label, label.get_window_extent(renderer)))
+    return out
+
+
+def declutter_ticks(fig: Figure, *, pad: float = 2.0) -> int:
+    """Blank every tick label of the figure's axes that would overlap (within ``pad`` pixels) a label kept before
+    it on the same axis; return how many were blanked. The locators choose the ticks; this is the guarantee that no
+    two labels collide whatever the period length, value range or figure size. The axis keeps its ticks and the
+    labels kept, fixed (so that a later draw or save shows the same)."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    blanked = 0
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            kept: list[Bbox] = []
+            drop: set[int] = set()
+            for i, _label, box in drawn_tick_labels(axis, renderer):
+                if any(_overlaps(box, k, pad) for k in kept):
+                    drop.add(i)
+                else:
+                    kept.append(box)
+            if not drop:
+                continue
+            locs = list(axis.get_majorticklocs())
+            texts = [t.label1.get_text() for t in axis.get_major_ticks(len(locs))]
+            axis.set_major_locator(FixedLocator(locs))
+            axis.set_major_formatter(FixedFormatter(["" if i in drop else t for i, t in enumerate(texts)]))
+            blanked += len(drop)
+    return blanked
+
+
+def wrap_title(fig: Figure, title: str, fontsize: float = 13.0) -> str:
+    """``title`` broken into lines that fit the figure's width at ``fontsize`` points (bold): a long selection in a
+    title would otherwise widen the saved image beyond the chart and shrink everything in it on the page."""
+    chars = max(20, int(0.95 * fig.get_figwidth() * 72 / (0.64 * fontsize)))
+    return "\n".join(textwrap.wrap(title, width=chars)) if len(title) > chars else title
 
 
 def finish(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> None:
-    """Set a figure's title and axis labels (with units) in the house manner."""
-    ax.set_title(title)
+    """Set a figure's title (wrapped to the figure's width) and axis labels (with units) in the house manner."""
+    ax.set_title(wrap_title(ax.get_figure(), title))  # type: ignore[arg-type]
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

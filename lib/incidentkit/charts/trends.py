@@ -11,27 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ..analysis.trends import rolling_mean
 from .base import group_colors, no_data_figure, no_death_figure_text, open_high_note, period_ticks
+from .events import event_caption, mark_events
 from .gaps import coverage_caption, mark_apart, mark_no_figure, shade_coverage
-from .style import EVENT_COLOR, RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
+from .multiples import MAX_LINES, plot_group_panels
+from .style import RANGE_COLOR, SERIES_COLORS, add_caption, finish, integer_ticks, tag_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: ``gid`` of the vertical lines marking timeline events (tests and readers find them by it).
-EVENT_GID = "timeline-event"
-#: ``gid`` of the numbered boxes of timeline events.
-EVENT_LABEL_GID = "timeline-event-label"
-#: Font size (points) of the event numbers, and the pad of their boxes (a fraction of the font size).
-EVENT_FONT_SIZE = 7.0
-EVENT_BOX_PAD = 0.15
 #: Bar width per period, in days.
 BAR_WIDTH_DAYS: dict[str, float] = {"month": 24.0, "quarter": 75.0, "year": 300.0}
 
@@ -46,73 +40,6 @@ def _mid(counts: pd.DataFrame) -> pd.Series:
     start = counts["period"].dt.start_time
     end = counts["period"].dt.end_time
     return start + (end - start) / 2
-
-
-def _event_rows(widths: list[float], lefts: list[float], *, gap: float, max_rows: int) -> list[int]:
-    """Assign each box (left edge and width in pixels, in date order) the first row where it clears the previous box
-    of that row by ``gap`` pixels; when every row is taken, the row whose last box ends first."""
-    ends: list[float] = []
-    rows = []
-    for left, width in zip(lefts, widths, strict=True):
-        row = next((r for r, end in enumerate(ends) if left >= end + gap), None)
-        if row is None:
-            if len(ends) < max_rows:
-                row = len(ends)
-                ends.append(float("-inf"))
-            else:
-                row = min(range(len(ends)), key=lambda r: ends[r])
-        ends[row] = left + width
-        rows.append(row)
-    return rows
-
-
-def mark_events(ax: Axes, events: pd.DataFrame | None, *, max_rows: int = 8) -> list[str]:
-    """Mark timeline events (a table from :func:`incidentkit.timeline_events`) on a time axis.
-
-    Each event inside the axis' date range gets a dotted vertical line (gid :data:`EVENT_GID`) and, at the top of
-    the axes, its marker number (the table's index, 1 for the first event) in a small box (gid
-    :data:`EVENT_LABEL_GID`). Boxes of close events are staggered on as many rows as they need (at most
-    ``max_rows``) so that they do not overlap, and the y axis gets the headroom for those rows. Call it after the
-    figure's layout is final (after ``tight_layout``): the rows are computed from the boxes' sizes on screen.
-    Returns the key, one ``"<n> <when> <label>"`` line per event marked, for the caption.
-    """
-    if events is None or len(events) == 0:
-        return []
-    lo, hi = (mdates.num2date(v).replace(tzinfo=None) for v in ax.get_xlim())
-    inside = events[(events["date"] >= pd.Timestamp(lo)) & (events["date"] <= pd.Timestamp(hi))]
-    if len(inside) == 0:
-        return []
-    fig = ax.get_figure()
-    renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]
-    trans = ax.get_xaxis_transform()
-    texts = []
-    key = []
-    for number, ev in inside.iterrows():
-        ax.axvline(ev["date"], color=EVENT_COLOR, linestyle=":", linewidth=1.0, gid=EVENT_GID, zorder=1)
-        texts.append(ax.text(ev["date"], 0.985, str(number), transform=trans, fontsize=EVENT_FONT_SIZE, ha="center",
-                             va="top", color=EVENT_COLOR, clip_on=True, gid=EVENT_LABEL_GID, zorder=5,
-                             bbox={"boxstyle": f"round,pad={EVENT_BOX_PAD}", "facecolor": "white",
-                                   "edgecolor": EVENT_COLOR, "linewidth": 0.5}))
-        when = ev["when"] if "when" in ev.index else f"{ev['date']:%Y-%m-%d}"
-        key.append(f"{number} {when} {ev['label']}")
-    boxes = [t.get_window_extent(renderer) for t in texts]  # the text only: add the box's pad on each side
-    pad = EVENT_BOX_PAD * EVENT_FONT_SIZE * fig.dpi / 72.0  # type: ignore[union-attr]
-    height_px = max(b.height for b in boxes) + 2 * pad
-    ax_px = max(ax.get_window_extent(renderer).height, 1.0)
-    step = (height_px + 2.0) / ax_px  # one row of boxes, in axes fraction
-    fit = max(1, min(max_rows, int(0.45 / step)))  # rows take at most the top 45 % of the axes
-    rows = _event_rows([b.width + 2 * pad for b in boxes], [b.x0 - pad for b in boxes], gap=2.0, max_rows=fit)
-    for text, row in zip(texts, rows, strict=True):
-        text.set_y(0.985 - row * step)
-    used = max(rows) + 1
-    bottom, top = ax.get_ylim()
-    room = 1.0 - (0.015 + used * step + 0.01)  # share of the axes left under the lowest row
-    ax.set_ylim(bottom, bottom + (top - bottom) / max(room, 0.3))
-    return key
-
-
-def _event_caption(key: list[str]) -> str:
-    return f" Dotted lines, timeline events: {'; '.join(key)}." if key else ""
 
 
 def _dots(ax: Axes, x: pd.Series, values: pd.Series, colour: str, series: str, periods: pd.Series) -> None:
@@ -192,12 +119,14 @@ def _finish_period_figure(
     ax.set_ylim(bottom=0)
     integer_ticks(ax.yaxis)
     period_ticks(ax, counts["period"], period)
-    finish(ax, title=title, xlabel="date", ylabel=ylabel)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=legend_title)
+    finish(ax, title=title, xlabel="", ylabel=ylabel)
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.07), title=legend_title,
+              ncol=min(2 if apart else 3, max(1, len(handles))))
     fig.tight_layout()
     key = mark_events(ax, events)
     notes = " ".join(t for t in (coverage_caption(counts, shaded, no_figure), apart) if t)
-    add_caption(fig, f"{caption} {notes}{_event_caption(key)}".strip())
+    add_caption(fig, f"{caption} {notes}{event_caption(key)}".strip(), key)
 
 
 def plot_incidents(
@@ -216,16 +145,21 @@ def plot_incidents(
     :func:`incidentkit.charts.style.tag_value`) and a line of the trailing ``rolling``-period mean. With ``by`` (the group
     column of ``counts``): one line per group of the rolling mean (``rolling=1`` plots the raw counts), theatres in
     their fixed colours, other groups in the category colours. A series shorter than the window gets no rolling mean
-    (grouped: the raw counts), and the caption says so. ``events`` (from :func:`incidentkit.timeline_events`) are
-    marked. Counts are on whole-number ticks. ``title`` defaults to "Incidents per <period>".
+    (grouped: the raw counts), and the caption says so. More than :data:`~incidentkit.charts.multiples.MAX_LINES`
+    groups are drawn as small multiples, one panel per group (:func:`~incidentkit.charts.multiples.plot_group_panels`).
+    ``events`` (from :func:`incidentkit.timeline_events`) are marked. Counts are on whole-number ticks. ``title`` defaults to "Incidents per <period>".
     """
     title = f"Incidents per {period}" if title is None else title
     if _empty(counts):
         return _empty_figure(counts, title, caption)
-    fig, ax = plt.subplots()
-    x = _mid(counts)
     n_periods = _periods_per_group(counts, by)
     roll = rolling_label(rolling, period, n_periods)
+    if by is not None and len(_groups(counts, by)) > MAX_LINES:
+        return plot_group_panels(counts, by=by, column="incidents", period=period, rolling=rolling, rolling_text=roll,
+                                 events=events, title=title, ylabel=f"incidents per {period}",
+                                 caption=f"{caption}{_rolling_note(rolling, period, n_periods)}")
+    fig, ax = plt.subplots()
+    x = _mid(counts)
     fill, line = SERIES_COLORS["incidents"]
     if by is None:
         values = _values(counts, "incidents")
@@ -266,7 +200,7 @@ def plot_deaths(
 
     Without ``by``: bars of the best figure (tagged, series ``deaths_best``), a grey band from the low to the high
     total, and the rolling mean of the best figure. With ``by``: per group, the rolling mean of the best figure as
-    a line inside a light band of the rolling low and high. The caption states how many incidents had no death
+    a line inside a light band of the rolling low and high (more than two groups: one panel per group). The caption states how many incidents had no death
     figure (not counted as zero) and how many give no upper bound (the high is then a floor). When no incident has
     a death figure the figure says so instead of drawing an empty axis. ``title`` defaults to "Deaths per <period>".
     """
@@ -280,10 +214,15 @@ def plot_deaths(
         return _empty_figure(counts, title, caption)
     if unknown == total:
         return no_data_figure(title, caption=f"{caption} {note}".strip(), text=no_death_figure_text(total))
-    fig, ax = plt.subplots()
-    x = _mid(counts)
     n_periods = _periods_per_group(counts, by)
     roll = rolling_label(rolling, period, n_periods)
+    if by is not None and len(_groups(counts, by)) > MAX_LINES:
+        return plot_group_panels(counts, by=by, column="deaths_best", period=period, rolling=rolling,
+                                 rolling_text=roll, events=events, title=title,
+                                 ylabel=f"deaths per {period} (persons)",
+                                 caption=f"{caption} {note}{_rolling_note(rolling, period, n_periods)}")
+    fig, ax = plt.subplots()
+    x = _mid(counts)
     fill, line = SERIES_COLORS["deaths"]
     no_figure = 0
     if by is None:

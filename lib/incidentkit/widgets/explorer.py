@@ -28,7 +28,7 @@ from IPython.display import Image, Markdown, display
 from ..analysis.statements import coverage_statement, reported_caption, reported_context
 from ..analysis.text import describe_selection
 from ..analysis.trends import counts_by_period
-from ..charts.style import apply_style
+from ..charts.style import apply_style, draw_caption
 from ..charts.trends import plot_deaths, plot_incidents
 from ..data.load import load_incidents, load_sources
 from ..data.reference import load_branches, theatre_order
@@ -326,6 +326,7 @@ def period_chart_png(rows: pd.DataFrame, sel: Selection, *, period: str = "month
     with plt.ioff(), matplotlib.rc_context():
         apply_style()
         fig = draw(counts, period=period, rolling=rolling, title=title, caption=caption)
+        draw_caption(fig)  # no page around the image: the caption goes in it
         try:
             fig.savefig(png, format="png", dpi=CHART_DPI, bbox_inches="tight")
         finally:

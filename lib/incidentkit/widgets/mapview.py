@@ -25,7 +25,7 @@ import shapely
 import shapely.affinity
 
 from ..analysis.measures import incident_figures
-from ..charts.maps import load_borders, map_extent
+from ..charts.maps import map_extent, world_borders
 from ..charts.style import NEUTRAL_COLOR, theatre_colors
 from .records import hover_texts
 
@@ -60,27 +60,12 @@ def mark_symbols(precision: pd.Series, known: pd.Series) -> list[str]:
     return out
 
 
-def _unwrapped(poly: Any) -> list[Any]:
-    """A polygon that crosses the antimeridian (its ring jumps from 180° to -180°, as Russia's and Fiji's do in the
-    bundled file) as the valid pieces on either side of it; any other polygon as it is."""
-    minx, _, maxx, _ = poly.bounds
-    if maxx - minx <= 180 and poly.is_valid:
-        return [poly]
-    moved = shapely.make_valid(shapely.transform(poly, lambda xy: np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy)))
-    east = moved.intersection(shapely.box(-180, -90, 180, 90))
-    west = shapely.affinity.translate(moved.intersection(shapely.box(180, -90, 540, 90)), xoff=-360)
-    return [g for g in (east, west) if not g.is_empty]
-
-
 @lru_cache(maxsize=1)
 def _world() -> list[tuple[str, Any]]:
-    """Every country of the bundled border file as valid geometry within -180..180° (antimeridian pieces split)."""
-    borders = load_borders()
-    out = []
-    for name, geom in zip(borders["name"], borders.geometry, strict=True):
-        parts = [piece for poly in getattr(geom, "geoms", [geom]) for piece in _unwrapped(poly)]
-        out.append((str(name), shapely.union_all(parts) if parts else geom))
-    return out
+    """Every country of the bundled border file as valid geometry within -180..180° (antimeridian pieces split by
+    :func:`incidentkit.charts.maps.world_borders`, as on the static map)."""
+    borders = world_borders()
+    return [(str(name), geom) for name, geom in zip(borders["name"], borders.geometry, strict=True)]
 
 
 @lru_cache(maxsize=8)
