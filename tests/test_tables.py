@@ -182,3 +182,14 @@ def test_a_note_the_same_on_every_row_is_said_once_under_the_table():
     assert html.count("documented incidents, not a count") == 1 and "Every row: documented incidents" in html
     varied = tables.html_table(frame.assign(note=["a", "b"]))
     assert "note" in _headers(varied)
+
+
+def test_text_that_starts_like_a_spreadsheet_formula_is_written_as_text(tmp_path):
+    """An export's free text may start with '=', '+', '-' or '@' (CSV injection): the CSV must not let a spreadsheet
+    run it, and every other value is written as it is."""
+    rows = [dict(ROWS[0], summary='=HYPERLINK("http://evil.example","x")'),
+            dict(ROWS[1], summary="@SUM(A1)"), dict(ROWS[2], summary="-2+3 attackers, as reported")]
+    path = ik.charts.save_incidents(make_incidents(rows), tmp_path, SOURCES)
+    got = [r["summary"] for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
+    assert got == ['\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)", "'-2+3 attackers, as reported"]
+    assert ik.analysis.exports.spreadsheet_safe("Attack on a convoy") == "Attack on a convoy"

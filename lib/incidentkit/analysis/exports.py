@@ -19,6 +19,16 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"): a text cell starting with
+#: one of them is written with a leading apostrophe, which spreadsheets show as text and do not display.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet will show it, never run it: a leading ``'`` when it starts like a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _urls(source_ids: object, table: SourceTable) -> str:
     ids = [s.strip() for s in ("" if source_ids is None or pd.isna(source_ids) else str(source_ids)).split(";")]
     urls = []
@@ -38,7 +48,9 @@ def incidents_export(df: pd.DataFrame, sources: pd.DataFrame | SourceTable | Non
     :data:`EXPORT_COLUMNS`. ``killed``/``wounded`` are the figures as the sources state them ("at least 12", "no
     figure"), ``*_low``/``*_best``/``*_high`` the numbers (blank where the source gives none); ``is_role`` in words;
     ``source_titles``, ``source_urls`` and ``citations`` ("; " and " | "-joined) from ``sources``
-    (:func:`incidentkit.load_sources`; an export's rows name the dataset and its event id)."""
+    (:func:`incidentkit.load_sources`; an export's rows name the dataset and its event id). A text cell that starts
+    like a spreadsheet formula (``=``, ``+``, ``-``, ``@``: an export's free text may) gets a leading apostrophe
+    (:func:`spreadsheet_safe`), so that opening the file in a spreadsheet never runs it."""
     table = source_table(sources)
     work = df.sort_values(["date", "incident_id"], kind="stable")
     rows = []
@@ -76,4 +88,7 @@ def incidents_export(df: pd.DataFrame, sources: pd.DataFrame | SourceTable | Non
         out[col] = out[col].astype("Int64")
     for col in ("latitude", "longitude"):
         out[col] = out[col].astype("float64")
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
+            out[col] = out[col].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v)
     return out
