@@ -47,6 +47,15 @@ def test_comparison_counts_ranges_and_shares(incidents: pd.DataFrame) -> None:
     assert nc["suicide"] == 1
     badia = comp.loc["Syria: Badia"]
     assert badia["deaths_open_high"] == 1 and badia["deaths_high"] == 12
+    # its one incident has no word on a claim: the claimed share is unknown, never 0 %
+    assert badia["claimed"] == 0 and badia["claims_unknown"] == 1 and pd.isna(badia["claimed_share"])
+
+
+def test_claimed_share_is_over_the_incidents_whose_claim_status_is_known(incidents: pd.DataFrame) -> None:
+    more = make_incidents([{"date": "2018-04-01", "claim_status": "unknown"}])
+    nc = regions.theatre_comparison(pd.concat([incidents, more], ignore_index=True)).loc["North Caucasus"]
+    assert (nc["incidents"], nc["claimed"], nc["claims_unknown"]) == (4, 2, 1)
+    assert nc["claimed_share"] == pytest.approx(2 / 3)  # 2 of the 3 known, not 2 of 4
 
 
 def test_comparison_with_fixed_theatres_keeps_empty_ones(incidents: pd.DataFrame) -> None:

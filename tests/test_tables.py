@@ -42,7 +42,7 @@ def test_the_regional_comparison_table_reads_as_a_table():
     html = tables.html_table(comp)
     assert "<NA>" not in html and "&lt;NA&gt;" not in html and "nan" not in html.lower().replace("nanny", "")
     heads = _headers(html)
-    assert "claimed (% of incidents)" in heads and "theatre" in heads
+    assert "claimed (% of those with a known claim status)" in heads and "theatre" in heads
     assert all("_" not in h for h in heads)  # words, not column names
     cells = _cells(html)
     assert "1,200" in cells  # thousands separator

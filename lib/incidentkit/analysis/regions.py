@@ -52,8 +52,8 @@ def comparison_theatres(df: pd.DataFrame, theatres: Sequence[str] | None = None)
 
 def theatre_comparison(df: pd.DataFrame, theatres: Sequence[str] | None = None) -> pd.DataFrame:
     """Return one row per theatre: incidents, deaths (low/best/high), incidents with no death figure, deaths per
-    incident (over incidents with a figure), claimed incidents, their share of all incidents and the incidents whose
-    claim status is unknown, suicide attacks and the incidents not known to be or not to be suicide attacks.
+    incident (over incidents with a figure), claimed incidents, their share of the incidents whose claim status is
+    known (missing, not 0 %, when no incident's is) and the incidents whose claim status is unknown, suicide attacks and the incidents not known to be or not to be suicide attacks.
 
     ``deaths_open_high`` counts incidents whose high figure was not stated ("at least N"): the high total is then a
     floor. Deaths are missing (not 0) for a theatre none of whose incidents has a figure. ``claimed``,
@@ -83,9 +83,10 @@ def theatre_comparison(df: pd.DataFrame, theatres: Sequence[str] | None = None) 
         out[f"per_incident_{k}"] = leth[f"per_incident_{k}"].astype("Float64")
     claimed = (work["claim_status"].astype(object) == "claimed").groupby(work["theatre"]).sum()
     out["claimed"] = claimed.reindex(idx).fillna(0).astype("Int64")
-    out["claimed_share"] = (out["claimed"] / out["incidents"].where(out["incidents"] > 0)).astype("Float64")
     unknown_claim = (work["claim_status"].astype(object) == "unknown").groupby(work["theatre"]).sum()
     out["claims_unknown"] = unknown_claim.reindex(idx).fillna(0).astype("Int64")
+    known_claim = out["incidents"] - out["claims_unknown"]
+    out["claimed_share"] = (out["claimed"] / known_claim.where(known_claim > 0)).astype("Float64")
     if not cov.codes("claims"):
         for c, dtype in (("claimed", "Int64"), ("claimed_share", "Float64"), ("claims_unknown", "Int64")):
             out[c] = pd.array([pd.NA] * len(out), dtype=dtype)

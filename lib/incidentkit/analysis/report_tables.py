@@ -111,7 +111,7 @@ def theatres_html(comp: pd.DataFrame) -> HTML:
     cols: dict[str, Column | str] = {
         "theatre": "theatre", "incidents": "incidents", "deaths": Column("deaths (persons)"),
         "deaths_unknown": "no death figure (incidents)", "per_incident_best": "deaths per incident (best)",
-        "claimed": "claimed (incidents)", "claimed_share": "claimed (%)", "claims_unknown": "no word on a claim",
+        "claimed": "claimed (incidents)", "claimed_share": "claimed (% of known)", "claims_unknown": "no word on a claim",
         "suicide": "suicide attacks", "suicide_unknown": "not known whether suicide",
     }
     return HTML(html_table(work, cols, index=True))

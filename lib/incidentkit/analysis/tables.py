@@ -2,7 +2,7 @@
 
 One place says how a value is shown on a page: counts with thousands separators ("1,234"), shares as percentages
 ("19 %", never 0.188), per-incident means with one decimal, dates as dates, yes/no for flags, column headers in
-words with their units ("claimed (% of incidents)", never ``claimed_share``), and a value the table does not know
+words with their units ("claimed (% of those with a known claim status)", never ``claimed_share``), and a value the table does not know
 (``<NA>``, NaN, None) as a dash "–" explained in a footnote under the table (unknown is not zero). Every text cell is
 HTML-escaped: a data string never injects markup into a page. Numbers are right-aligned and carry their raw value in
 ``data-order`` so that a sortable table sorts them as numbers. Only plain elements and the table cells' alignment
@@ -61,7 +61,7 @@ COLUMNS: dict[str, Column] = {
     "per_incident_low": _c("deaths per incident, low", "decimal", 1),
     "per_incident_best": _c("deaths per incident, best", "decimal", 1),
     "per_incident_high": _c("deaths per incident, high", "decimal", 1),
-    "claimed": _c("claimed (incidents)"), "claimed_share": _c("claimed (% of incidents)", "share"),
+    "claimed": _c("claimed (incidents)"), "claimed_share": _c("claimed (% of those with a known claim status)", "share"),
     "claims_unknown": _c("no word on a claim (incidents)"),
     "suicide": _c("suicide attacks"), "suicide_unknown": _c("not known whether suicide (incidents)"),
     "with_figure": _c("incidents with a figure"), "unknown": _c("incidents with no figure"),
