@@ -74,7 +74,9 @@ def test_a_theatre_with_no_toll_has_no_figure_not_zero(tmp_path: Path) -> None:
     dd = "</strong></dt><dd>"  # the key-figure panel: a term and its value
     assert f"Deaths{dd}no figure (1 incident(s) with no death figure (not counted))" in text
     assert f"Wounded{dd}no figure" in text and f"Wounded{dd}0" not in text
-    assert f"Suicide attacks{dd}0 (1 incident not known either way)" in text
+    assert f"Suicide attacks{dd}not known for the one incident (unknown, not none)" in text
+    assert f"Suicide attacks{dd}0" not in text
+    assert f"Claimed{dd}0 of" not in text
     assert "deaths_best" not in svg_values(out / "figures" / "period-comparison.svg")  # no zero bar
     assert 'id="no-figure"' in (out / "figures" / "period-comparison.svg").read_text()
 

@@ -59,6 +59,11 @@ def _total(incidents: pd.DataFrame, what: str) -> tuple[str, str]:
     return total_text(t), total_notes(t, "death" if what == "killed" else "wounded")
 
 
+def _all_of(n: int) -> str:
+    """"the one incident" or "any of the 12 incidents"."""
+    return "the one incident" if n == 1 else f"any of the {n:,} incidents"
+
+
 def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = False) -> list[tuple[str, str]]:
     """Return the key figures of a selection as ``(label, value)`` pairs in words: what is counted, the incidents
     and their dates, deaths and wounded as the sources allow with what they rest on (incidents with no figure, no
@@ -81,15 +86,24 @@ def key_figures(incidents: pd.DataFrame, sel: Any = None, *, claims: bool = Fals
         status = incidents["claim_status"].astype(object)
         claimed = int((status == "claimed").sum())
         no_word = int((status.isna() | (status == "unknown")).sum())
-        rows.append(("Claimed", (f"{claimed:,} of {n:,} incidents"
-                                 + (f" ({no_word:,} with no word on a claim: unknown, not unclaimed)" if no_word else ""))
-                     if cov.codes("claims") else "not coded by the source (unknown, not none)"))
+        if not cov.codes("claims"):
+            claim_text = "not coded by the source (unknown, not none)"
+        elif n and no_word == n:  # nothing known: not "0 of n"
+            claim_text = f"no word on a claim for {_all_of(n)} (unknown, not unclaimed)"
+        else:
+            claim_text = (f"{claimed:,} of {n:,} incidents"
+                          + (f" ({no_word:,} with no word on a claim: unknown, not unclaimed)" if no_word else ""))
+        rows.append(("Claimed", claim_text))
         if cov.codes("suicide"):
             suicide = incidents["suicide"].astype("boolean")
             unknown = int(suicide.isna().sum())
-            rows.append(("Suicide attacks", f"{int(suicide.fillna(False).astype(bool).sum()):,}"
-                         + (f" ({unknown:,} incident{'' if unknown == 1 else 's'} not known either way)"
-                            if unknown else "")))
+            if n and unknown == n:  # nothing known: not "0"
+                suicide_text = f"not known for {_all_of(n)} (unknown, not none)"
+            else:
+                suicide_text = (f"{int(suicide.fillna(False).astype(bool).sum()):,}"
+                                + (f" ({unknown:,} incident{'' if unknown == 1 else 's'} not known either way)"
+                                   if unknown else ""))
+            rows.append(("Suicide attacks", suicide_text))
         else:
             rows.append(("Suicide attacks", "not coded by the source (unknown, not none)"))
     return rows
